@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs everything a fresh machine lacks to build, serve and test the app.
+# Idempotent: each step is skipped when the right version is already there.
+# Tools live outside the repository, so a fresh clone (CI) reuses them.
+set -euo pipefail
+
+WASM_BINDGEN_VERSION=0.2.130
+TRUNK_VERSION=0.22.1
+BINARYEN_VERSION=132.0.0
+TOOLS="${QIE_TOOLS:-$HOME/.cache/qie-tools}"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+need_apt_update=1
+apt_install() {
+  if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
+    log "need root to install: $*"; return 1
+  fi
+  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+  if [ $need_apt_update = 1 ]; then $sudo apt-get update -qq; need_apt_update=0; fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+# 1. The wasm target.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. wasm-bindgen-cli (must match the crate exactly; no --locked, see TOOLCHAIN).
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 min)"
+  cargo install -q wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+# 3. Trunk.
+if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
+  log "installing trunk $TRUNK_VERSION (about 7 min)"
+  cargo install -q trunk --version "$TRUNK_VERSION" --locked --ignore-rust-version --force
+fi
+
+# 4. wasm-opt from npm's binaryen (Debian's 108 breaks the app).
+if ! "$TOOLS/npm/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+  if ! command -v npm >/dev/null; then apt_install nodejs npm; fi
+  log "installing binaryen $BINARYEN_VERSION (wasm-opt)"
+  mkdir -p "$TOOLS/npm"
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS/npm" "binaryen@$BINARYEN_VERSION" >/dev/null
+fi
+
+# 5. Chromium and its driver, brotli for the bench.
+pkgs=()
+command -v chromium >/dev/null || pkgs+=(chromium)
+command -v chromedriver >/dev/null || pkgs+=(chromium-driver)
+command -v brotli >/dev/null || pkgs+=(brotli)
+if [ ${#pkgs[@]} -gt 0 ]; then
+  log "installing ${pkgs[*]} from Debian"
+  apt_install "${pkgs[@]}"
+fi
+
+log "tools ready"

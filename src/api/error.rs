@@ -1,0 +1,260 @@
+//! Errors classified the way the user and the job runner need them: what to
+//! say, which field a message belongs to, and whether to retry.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A message that belongs to one form field (by its API name).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        FieldError { field: field.to_string(), message: message.into() }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ErrorKind {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Validation,
+    RateLimited,
+    Server,
+    /// `fetch` rejected: offline, DNS, refused, or blocked by CORS.
+    Network,
+    /// A 2xx answer the app could not read.
+    Malformed,
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub kind: ErrorKind,
+    pub status: Option<u16>,
+    /// The server's own words (`detail`), or what went wrong locally.
+    pub detail: String,
+    pub field_errors: Vec<FieldError>,
+    pub retry_after_ms: Option<u64>,
+    pub error_type: Option<String>,
+}
+
+/// Maps a 422 `loc` (`["body","image_size","width"]`) to a form field.
+fn field_of(loc: &[Value]) -> Option<String> {
+    let parts: Vec<String> = loc
+        .iter()
+        .map(|p| match p {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .collect();
+    let rest = match parts.first().map(String::as_str) {
+        Some("body") => &parts[1..],
+        _ => &parts[..],
+    };
+    match (rest.first().map(String::as_str), rest.get(1).map(String::as_str)) {
+        (Some("image_size"), Some("width")) => Some("image_width".into()),
+        (Some("image_size"), Some("height")) => Some("image_height".into()),
+        (Some(f), _) if !f.is_empty() => Some(f.to_string()),
+        _ => None,
+    }
+}
+
+/// Reads `Retry-After` in seconds (HTTP dates are left to the backoff).
+pub fn parse_retry_after(v: &str) -> Option<u64> {
+    let secs: f64 = v.trim().parse().ok()?;
+    (secs.is_finite() && secs >= 0.0).then(|| (secs * 1000.0).min(600_000.0) as u64)
+}
+
+impl ApiError {
+    fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
+        ApiError { kind, status: None, detail: detail.into(), field_errors: Vec::new(), retry_after_ms: None, error_type: None }
+    }
+
+    pub fn network(detail: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Network, detail)
+    }
+
+    pub fn malformed(detail: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Malformed, detail)
+    }
+
+    /// Classifies a non-2xx answer.
+    pub fn from_response(status: u16, body: &str, retry_after: Option<&str>, fal_error_type: Option<&str>) -> Self {
+        let kind = match status {
+            400 => ErrorKind::BadRequest,
+            401 => ErrorKind::Unauthorized,
+            403 => ErrorKind::Forbidden,
+            404 | 410 => ErrorKind::NotFound,
+            422 => ErrorKind::Validation,
+            429 => ErrorKind::RateLimited,
+            500..=599 => ErrorKind::Server,
+            _ => ErrorKind::Other,
+        };
+        let json: Option<Value> = serde_json::from_str(body).ok();
+        let mut field_errors = Vec::new();
+        let mut messages = Vec::new();
+        match json.as_ref().and_then(|v| v.get("detail")) {
+            Some(Value::String(s)) => messages.push(s.clone()),
+            Some(Value::Array(items)) => {
+                for item in items {
+                    let msg = item.get("msg").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| item.to_string());
+                    match item.get("loc").and_then(Value::as_array).and_then(|l| field_of(l)) {
+                        Some(field) => field_errors.push(FieldError { field: field.clone(), message: msg.clone() }),
+                        None => {}
+                    }
+                    messages.push(msg);
+                }
+            }
+            Some(other) if !other.is_null() => messages.push(other.to_string()),
+            _ => {
+                if let Some(m) = json.as_ref().and_then(|v| v.get("error").or(v.get("message"))).and_then(Value::as_str) {
+                    messages.push(m.to_string());
+                }
+            }
+        }
+        if messages.is_empty() {
+            // Not JSON (an HTML error page from a proxy, say): a short excerpt.
+            let text: String = body.trim().chars().take(200).collect();
+            if !text.is_empty() && json.is_none() && !text.starts_with('<') {
+                messages.push(text);
+            }
+        }
+        let error_type = fal_error_type
+            .map(str::to_string)
+            .or_else(|| json.as_ref().and_then(|v| v.get("error_type")).and_then(Value::as_str).map(str::to_string));
+        ApiError {
+            kind,
+            status: Some(status),
+            detail: messages.join("; "),
+            field_errors,
+            retry_after_ms: retry_after.and_then(parse_retry_after),
+            error_type,
+        }
+    }
+
+    /// Whether an idempotent request (status, result, cancel) may be retried.
+    /// A submit is never retried by the app.
+    pub fn retryable(&self) -> bool {
+        matches!(self.kind, ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Network | ErrorKind::Malformed)
+            || matches!(self.status, Some(408))
+    }
+
+    /// What to tell a person, in plain words.
+    pub fn user_message(&self) -> String {
+        let detail = |fallback: &str| if self.detail.is_empty() { fallback.to_string() } else { self.detail.clone() };
+        match self.kind {
+            ErrorKind::Unauthorized => format!(
+                "The API key was refused ({}). Check the key and the provider in Settings.",
+                detail("unauthorized")
+            ),
+            ErrorKind::Forbidden => format!("The API refused this request: {}", detail("forbidden (is your balance exhausted?)")),
+            ErrorKind::NotFound => {
+                "The API no longer knows this request (it may have expired). Its result cannot be fetched.".to_string()
+            }
+            ErrorKind::Validation => format!("The API rejected the input: {}", detail("invalid input")),
+            ErrorKind::BadRequest => format!("The API refused the request: {}", detail("bad request")),
+            ErrorKind::RateLimited => "Too many requests: the API asked us to slow down.".to_string(),
+            ErrorKind::Server => format!(
+                "The API had a server error ({}): {}",
+                self.status.map(|s| s.to_string()).unwrap_or_default(),
+                detail("no details")
+            ),
+            ErrorKind::Network => format!(
+                "The browser could not reach the API. Check your connection and the base URL; \
+                 the server must also allow requests from this page (CORS). ({})",
+                detail("network error")
+            ),
+            ErrorKind::Malformed => format!("The API sent an answer the app could not read: {}", detail("unreadable")),
+            ErrorKind::Other => format!(
+                "The API answered with HTTP {}: {}",
+                self.status.map(|s| s.to_string()).unwrap_or_default(),
+                detail("no details")
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_classified() {
+        let k = |s| ApiError::from_response(s, "", None, None).kind;
+        assert_eq!(k(400), ErrorKind::BadRequest);
+        assert_eq!(k(401), ErrorKind::Unauthorized);
+        assert_eq!(k(403), ErrorKind::Forbidden);
+        assert_eq!(k(404), ErrorKind::NotFound);
+        assert_eq!(k(422), ErrorKind::Validation);
+        assert_eq!(k(429), ErrorKind::RateLimited);
+        assert_eq!(k(500), ErrorKind::Server);
+        assert_eq!(k(503), ErrorKind::Server);
+        assert_eq!(k(418), ErrorKind::Other);
+    }
+
+    #[test]
+    fn only_transient_errors_are_retried() {
+        let r = |s| ApiError::from_response(s, "", None, None).retryable();
+        assert!(r(429) && r(500) && r(502) && r(503) && r(408));
+        assert!(!r(400) && !r(401) && !r(403) && !r(404) && !r(422));
+        assert!(ApiError::network("x").retryable());
+        assert!(ApiError::malformed("x").retryable());
+    }
+
+    #[test]
+    fn string_details_are_the_message() {
+        let e = ApiError::from_response(401, r#"{"detail":"No user found for Key ID and Secret"}"#, None, None);
+        assert_eq!(e.detail, "No user found for Key ID and Secret");
+        assert!(e.user_message().contains("key was refused"));
+        assert!(e.user_message().contains("Settings"));
+        let e = ApiError::from_response(403, r#"{"detail":"User is locked. Reason: Exhausted balance"}"#, None, None);
+        assert!(e.user_message().contains("Exhausted balance"));
+    }
+
+    #[test]
+    fn validation_details_land_on_their_fields() {
+        let body = r#"{"detail":[
+            {"loc":["body","image_size"],"msg":"unsupported size","type":"value_error"},
+            {"loc":["body","image_size","width"],"msg":"too wide","type":"x"},
+            {"loc":["body","image_urls",0],"msg":"cannot download","type":"x"},
+            {"loc":[],"msg":"something general","type":"x"},
+            {"weird":true}]}"#;
+        let e = ApiError::from_response(422, body, None, None);
+        let f: Vec<(&str, &str)> = e.field_errors.iter().map(|f| (f.field.as_str(), f.message.as_str())).collect();
+        assert_eq!(f, [("image_size", "unsupported size"), ("image_width", "too wide"), ("image_urls", "cannot download")]);
+        assert!(e.detail.contains("something general"));
+        assert!(e.detail.contains("weird"));
+        let e = ApiError::from_response(422, r#"{"detail":"prompt too long"}"#, None, None);
+        assert_eq!(e.detail, "prompt too long");
+        assert!(e.field_errors.is_empty());
+    }
+
+    #[test]
+    fn retry_after_and_error_types_are_read() {
+        let e = ApiError::from_response(429, "", Some("3"), None);
+        assert_eq!(e.retry_after_ms, Some(3000));
+        assert_eq!(parse_retry_after("0.5"), Some(500));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(parse_retry_after("-1"), None);
+        assert_eq!(parse_retry_after("99999"), Some(600_000));
+        let e = ApiError::from_response(503, r#"{"detail":"busy","error_type":"runner_unavailable"}"#, None, None);
+        assert_eq!(e.error_type.as_deref(), Some("runner_unavailable"));
+        let e = ApiError::from_response(503, "{}", None, Some("runner_timeout"));
+        assert_eq!(e.error_type.as_deref(), Some("runner_timeout"));
+    }
+
+    #[test]
+    fn odd_bodies_still_give_a_message() {
+        assert_eq!(ApiError::from_response(502, "Bad gateway", None, None).detail, "Bad gateway");
+        assert_eq!(ApiError::from_response(502, "<html>...</html>", None, None).detail, "");
+        assert!(ApiError::from_response(502, "", None, None).user_message().contains("502"));
+        assert_eq!(ApiError::from_response(500, r#"{"error":"x"}"#, None, None).detail, "x");
+        assert!(ApiError::network("Failed to fetch").user_message().contains("CORS"));
+    }
+}

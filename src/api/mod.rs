@@ -1,0 +1,16 @@
+//! The queue protocol as plain Rust: request and response types, validation,
+//! error classification and the URL policy. No Leptos, no web-sys.
+
+pub mod error;
+pub mod input;
+pub mod output;
+pub mod provider;
+pub mod status;
+pub mod url;
+pub mod validate;
+
+pub use error::{ApiError, ErrorKind, FieldError};
+pub use input::{Acceleration, EditInput, ImageSize, OutputFormat, SizePreset};
+pub use output::{EditOutput, OutputImage};
+pub use provider::{AuthScheme, Provider, Settings};
+pub use status::{JobStatus, LogEntry, QueueStatus, ReturnedUrls};

@@ -1,0 +1,131 @@
+//! The model's output (the result body), read leniently: only
+//! `images[].url` is sure to be there.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::status::{number_field, string_field};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutputImage {
+    pub url: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub content_type: Option<String>,
+    pub file_name: Option<String>,
+    pub file_size: Option<u64>,
+    /// The safety checker blanked this image.
+    pub nsfw: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EditOutput {
+    pub images: Vec<OutputImage>,
+    pub seed: Option<u64>,
+    pub inference_time: Option<f64>,
+}
+
+impl EditOutput {
+    /// Parses a 2xx result body. A body without an `images` array, or with
+    /// no image that has a URL, is an error: only that is success.
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        let nsfw: Vec<bool> = v
+            .get("has_nsfw_concepts")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().map(|x| x.as_bool().unwrap_or(false)).collect())
+            .unwrap_or_default();
+        let images: Vec<OutputImage> = v
+            .get("images")
+            .and_then(Value::as_array)
+            .ok_or_else(|| "the result has no images".to_string())?
+            .iter()
+            .filter_map(|img| {
+                let int = |k| number_field(img, k).filter(|x| *x >= 0.0);
+                Some(OutputImage {
+                    url: string_field(img, "url")?,
+                    width: int("width").map(|x| x as u32),
+                    height: int("height").map(|x| x as u32),
+                    content_type: string_field(img, "content_type"),
+                    file_name: string_field(img, "file_name"),
+                    file_size: int("file_size").map(|x| x as u64),
+                    nsfw: false,
+                })
+            })
+            .enumerate()
+            .map(|(i, mut img)| {
+                img.nsfw = nsfw.get(i).copied().unwrap_or(false);
+                img
+            })
+            .collect();
+        if images.is_empty() {
+            return Err("the result has no images".into());
+        }
+        Ok(EditOutput {
+            images,
+            seed: number_field(&v, "seed").filter(|s| *s >= 0.0).map(|s| s as u64),
+            inference_time: v.get("timings").and_then(|t| number_field(t, "inference")),
+        })
+    }
+}
+
+/// Whether a URL from the network may be used as an image `src` or a link:
+/// only `https://`, `http://` and `data:image/`. Anything else is shown as
+/// text.
+pub fn is_safe_image_url(url: &str) -> bool {
+    let u = url.trim_start();
+    let lower = u.get(..11).unwrap_or(u).to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("data:image/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_result_parses() {
+        let o = EditOutput::from_json(
+            r#"{"images":[{"url":"https://v3.fal.media/files/a/x.png","width":1024,"height":1024,
+            "content_type":"image/png","file_name":"x.png","file_size":1834221}],
+            "seed":2841475369,"prompt":"p","has_nsfw_concepts":[false],"timings":{"inference":6.9}}"#,
+        )
+        .unwrap();
+        assert_eq!(o.images.len(), 1);
+        let i = &o.images[0];
+        assert_eq!((i.width, i.height, i.file_size), (Some(1024), Some(1024), Some(1834221)));
+        assert_eq!(i.file_name.as_deref(), Some("x.png"));
+        assert!(!i.nsfw);
+        assert_eq!(o.seed, Some(2841475369));
+        assert_eq!(o.inference_time, Some(6.9));
+    }
+
+    #[test]
+    fn only_urls_are_needed_and_nsfw_flags_line_up() {
+        let o = EditOutput::from_json(
+            r#"{"images":[{"url":"a"},{"nourl":1},{"url":"b","width":null}],"has_nsfw_concepts":[false,true],"unknown":{}}"#,
+        )
+        .unwrap();
+        assert_eq!(o.images.iter().map(|i| (i.url.as_str(), i.nsfw)).collect::<Vec<_>>(), [("a", false), ("b", true)]);
+        assert_eq!(o.seed, None);
+    }
+
+    #[test]
+    fn a_result_without_images_is_an_error() {
+        assert!(EditOutput::from_json(r#"{"detail":"x"}"#).is_err());
+        assert!(EditOutput::from_json(r#"{"images":[]}"#).is_err());
+        assert!(EditOutput::from_json(r#"{"images":[{"u":1}]}"#).is_err());
+        assert!(EditOutput::from_json("<html>").is_err());
+    }
+
+    #[test]
+    fn only_web_and_data_image_urls_are_safe() {
+        assert!(is_safe_image_url("https://v3.fal.media/x.png"));
+        assert!(is_safe_image_url("HTTP://localhost/x.png"));
+        assert!(is_safe_image_url("data:image/png;base64,AAAA"));
+        assert!(!is_safe_image_url("javascript:alert(1)"));
+        assert!(!is_safe_image_url(" JaVaScRiPt:alert(1)"));
+        assert!(!is_safe_image_url("data:text/html,<b>"));
+        assert!(!is_safe_image_url("file:///etc/passwd"));
+        assert!(!is_safe_image_url(""));
+    }
+}

@@ -1,0 +1,195 @@
+//! Who the app talks to: the provider presets, the auth scheme and the
+//! connection settings that persist between visits (never the key).
+
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_MODEL: &str = "fal-ai/qwen-image-edit-plus";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    QuickRouter,
+    Fal,
+    Custom,
+}
+
+impl Provider {
+    pub const ALL: [Provider; 3] = [Provider::QuickRouter, Provider::Fal, Provider::Custom];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provider::QuickRouter => "quickrouter",
+            Provider::Fal => "fal",
+            Provider::Custom => "custom",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Provider::QuickRouter => "QuickRouter",
+            Provider::Fal => "fal.ai",
+            Provider::Custom => "Custom",
+        }
+    }
+
+    /// The preset base URL; `None` for a custom provider.
+    pub fn base(self) -> Option<&'static str> {
+        match self {
+            Provider::QuickRouter => Some("https://api.quickrouter.ai"),
+            Provider::Fal => Some("https://queue.fal.run"),
+            Provider::Custom => None,
+        }
+    }
+
+    pub fn scheme(self) -> Option<AuthScheme> {
+        match self {
+            Provider::QuickRouter => Some(AuthScheme::Bearer),
+            Provider::Fal => Some(AuthScheme::Key),
+            Provider::Custom => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuthScheme {
+    Bearer,
+    Key,
+}
+
+impl AuthScheme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthScheme::Bearer => "Bearer",
+            AuthScheme::Key => "Key",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "Bearer" => Some(AuthScheme::Bearer),
+            "Key" => Some(AuthScheme::Key),
+            _ => None,
+        }
+    }
+
+    /// The value of the `Authorization` header for `key`.
+    pub fn header_value(self, key: &str) -> String {
+        format!("{} {}", self.as_str(), key.trim())
+    }
+}
+
+/// Connection settings that are stored between visits. The key is not here
+/// on purpose: it lives in session or local storage by the user's choice.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub provider: Provider,
+    pub api_base: String,
+    pub auth_scheme: AuthScheme,
+    pub model: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::for_provider(Provider::QuickRouter, "")
+    }
+}
+
+impl Settings {
+    /// Settings for a provider; a custom one keeps `custom_base`.
+    pub fn for_provider(provider: Provider, custom_base: &str) -> Self {
+        Settings {
+            provider,
+            api_base: provider.base().unwrap_or(custom_base).to_string(),
+            auth_scheme: provider.scheme().unwrap_or(AuthScheme::Bearer),
+            model: DEFAULT_MODEL.to_string(),
+        }
+    }
+
+    /// The model path with stray slashes and spaces removed, or the default.
+    pub fn model_path(&self) -> String {
+        let m = self.model.trim().trim_matches('/');
+        if m.is_empty() {
+            DEFAULT_MODEL.to_string()
+        } else {
+            m.to_string()
+        }
+    }
+}
+
+/// Versioned envelope for what is written to storage.
+#[derive(Serialize, Deserialize)]
+pub struct StoredSettings {
+    pub v: u32,
+    pub settings: Settings,
+}
+
+pub const SETTINGS_VERSION: u32 = 1;
+
+impl Settings {
+    pub fn to_storage(&self) -> String {
+        serde_json::to_string(&StoredSettings { v: SETTINGS_VERSION, settings: self.clone() })
+            .unwrap_or_default()
+    }
+
+    /// Reads stored settings; anything unreadable or from another version
+    /// gives the defaults rather than an error (settings are cheap to redo).
+    pub fn from_storage(s: &str) -> Option<Self> {
+        let stored: StoredSettings = serde_json::from_str(s).ok()?;
+        (stored.v == SETTINGS_VERSION).then_some(stored.settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_carry_their_base_and_scheme() {
+        let q = Settings::for_provider(Provider::QuickRouter, "x");
+        assert_eq!(q.api_base, "https://api.quickrouter.ai");
+        assert_eq!(q.auth_scheme, AuthScheme::Bearer);
+        let f = Settings::for_provider(Provider::Fal, "x");
+        assert_eq!(f.api_base, "https://queue.fal.run");
+        assert_eq!(f.auth_scheme, AuthScheme::Key);
+        let c = Settings::for_provider(Provider::Custom, "http://127.0.0.1:9000");
+        assert_eq!(c.api_base, "http://127.0.0.1:9000");
+        assert_eq!(Settings::default().provider, Provider::QuickRouter);
+    }
+
+    #[test]
+    fn header_values_follow_the_scheme() {
+        assert_eq!(AuthScheme::Bearer.header_value(" abc "), "Bearer abc");
+        assert_eq!(AuthScheme::Key.header_value("id:secret"), "Key id:secret");
+    }
+
+    #[test]
+    fn provider_and_scheme_names_round_trip() {
+        for p in Provider::ALL {
+            assert_eq!(Provider::parse(p.as_str()), Some(p));
+        }
+        assert_eq!(Provider::parse("other"), None);
+        assert_eq!(AuthScheme::parse("Key"), Some(AuthScheme::Key));
+        assert_eq!(AuthScheme::parse("key"), None);
+    }
+
+    #[test]
+    fn model_path_is_trimmed_and_defaulted() {
+        let mut s = Settings::default();
+        s.model = " /fal-ai/other/ ".into();
+        assert_eq!(s.model_path(), "fal-ai/other");
+        s.model = "  ".into();
+        assert_eq!(s.model_path(), DEFAULT_MODEL);
+    }
+
+    #[test]
+    fn stored_settings_round_trip_and_reject_garbage() {
+        let s = Settings::for_provider(Provider::Custom, "http://localhost:1");
+        assert_eq!(Settings::from_storage(&s.to_storage()), Some(s));
+        assert_eq!(Settings::from_storage("{not json"), None);
+        assert_eq!(Settings::from_storage(r#"{"v":99,"settings":{}}"#), None);
+    }
+}

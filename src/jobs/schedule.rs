@@ -1,0 +1,74 @@
+//! When to ask again. Pure functions of time and attempt counts; the caller
+//! passes the randomness in so tests are exact.
+
+/// Delay before the next status poll of a healthy job, by how long it has
+/// been followed. Starts at fal's own 500 ms, then slows down: a job that
+/// has been queued for a minute does not need two polls a second.
+pub fn poll_delay_ms(followed_for_ms: f64) -> u32 {
+    match followed_for_ms {
+        t if t < 10_000.0 => 500,
+        t if t < 30_000.0 => 1_000,
+        t if t < 120_000.0 => 2_000,
+        _ => 4_000,
+    }
+}
+
+pub const BACKOFF_START_MS: f64 = 1_000.0;
+pub const BACKOFF_CAP_MS: f64 = 30_000.0;
+
+/// Delay before retry number `attempt` (0 for the first retry) of a failed
+/// idempotent request: ×2 from 1 s, ±25 % jitter, capped at 30 s, like
+/// fal's client. `jitter` is uniform in [0, 1).
+pub fn backoff_ms(attempt: u32, jitter: f64) -> u32 {
+    let base = BACKOFF_START_MS * 2f64.powi(attempt.min(16) as i32);
+    let factor = 0.75 + 0.5 * jitter.clamp(0.0, 1.0);
+    (base * factor).min(BACKOFF_CAP_MS) as u32
+}
+
+/// The wait before retrying: the server's `Retry-After` when it gave one,
+/// else the backoff.
+pub fn retry_delay_ms(attempt: u32, jitter: f64, retry_after_ms: Option<u64>) -> u32 {
+    match retry_after_ms {
+        Some(ms) => ms.min(600_000) as u32,
+        None => backoff_ms(attempt, jitter),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn polls_slow_down_over_time() {
+        assert_eq!(poll_delay_ms(0.0), 500);
+        assert_eq!(poll_delay_ms(9_999.0), 500);
+        assert_eq!(poll_delay_ms(10_000.0), 1_000);
+        assert_eq!(poll_delay_ms(60_000.0), 2_000);
+        assert_eq!(poll_delay_ms(3_600_000.0), 4_000);
+    }
+
+    #[test]
+    fn backoff_doubles_from_one_second() {
+        let mid: Vec<u32> = (0..6).map(|a| backoff_ms(a, 0.5)).collect();
+        assert_eq!(mid, [1_000, 2_000, 4_000, 8_000, 16_000, 30_000]);
+        assert_eq!(backoff_ms(100, 0.5), 30_000);
+    }
+
+    #[test]
+    fn jitter_stays_within_a_quarter() {
+        assert_eq!(backoff_ms(0, 0.0), 750);
+        assert_eq!(backoff_ms(0, 0.999_999), 1_249);
+        assert_eq!(backoff_ms(2, 0.0), 3_000);
+        assert_eq!(backoff_ms(4, 1.0), 20_000);
+        assert_eq!(backoff_ms(5, 1.0), 30_000, "the cap holds after jitter");
+        assert_eq!(backoff_ms(0, -5.0), 750, "out-of-range jitter is clamped");
+    }
+
+    #[test]
+    fn retry_after_wins_over_backoff() {
+        assert_eq!(retry_delay_ms(0, 0.5, Some(2_000)), 2_000);
+        assert_eq!(retry_delay_ms(3, 0.5, Some(0)), 0);
+        assert_eq!(retry_delay_ms(3, 0.5, None), 8_000);
+        assert_eq!(retry_delay_ms(0, 0.5, Some(10_000_000)), 600_000);
+    }
+}

@@ -1,0 +1,14 @@
+//! Qwen Image Edit studio.
+//!
+//! `api` and `jobs` are plain Rust (serde only) and are tested natively with
+//! `cargo test`. Everything that needs a browser is compiled for wasm32 only.
+
+pub mod api;
+pub mod jobs;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
