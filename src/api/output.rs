@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::error::{ApiError, ErrorKind};
 use super::status::{number_field, string_field};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,8 +27,26 @@ pub struct EditOutput {
 }
 
 impl EditOutput {
-    /// Parses a 2xx result body. A body without an `images` array, or with
-    /// no image that has a URL, is an error: only that is success.
+    /// Reads a 2xx result body as the job's outcome. Text that is not JSON
+    /// may be a cut connection and is worth another try; JSON without an
+    /// image with a URL is the job's failure: only images are success.
+    pub fn from_result(text: &str) -> Result<Self, ApiError> {
+        Self::from_json(text).map_err(|e| {
+            if serde_json::from_str::<Value>(text).is_err() {
+                ApiError::malformed(e)
+            } else {
+                let mut err = ApiError::from_response(200, text, None, None);
+                err.kind = ErrorKind::Other;
+                if err.detail.is_empty() {
+                    err.detail = e;
+                }
+                err
+            }
+        })
+    }
+
+    /// Parses a result body. A body without an `images` array, or with no
+    /// image that has a URL, is an error.
     pub fn from_json(text: &str) -> Result<Self, String> {
         let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
         let nsfw: Vec<bool> = v
@@ -115,6 +134,17 @@ mod tests {
         assert!(EditOutput::from_json(r#"{"images":[]}"#).is_err());
         assert!(EditOutput::from_json(r#"{"images":[{"u":1}]}"#).is_err());
         assert!(EditOutput::from_json("<html>").is_err());
+    }
+
+    #[test]
+    fn results_without_images_fail_and_garbage_is_retried() {
+        let e = EditOutput::from_result(r#"{"detail":"NSFW content detected"}"#).unwrap_err();
+        assert!(!e.retryable());
+        assert_eq!(e.detail, "NSFW content detected");
+        let e = EditOutput::from_result(r#"{"images":[]}"#).unwrap_err();
+        assert_eq!(e.detail, "the result has no images");
+        assert!(EditOutput::from_result("{\"images\": [").unwrap_err().retryable());
+        assert!(EditOutput::from_result(r#"{"images":[{"url":"u"}]}"#).is_ok());
     }
 
     #[test]

@@ -1,0 +1,256 @@
+//! The page: shared state (settings, form, jobs, clock), provided as
+//! context, and the layout. Components read signals and send intents.
+
+use gloo_timers::callback::Interval;
+use leptos::prelude::*;
+
+use crate::api::provider::Settings;
+use crate::api::url::check_base;
+use crate::api::validate::FormDraft;
+use crate::api::{ErrorKind, FieldError};
+use crate::components::{form::EditForm, job_list::JobList, settings::SettingsPanel};
+use crate::web::runner::Jobs;
+use crate::web::storage::{self, Area};
+
+const SETTINGS_KEY: &str = "qie.settings";
+const API_KEY_KEY: &str = "qie.key";
+const REMEMBER_KEY: &str = "qie.remember_key";
+
+/// Connection settings and the key.
+#[derive(Clone, Copy)]
+pub struct SettingsState {
+    pub settings: RwSignal<Settings>,
+    pub key: RwSignal<String>,
+    /// Off: the key lives in this tab's session storage. On: local storage.
+    pub remember: RwSignal<bool>,
+}
+
+impl SettingsState {
+    fn load() -> Self {
+        let settings = storage::get(Area::Local, SETTINGS_KEY).and_then(|s| Settings::from_storage(&s)).unwrap_or_default();
+        let remember = storage::get(Area::Local, REMEMBER_KEY).as_deref() == Some("1");
+        let area = if remember { Area::Local } else { Area::Session };
+        let key = storage::get(area, API_KEY_KEY).unwrap_or_default();
+        SettingsState { settings: RwSignal::new(settings), key: RwSignal::new(key), remember: RwSignal::new(remember) }
+    }
+
+    /// Writes every change back; the key goes only where `remember` says.
+    fn persist(self) {
+        Effect::new(move |_| {
+            self.settings.with(|s| storage::set(Area::Local, SETTINGS_KEY, &s.to_storage()));
+        });
+        Effect::new(move |_| {
+            let remember = self.remember.get();
+            let key = self.key.get();
+            let (keep, drop) = if remember { (Area::Local, Area::Session) } else { (Area::Session, Area::Local) };
+            storage::remove(drop, API_KEY_KEY);
+            if key.is_empty() {
+                storage::remove(keep, API_KEY_KEY);
+            } else {
+                storage::set(keep, API_KEY_KEY, &key);
+            }
+            if remember {
+                storage::set(Area::Local, REMEMBER_KEY, "1");
+            } else {
+                storage::remove(Area::Local, REMEMBER_KEY);
+            }
+        });
+    }
+
+    /// Problems that block a submit, by field.
+    pub fn problems(&self) -> Vec<FieldError> {
+        let mut errs = Vec::new();
+        if let Err(m) = self.settings.with(|s| check_base(&s.api_base)) {
+            errs.push(FieldError::new("api_base", m));
+        }
+        if self.key.with(|k| k.trim().is_empty()) {
+            errs.push(FieldError::new("api_key", "Enter your API key"));
+        }
+        errs
+    }
+}
+
+/// One reference image in the form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InputImage {
+    pub id: u32,
+    pub url: String,
+}
+
+/// The edit form's values, one signal per control.
+#[derive(Clone, Copy)]
+pub struct FormState {
+    pub prompt: RwSignal<String>,
+    pub images: RwSignal<Vec<InputImage>>,
+    pub next_image_id: StoredValue<u32>,
+    pub image_size: RwSignal<String>,
+    pub image_width: RwSignal<String>,
+    pub image_height: RwSignal<String>,
+    pub negative_prompt: RwSignal<String>,
+    pub num_inference_steps: RwSignal<String>,
+    pub guidance_scale: RwSignal<String>,
+    pub num_images: RwSignal<String>,
+    pub enable_safety_checker: RwSignal<bool>,
+    pub output_format: RwSignal<String>,
+    pub seed: RwSignal<String>,
+    pub acceleration: RwSignal<String>,
+    pub sync_mode: RwSignal<bool>,
+    /// Set by the first submit: from then on problems show as they change.
+    pub show_errors: RwSignal<bool>,
+    /// Messages the API sent about fields (422) or the key (401).
+    pub server_errors: RwSignal<Vec<FieldError>>,
+    /// The API refused the last submit for a reason that names no field.
+    pub form_error: RwSignal<Option<String>>,
+}
+
+impl FormState {
+    pub fn new() -> Self {
+        let d = FormDraft::default();
+        FormState {
+            prompt: RwSignal::new(d.prompt),
+            images: RwSignal::new(Vec::new()),
+            next_image_id: StoredValue::new(1),
+            image_size: RwSignal::new(d.image_size),
+            image_width: RwSignal::new(d.image_width),
+            image_height: RwSignal::new(d.image_height),
+            negative_prompt: RwSignal::new(d.negative_prompt),
+            num_inference_steps: RwSignal::new(d.num_inference_steps),
+            guidance_scale: RwSignal::new(d.guidance_scale),
+            num_images: RwSignal::new(d.num_images),
+            enable_safety_checker: RwSignal::new(d.enable_safety_checker),
+            output_format: RwSignal::new(d.output_format),
+            seed: RwSignal::new(d.seed),
+            acceleration: RwSignal::new(d.acceleration),
+            sync_mode: RwSignal::new(d.sync_mode),
+            show_errors: RwSignal::new(false),
+            server_errors: RwSignal::new(Vec::new()),
+            form_error: RwSignal::new(None),
+        }
+    }
+
+    /// The current values (tracked).
+    pub fn draft(&self) -> FormDraft {
+        FormDraft {
+            prompt: self.prompt.get(),
+            image_urls: self.images.with(|v| v.iter().map(|i| i.url.clone()).collect()),
+            image_size: self.image_size.get(),
+            image_width: self.image_width.get(),
+            image_height: self.image_height.get(),
+            negative_prompt: self.negative_prompt.get(),
+            num_inference_steps: self.num_inference_steps.get(),
+            guidance_scale: self.guidance_scale.get(),
+            num_images: self.num_images.get(),
+            enable_safety_checker: self.enable_safety_checker.get(),
+            output_format: self.output_format.get(),
+            seed: self.seed.get(),
+            acceleration: self.acceleration.get(),
+            sync_mode: self.sync_mode.get(),
+        }
+    }
+
+    pub fn add_image(&self, url: String) {
+        let id = self.next_image_id.get_value();
+        self.next_image_id.set_value(id + 1);
+        self.images.update(|v| v.push(InputImage { id, url }));
+    }
+
+    /// Moves image `id` by `delta` places (−1 earlier, +1 later).
+    pub fn move_image(&self, id: u32, delta: i32) {
+        self.images.update(|v| {
+            if let Some(i) = v.iter().position(|x| x.id == id) {
+                let j = i as i32 + delta;
+                if j >= 0 && (j as usize) < v.len() {
+                    v.swap(i, j as usize);
+                }
+            }
+        });
+    }
+
+    pub fn remove_image(&self, id: u32) {
+        self.images.update(|v| v.retain(|x| x.id != id));
+    }
+}
+
+impl Default for FormState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A clock for elapsed times that ticks once a second, and only while a job
+/// is running: when no job runs, no timer runs.
+#[derive(Clone, Copy)]
+pub struct Clock {
+    pub now: RwSignal<f64>,
+}
+
+impl Clock {
+    fn start(jobs: Jobs) -> Self {
+        let now = RwSignal::new(crate::web::now());
+        let timer: StoredValue<Option<Interval>, LocalStorage> = StoredValue::new_local(None);
+        Effect::new(move |_| {
+            let active = jobs.any_active();
+            now.set(crate::web::now());
+            timer.update_value(|t| {
+                *t = active.then(|| t.take().unwrap_or_else(|| Interval::new(1_000, move || now.set(crate::web::now()))));
+            });
+        });
+        on_cleanup(move || timer.update_value(|t| *t = None));
+        Clock { now }
+    }
+}
+
+/// Provides the page's state. Split from `App` so component tests can mount
+/// parts of the page with the same context.
+pub fn provide_state() {
+    let settings = SettingsState::load();
+    settings.persist();
+    let form = FormState::new();
+    let jobs = Jobs::new();
+    let clock = Clock::start(jobs);
+    // A failed job's messages about fields (422) or the key (401) are shown
+    // next to those fields.
+    Effect::new(move |_| {
+        if let Some(f) = jobs.last_failure.get() {
+            let e = f.error;
+            if f.at_submit {
+                form.form_error.set(Some(e.user_message()));
+            }
+            let mut errs = e.field_errors.clone();
+            if e.kind == ErrorKind::Unauthorized {
+                errs.push(FieldError::new("api_key", e.user_message()));
+            }
+            if !errs.is_empty() {
+                form.server_errors.set(errs);
+            }
+        }
+    });
+    provide_context(settings);
+    provide_context(form);
+    provide_context(jobs);
+    provide_context(clock);
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_state();
+    view! {
+        <header class="top">
+            <h1>"Qwen Image Edit studio"</h1>
+            <p class="tagline">"fal-ai/qwen-image-edit-plus, from your browser, with your own key."</p>
+        </header>
+        <main class="layout">
+            <section class="col col-form" aria-label="Request">
+                <SettingsPanel/>
+                <EditForm/>
+            </section>
+            <section class="col col-jobs" aria-label="Jobs">
+                <JobList/>
+            </section>
+        </main>
+    }
+}
+
+pub fn mount() {
+    mount_to_body(App);
+}

@@ -1,0 +1,108 @@
+use leptos::prelude::*;
+use web_sys::{KeyboardEvent, SubmitEvent};
+
+use crate::api::FieldError;
+use crate::app::{FormState, SettingsState};
+use crate::components::field_error::{Errors, FieldErrorView};
+use crate::components::images::ImageList;
+use crate::components::params::{AdvancedParams, MainParams, ADVANCED_FIELDS};
+use crate::web::http::Client;
+use crate::web::runner::Jobs;
+
+/// The edit form. Validation is `FormDraft::validate` (src/api), the same
+/// code the tests check natively; its messages block the submit.
+#[component]
+pub fn EditForm() -> impl IntoView {
+    let form = expect_context::<FormState>();
+    let settings = expect_context::<SettingsState>();
+    let jobs = expect_context::<Jobs>();
+    let advanced_open = RwSignal::new(false);
+
+    let errors = Errors(Memo::new(move |_| {
+        let mut errs: Vec<FieldError> = form.server_errors.get();
+        if form.show_errors.get() {
+            errs.extend(form.draft().validate().err().unwrap_or_default());
+            errs.extend(settings.problems());
+        }
+        errs
+    }));
+    provide_context(errors);
+
+    let submit = move || {
+        form.server_errors.set(Vec::new());
+        form.form_error.set(None);
+        let draft = untrack(|| form.draft());
+        let problems = untrack(|| settings.problems());
+        match draft.validate() {
+            Ok(input) if problems.is_empty() => {
+                form.show_errors.set(false);
+                let s = settings.settings.get_untracked();
+                let client = Client {
+                    base: s.api_base.trim().to_string(),
+                    authorization: s.auth_scheme.header_value(&settings.key.get_untracked()),
+                };
+                jobs.submit(client, s.model_path(), &input);
+            }
+            result => {
+                form.show_errors.set(true);
+                if result.err().unwrap_or_default().iter().any(|e| ADVANCED_FIELDS.contains(&e.field.as_str())) {
+                    advanced_open.set(true);
+                }
+            }
+        }
+    };
+
+    let summary = move || {
+        let n = errors.0.with(|e| {
+            let mut fields: Vec<&str> = e.iter().map(|x| x.field.as_str()).collect();
+            fields.dedup();
+            fields.len()
+        });
+        let text = if form.show_errors.get() && n > 0 {
+            Some(if n == 1 { "Fix the highlighted field to submit.".to_string() } else { format!("Fix the {n} highlighted fields to submit.") })
+        } else {
+            form.form_error.get()
+        };
+        text.map(|text| view! { <p class="form-error" data-testid="form-error" role="alert">{text}</p> })
+    };
+
+    view! {
+        <form
+            id="edit-form"
+            class="panel"
+            novalidate=true
+            on:submit=move |ev: SubmitEvent| {
+                ev.prevent_default();
+                submit();
+            }
+            on:keydown=move |ev: KeyboardEvent| {
+                if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+                    ev.prevent_default();
+                    submit();
+                }
+            }
+        >
+            <div class="field">
+                <label for="prompt">"Prompt"</label>
+                <textarea
+                    id="prompt"
+                    name="prompt"
+                    rows="3"
+                    placeholder="Describe the edit, e.g. Close shot portrait of a woman in front of this car on this highway"
+                    aria-describedby="err-prompt"
+                    prop:value=form.prompt
+                    on:input=move |ev| form.prompt.set(event_target_value(&ev))
+                ></textarea>
+                <FieldErrorView field="prompt"/>
+            </div>
+            <ImageList/>
+            <MainParams/>
+            <AdvancedParams open=advanced_open/>
+            {summary}
+            <div class="submit-row">
+                <button type="submit" class="primary">"Generate"</button>
+                <span class="hint">"or Ctrl/⌘ + Enter"</span>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,11 @@
+//! One component per file. Components read signals from context and send
+//! intents (`Jobs::submit`, `Jobs::cancel`, form updates).
+
+pub mod field_error;
+pub mod form;
+pub mod images;
+pub mod job_card;
+pub mod job_list;
+pub mod params;
+pub mod results;
+pub mod settings;

@@ -1,0 +1,169 @@
+use leptos::prelude::*;
+
+use crate::api::input::SizePreset;
+use crate::api::validate::side_hint;
+use crate::app::FormState;
+use crate::components::field_error::FieldErrorView;
+
+/// A text or number input bound to a string signal.
+#[component]
+fn NumberField(
+    name: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    #[prop(optional)] min: Option<&'static str>,
+    #[prop(optional)] max: Option<&'static str>,
+    #[prop(optional)] step: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            <input
+                id=name
+                name=name
+                type="number"
+                inputmode="decimal"
+                min=min
+                max=max
+                step=step
+                aria-describedby=format!("err-{name}")
+                prop:value=value
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            {hint.map(|h| view! { <span class="hint">{h}</span> })}
+            <FieldErrorView field=name/>
+        </div>
+    }
+}
+
+/// A select bound to a string signal.
+#[component]
+fn Choice(name: &'static str, label: &'static str, value: RwSignal<String>, options: Vec<(&'static str, &'static str)>) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            <select id=name name=name on:change=move |ev| value.set(event_target_value(&ev))>
+                {options
+                    .into_iter()
+                    .map(|(v, text)| view! { <option value=v prop:selected=move || value.with(|x| x == v)>{text}</option> })
+                    .collect_view()}
+            </select>
+            <FieldErrorView field=name/>
+        </div>
+    }
+}
+
+/// Size, count and format: the parameters most people touch.
+#[component]
+pub fn MainParams() -> impl IntoView {
+    let f = expect_context::<FormState>();
+    let mut sizes: Vec<(&'static str, &'static str)> = SizePreset::ALL.iter().map(|p| (p.api_name(), p.label())).collect();
+    sizes.push(("custom", "Custom…"));
+    let custom = move || f.image_size.with(|s| s == "custom");
+    view! {
+        <div class="grid3">
+            <Choice name="image_size" label="Image size" value=f.image_size options=sizes/>
+            <NumberField name="num_images" label="Images (1–4)" value=f.num_images min="1" max="4" step="1"/>
+            <Choice name="output_format" label="Format" value=f.output_format options=vec![("png", "PNG"), ("jpeg", "JPEG")]/>
+        </div>
+        <Show when=custom>
+            <div class="grid2">
+                <NumberField name="image_width" label="Width (64–2048 px)" value=f.image_width min="64" max="2048" step="8"/>
+                <NumberField name="image_height" label="Height (64–2048 px)" value=f.image_height min="64" max="2048" step="8"/>
+            </div>
+            {move || {
+                let hint = side_hint(&f.image_width.get()).or(side_hint(&f.image_height.get()));
+                hint.map(|h| view! { <p class="hint">{h}</p> })
+            }}
+        </Show>
+    }
+}
+
+/// Fields that live under "Advanced".
+pub const ADVANCED_FIELDS: [&str; 6] =
+    ["negative_prompt", "num_inference_steps", "guidance_scale", "seed", "acceleration", "enable_safety_checker"];
+
+/// The rest of the parameters, in a collapsed section.
+#[component]
+pub fn AdvancedParams(open: RwSignal<bool>) -> impl IntoView {
+    let f = expect_context::<FormState>();
+    let randomise = move |_| {
+        let seed = (crate::web::random() * 4_294_967_296.0).floor() as u64;
+        f.seed.set(seed.min(u32::MAX as u64).to_string());
+    };
+    view! {
+        <details class="advanced" prop:open=open on:toggle=move |ev| {
+            use wasm_bindgen::JsCast;
+            if let Some(d) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
+                open.set(d.open());
+            }
+        }>
+            <summary>"Advanced"</summary>
+            <div class="field">
+                <label for="negative_prompt">"Negative prompt"</label>
+                <textarea
+                    id="negative_prompt"
+                    name="negative_prompt"
+                    rows="2"
+                    placeholder="What to avoid, e.g. blurry, ugly"
+                    prop:value=f.negative_prompt
+                    on:input=move |ev| f.negative_prompt.set(event_target_value(&ev))
+                ></textarea>
+                <FieldErrorView field="negative_prompt"/>
+            </div>
+            <div class="grid2">
+                <NumberField name="num_inference_steps" label="Inference steps (2–100)" value=f.num_inference_steps min="2" max="100" step="1"/>
+                <NumberField name="guidance_scale" label="Guidance scale (0–20)" value=f.guidance_scale min="0" max="20" step="0.5"/>
+            </div>
+            <div class="field">
+                <label for="seed">"Seed"</label>
+                <div class="key-row">
+                    <input
+                        id="seed"
+                        name="seed"
+                        type="number"
+                        min="0"
+                        max="4294967295"
+                        step="1"
+                        placeholder="random"
+                        prop:value=f.seed
+                        on:input=move |ev| f.seed.set(event_target_value(&ev))
+                    />
+                    <button type="button" class="ghost" data-testid="randomise-seed" on:click=randomise>"Randomise"</button>
+                    <button type="button" class="ghost" on:click=move |_| f.seed.set(String::new())>"Clear"</button>
+                </div>
+                <span class="hint">"Empty: the server picks one. The same seed and input give the same image."</span>
+                <FieldErrorView field="seed"/>
+            </div>
+            <div class="grid2">
+                <Choice
+                    name="acceleration"
+                    label="Acceleration"
+                    value=f.acceleration
+                    options=vec![("regular", "Regular (default)"), ("none", "None (slower)")]
+                />
+                <div class="field checks">
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            name="enable_safety_checker"
+                            prop:checked=f.enable_safety_checker
+                            on:change=move |ev| f.enable_safety_checker.set(event_target_checked(&ev))
+                        />
+                        "Safety checker"
+                    </label>
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            name="sync_mode"
+                            prop:checked=f.sync_mode
+                            on:change=move |ev| f.sync_mode.set(event_target_checked(&ev))
+                        />
+                        "Return images inline (sync mode)"
+                    </label>
+                </div>
+            </div>
+        </details>
+    }
+}

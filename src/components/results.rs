@@ -1,0 +1,81 @@
+use leptos::prelude::*;
+
+use crate::api::output::is_safe_image_url;
+use crate::api::EditOutput;
+
+fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1_000_000 => format!("{:.1} MB", n as f64 / 1e6),
+        n if n >= 1_000 => format!("{:.0} KB", n as f64 / 1e3),
+        n => format!("{n} B"),
+    }
+}
+
+/// A file name from the prompt's first words, the seed and the index.
+pub fn download_name(prompt: &str, seed: Option<u64>, index: usize, content_type: Option<&str>) -> String {
+    let words: Vec<String> = prompt
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(5)
+        .map(str::to_lowercase)
+        .collect();
+    let stem = if words.is_empty() { "qwen-edit".to_string() } else { words.join("-") };
+    let ext = match content_type {
+        Some(t) if t.contains("jpeg") || t.contains("jpg") => "jpg",
+        Some(t) if t.contains("webp") => "webp",
+        _ => "png",
+    };
+    match seed {
+        Some(s) => format!("{stem}-{s}-{}.{ext}", index + 1),
+        None => format!("{stem}-{}.{ext}", index + 1),
+    }
+}
+
+/// The images of a finished job, each with its size, a full-size link and a
+/// download, and a notice where the safety checker blanked one.
+#[component]
+pub fn Results(output: EditOutput, prompt: String) -> impl IntoView {
+    let seed = output.seed;
+    view! {
+        <div class="results">
+            {output.images.into_iter().enumerate().map(|(i, img)| {
+                let meta = [
+                    img.width.zip(img.height).map(|(w, h)| format!("{w}×{h}")),
+                    img.content_type.as_deref().map(|t| t.trim_start_matches("image/").to_uppercase()),
+                    img.file_size.map(human_bytes),
+                ].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+                if !is_safe_image_url(&img.url) {
+                    return view! {
+                        <figure class="result unsafe">
+                            <p>"The API returned an image URL this page will not open:"</p>
+                            <code>{img.url}</code>
+                        </figure>
+                    }.into_any();
+                }
+                let name = download_name(&prompt, seed, i, img.content_type.as_deref());
+                view! {
+                    <figure class="result">
+                        <a href=img.url.clone() target="_blank" rel="noopener noreferrer">
+                            <img
+                                data-testid="result-image"
+                                src=img.url.clone()
+                                alt=format!("Result {}", i + 1)
+                                width=img.width.map(|w| w.to_string())
+                                height=img.height.map(|h| h.to_string())
+                            />
+                        </a>
+                        <figcaption>
+                            {img.nsfw.then(|| view! {
+                                <p class="nsfw" data-testid="nsfw-notice">"The safety checker blanked this image."</p>
+                            })}
+                            <span class="meta">{meta}</span>
+                            <a href=img.url.clone() target="_blank" rel="noopener noreferrer">"Full size"</a>
+                            <a href=img.url download=name>"Download"</a>
+                        </figcaption>
+                    </figure>
+                }.into_any()
+            }).collect_view()}
+            {seed.map(|s| view! { <p class="seed" data-testid="result-seed">"Seed " <code>{s}</code></p> })}
+        </div>
+    }
+}

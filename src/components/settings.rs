@@ -1,0 +1,135 @@
+use leptos::prelude::*;
+
+use crate::api::provider::{AuthScheme, Provider, Settings};
+use crate::app::SettingsState;
+use crate::components::field_error::FieldErrorView;
+
+/// Provider, base URL, key (hidden by default), auth scheme and model.
+#[component]
+pub fn SettingsPanel() -> impl IntoView {
+    let st = expect_context::<SettingsState>();
+    let s = st.settings;
+    let show_key = RwSignal::new(false);
+    let is_custom = move || s.with(|s| s.provider == Provider::Custom);
+    let open = st.key.with_untracked(|k| k.is_empty());
+    let on_provider = move |ev| {
+        if let Some(p) = Provider::parse(&event_target_value(&ev)) {
+            s.update(|cur| {
+                let model = cur.model.clone();
+                *cur = Settings { model, ..Settings::for_provider(p, &cur.api_base) };
+            });
+        }
+    };
+    view! {
+        <details class="panel settings" open=open>
+            <summary>
+                "Settings "
+                <span class="summary-note">
+                    {move || s.with(|s| s.provider.label())} " · "
+                    {move || if st.key.with(|k| k.is_empty()) { "no key yet" } else { "key set" }}
+                </span>
+            </summary>
+            <div class="grid2">
+                <label>
+                    "Provider"
+                    <select name="provider" on:change=on_provider>
+                        {Provider::ALL
+                            .into_iter()
+                            .map(|p| {
+                                view! {
+                                    <option value=p.as_str() prop:selected=move || s.with(|s| s.provider == p)>
+                                        {p.label()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    "Auth header"
+                    <select
+                        name="auth_scheme"
+                        prop:disabled=move || !is_custom()
+                        on:change=move |ev| {
+                            if let Some(a) = AuthScheme::parse(&event_target_value(&ev)) {
+                                s.update(|s| s.auth_scheme = a);
+                            }
+                        }
+                    >
+                        {[AuthScheme::Bearer, AuthScheme::Key]
+                            .into_iter()
+                            .map(|a| {
+                                view! {
+                                    <option value=a.as_str() prop:selected=move || s.with(|s| s.auth_scheme == a)>
+                                        {format!("Authorization: {} …", a.as_str())}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+            </div>
+            <label>
+                "API base URL"
+                <input
+                    type="url"
+                    name="api_base"
+                    autocomplete="off"
+                    spellcheck="false"
+                    prop:readOnly=move || !is_custom()
+                    prop:value=move || s.with(|s| s.api_base.clone())
+                    on:input=move |ev| s.update(|s| s.api_base = event_target_value(&ev))
+                />
+            </label>
+            <FieldErrorView field="api_base"/>
+            <label for="api_key">"API key"</label>
+            <div class="key-row">
+                <input
+                    id="api_key"
+                    name="api_key"
+                    type=move || if show_key.get() { "text" } else { "password" }
+                    autocomplete="off"
+                    spellcheck="false"
+                    placeholder="Paste your key"
+                    prop:value=st.key
+                    on:input=move |ev| st.key.set(event_target_value(&ev))
+                />
+                <button
+                    type="button"
+                    class="ghost"
+                    aria-pressed=move || show_key.get().to_string()
+                    on:click=move |_| show_key.update(|v| *v = !*v)
+                >
+                    {move || if show_key.get() { "Hide" } else { "Show" }}
+                </button>
+            </div>
+            <FieldErrorView field="api_key"/>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    name="remember_key"
+                    prop:checked=st.remember
+                    on:change=move |ev| st.remember.set(event_target_checked(&ev))
+                />
+                "Remember the key on this device"
+            </label>
+            <p class="hint">
+                {move || if st.remember.get() {
+                    "The key is kept in this browser's local storage until you clear it."
+                } else {
+                    "The key is kept for this tab only and forgotten when it closes."
+                }}
+                " It is sent only to the API base above."
+            </p>
+            <label>
+                "Model"
+                <input
+                    name="model"
+                    spellcheck="false"
+                    prop:value=move || s.with(|s| s.model.clone())
+                    on:input=move |ev| s.update(|s| s.model = event_target_value(&ev))
+                />
+            </label>
+        </details>
+    }
+}
