@@ -8,6 +8,7 @@ use crate::api::provider::Settings;
 use crate::api::url::check_base;
 use crate::api::validate::FormDraft;
 use crate::api::{ErrorKind, FieldError};
+use crate::components::field_error::Errors;
 use crate::components::{form::EditForm, job_list::JobList, settings::SettingsPanel};
 use crate::web::runner::Jobs;
 use crate::web::storage::{self, Area};
@@ -225,6 +226,16 @@ pub fn provide_state() {
             }
         }
     });
+    // Every message that blocks a submit or came back from the API.
+    let errors = Errors(Memo::new(move |_| {
+        let mut errs: Vec<FieldError> = form.server_errors.get();
+        if form.show_errors.get() {
+            errs.extend(form.draft().validate().err().unwrap_or_default());
+            errs.extend(settings.problems());
+        }
+        errs
+    }));
+    provide_context(errors);
     provide_context(settings);
     provide_context(form);
     provide_context(jobs);

@@ -1,7 +1,6 @@
 use leptos::prelude::*;
 use web_sys::{KeyboardEvent, SubmitEvent};
 
-use crate::api::FieldError;
 use crate::app::{FormState, SettingsState};
 use crate::components::field_error::{Errors, FieldErrorView};
 use crate::components::images::ImageList;
@@ -18,15 +17,7 @@ pub fn EditForm() -> impl IntoView {
     let jobs = expect_context::<Jobs>();
     let advanced_open = RwSignal::new(false);
 
-    let errors = Errors(Memo::new(move |_| {
-        let mut errs: Vec<FieldError> = form.server_errors.get();
-        if form.show_errors.get() {
-            errs.extend(form.draft().validate().err().unwrap_or_default());
-            errs.extend(settings.problems());
-        }
-        errs
-    }));
-    provide_context(errors);
+    let errors = expect_context::<Errors>();
 
     let submit = move || {
         form.server_errors.set(Vec::new());

@@ -1,0 +1,326 @@
+//! WebDriver plumbing: a chromedriver process that is shut down politely
+//! (its `/shutdown` endpoint, from `Drop`, so it also runs on panic), a
+//! static server for the built app, and a browser session with the helpers
+//! the scenarios use. Elements are found by the test hooks of DESIGN.md.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context, Result};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+fn free_port() -> Result<u16> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0")?;
+    Ok(l.local_addr()?.port())
+}
+
+fn http_get_blocking(addr: SocketAddr, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(500)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(3))).ok()?;
+    // chromedriver refuses HTTP/1.0 and keeps 1.1 connections open, so
+    // read until the body announced by Content-Length is in.
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").ok()?;
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = s.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&out);
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let len = head
+                .lines()
+                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)));
+            if len.is_some_and(|len| body.len() >= len) {
+                break;
+            }
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// A chromedriver process.
+pub struct Driver {
+    pub url: String,
+    addr: SocketAddr,
+    child: Child,
+}
+
+impl Driver {
+    pub fn start() -> Result<Self> {
+        let port = free_port()?;
+        let child = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| CHROMEDRIVER.into()))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("starting chromedriver (run scripts/setup.sh)")?;
+        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        let driver = Driver { url: format!("http://{addr}"), addr, child };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if http_get_blocking(addr, "/status").is_some_and(|s| s.contains("\"ready\":true")) {
+                return Ok(driver);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        bail!("chromedriver did not become ready")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // /shutdown closes the browsers it started; a kill would leave them.
+        let _ = http_get_blocking(self.addr, "/shutdown");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Serves the built app (`dist/`) on loopback until dropped.
+pub struct StaticServer {
+    pub url: String,
+    _stop: oneshot::Sender<()>,
+}
+
+impl StaticServer {
+    pub async fn start(dir: &Path) -> Result<Self> {
+        if !dir.join("index.html").exists() {
+            bail!("{} has no index.html: build the app first (trunk build --release)", dir.display());
+        }
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let app = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(dir));
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(StaticServer { url, _stop: tx })
+    }
+}
+
+/// One browser (a fresh profile) on the app.
+pub struct Session {
+    pub c: Client,
+    pub app_url: String,
+}
+
+pub const ERROR_HOOK: &str = r#"
+window.__errors = window.__errors || [];
+if (!window.__hooked) {
+  window.__hooked = true;
+  window.addEventListener('error', e => window.__errors.push(String(e.message || e.error)));
+  window.addEventListener('unhandledrejection', e => window.__errors.push('rejection: ' + String(e.reason)));
+}
+"#;
+
+impl Session {
+    pub async fn new(driver_url: &str, app_url: &str, width: u32, height: u32) -> Result<Self> {
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| CHROMIUM.into()),
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--disable-quic", "--no-first-run", "--disable-extensions",
+                         format!("--window-size={width},{height}")]
+            }
+        });
+        let caps = match caps {
+            Value::Object(m) => m,
+            _ => unreachable!("a literal object"),
+        };
+        let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(driver_url)
+            .await
+            .context("opening a browser session")?;
+        let s = Session { c, app_url: app_url.to_string() };
+        s.open().await?;
+        Ok(s)
+    }
+
+    /// Loads the app and waits for it to render.
+    pub async fn open(&self) -> Result<()> {
+        self.c.goto(&self.app_url).await?;
+        self.wait_for("form#edit-form", Duration::from_secs(15)).await?;
+        self.c.execute(ERROR_HOOK, vec![]).await?;
+        Ok(())
+    }
+
+    pub async fn close(self) {
+        let _ = self.c.close().await;
+    }
+
+    pub async fn find(&self, css: &str) -> Result<Element> {
+        self.c.find(Locator::Css(css)).await.map_err(|e| anyhow!("{css}: {e}"))
+    }
+
+    pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
+        Ok(self.c.find_all(Locator::Css(css)).await?)
+    }
+
+    pub async fn exists(&self, css: &str) -> Result<bool> {
+        Ok(!self.find_all(css).await?.is_empty())
+    }
+
+    pub async fn text(&self, css: &str) -> Result<String> {
+        Ok(self.find(css).await?.text().await?)
+    }
+
+    pub async fn wait_for(&self, css: &str, timeout: Duration) -> Result<Element> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(e) = self.find_all(css).await?.into_iter().next() {
+                return Ok(e);
+            }
+            if Instant::now() > deadline {
+                bail!("timed out after {timeout:?} waiting for {css}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn wait_gone(&self, css: &str, timeout: Duration) -> Result<()> {
+        let deadline = Instant::now() + timeout;
+        while self.exists(css).await? {
+            if Instant::now() > deadline {
+                bail!("timed out after {timeout:?} waiting for {css} to go away");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Ok(())
+    }
+
+    /// Clears a field and types into it.
+    pub async fn fill(&self, css: &str, text: &str) -> Result<()> {
+        let e = self.find(css).await?;
+        e.clear().await?;
+        e.send_keys(text).await?;
+        Ok(())
+    }
+
+    pub async fn select(&self, css: &str, value: &str) -> Result<()> {
+        self.find(css).await?.select_by_value(value).await?;
+        Ok(())
+    }
+
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.find(css).await?.click().await?;
+        Ok(())
+    }
+
+    pub async fn value(&self, css: &str) -> Result<String> {
+        Ok(self.find(css).await?.prop("value").await?.unwrap_or_default())
+    }
+
+    /// Points the app at a server: custom provider, base, scheme, key.
+    pub async fn configure(&self, base: &str, scheme: &str, key: &str) -> Result<()> {
+        self.select("select[name=provider]", "custom").await?;
+        self.fill("input[name=api_base]", base).await?;
+        self.select("select[name=auth_scheme]", scheme).await?;
+        self.fill("input[name=api_key]", key).await?;
+        Ok(())
+    }
+
+    pub async fn add_image(&self, url: &str) -> Result<()> {
+        let before = self.find_all("[data-testid=input-image]").await?.len();
+        self.fill("input[name=image_url]", url).await?;
+        self.find("input[name=image_url]").await?.send_keys("\u{E007}").await?;
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while self.find_all("[data-testid=input-image]").await?.len() <= before {
+            if Instant::now() > deadline {
+                bail!("the image {url} was not added");
+            }
+            tokio::time::sleep(Duration::from_millis(30)).await;
+        }
+        Ok(())
+    }
+
+    pub async fn open_advanced(&self) -> Result<()> {
+        let open = self.c.execute("return document.querySelector('details.advanced').open", vec![]).await?;
+        if open != Value::Bool(true) {
+            self.click("details.advanced > summary").await?;
+        }
+        Ok(())
+    }
+
+    pub async fn submit(&self) -> Result<()> {
+        self.click("form#edit-form button[type=submit]").await
+    }
+
+    /// Waits until the `n`-th job card (0 = newest) has `data-status` equal
+    /// to `status`, failing early if it ends otherwise.
+    pub async fn wait_job(&self, index: usize, status: &str, timeout: Duration) -> Result<Element> {
+        let deadline = Instant::now() + timeout;
+        let mut last = String::new();
+        loop {
+            let jobs = self.find_all("[data-testid=job]").await?;
+            if let Some(j) = jobs.get(index) {
+                last = j.attr("data-status").await?.unwrap_or_default();
+                if last == status {
+                    return Ok(j.clone());
+                }
+                let ended = ["completed", "failed", "cancelled", "lost"].contains(&last.as_str());
+                if ended && ["completed", "failed", "cancelled", "lost"].contains(&status) {
+                    let err = self.find_all("[data-testid=job-error]").await?;
+                    let msg = match err.first() {
+                        Some(e) => e.text().await.unwrap_or_default(),
+                        None => String::new(),
+                    };
+                    bail!("job {index} ended {last}, expected {status}: {msg}");
+                }
+            }
+            if Instant::now() > deadline {
+                bail!("timed out after {timeout:?}: job {index} is {last:?}, expected {status}");
+            }
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+    }
+
+    /// JavaScript errors seen since the page loaded (a wasm panic shows here).
+    pub async fn js_errors(&self) -> Result<Vec<String>> {
+        let v = self.c.execute("return window.__errors || []", vec![]).await?;
+        Ok(v.as_array().map(|a| a.iter().map(|x| x.as_str().unwrap_or("?").to_string()).collect()).unwrap_or_default())
+    }
+
+    /// The page still reacts to input (a wasm panic would freeze it).
+    pub async fn assert_alive(&self) -> Result<()> {
+        let errors = self.js_errors().await?;
+        if !errors.is_empty() {
+            bail!("JavaScript errors on the page: {errors:?}");
+        }
+        let before = self.find("input[name=api_key]").await?.attr("type").await?;
+        self.click(".key-row button").await?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let after = self.find("input[name=api_key]").await?.attr("type").await?;
+        self.click(".key-row button").await?;
+        if before == after {
+            bail!("the page no longer reacts: the key toggle did nothing");
+        }
+        Ok(())
+    }
+}

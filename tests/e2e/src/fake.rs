@@ -1,0 +1,463 @@
+//! A fake queue server that speaks PROTOCOL.md: submit, status (202 while
+//! queued or running, 200 when done, logs with `?logs=1`), the status
+//! stream, result, cancel, CORS with `Authorization`, both auth schemes,
+//! relay-style URLs on another origin, images it serves itself, and fault
+//! injection. Every request is recorded for the tests to inspect.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::png::png;
+
+/// Faults to inject. Counts are "the next N times".
+#[derive(Clone, Debug, Default)]
+pub struct Faults {
+    /// Answer the submit with this code (401, 403, 500…).
+    pub submit_status: Option<u16>,
+    /// Answer the result with a 422 naming `image_size`.
+    pub result_422: bool,
+    /// `(times, retry_after_seconds)`: answer status polls with 429.
+    pub status_429: Option<(u32, u64)>,
+    /// Answer this many status polls with 503.
+    pub status_503: u32,
+    /// Answer this many status polls with a 2xx that is not JSON.
+    pub status_malformed: u32,
+    /// Answer status and result with 404, as for an expired request.
+    pub forget_jobs: bool,
+    /// Close the status stream after its first event.
+    pub stream_close_early: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The accepted key, with either `Bearer` or `Key`. `None` accepts any.
+    pub key: Option<String>,
+    pub queue_ms: u64,
+    pub run_ms: u64,
+    /// Queue position at submit; counts down to 0.
+    pub start_position: u64,
+    pub log_lines: u64,
+    /// Return status/response/cancel URLs on this origin (a relay that hands
+    /// out upstream URLs), with the model renamed as the seed shows.
+    pub relay_origin: Option<String>,
+    /// Serve result image URLs from this origin.
+    pub image_origin: Option<String>,
+    pub faults: Faults,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            key: Some("test-key".into()),
+            queue_ms: 1_500,
+            run_ms: 2_000,
+            start_position: 3,
+            log_lines: 5,
+            relay_origin: None,
+            image_origin: None,
+            faults: Faults::default(),
+        }
+    }
+}
+
+/// One request as the server saw it, and the code it answered.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub authorization: Option<String>,
+    pub content_type: Option<String>,
+    pub accept: Option<String>,
+    pub body: String,
+    /// Milliseconds since the server started.
+    pub at_ms: u64,
+    pub status: u16,
+}
+
+impl Recorded {
+    pub fn is_api(&self) -> bool {
+        self.method != "OPTIONS" && !self.path.starts_with("/files/")
+    }
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+struct Job {
+    created: Instant,
+    input: Value,
+    cancelled: bool,
+}
+
+struct Inner {
+    cfg: Config,
+    faults: Faults,
+    jobs: HashMap<String, Job>,
+    log: Vec<Recorded>,
+    next: u64,
+}
+
+pub struct Shared {
+    inner: Mutex<Inner>,
+    started: Instant,
+    url: String,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A test that panicked while holding the lock must not hide the log.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A running fake server; stops when dropped.
+pub struct FakeServer {
+    pub url: String,
+    shared: Arc<Shared>,
+    _stop: oneshot::Sender<()>,
+}
+
+impl FakeServer {
+    pub async fn start(cfg: Config) -> anyhow::Result<Self> {
+        Self::start_on("127.0.0.1:0".parse()?, cfg).await
+    }
+
+    pub async fn start_on(addr: SocketAddr, cfg: Config) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let shared = Arc::new(Shared {
+            inner: Mutex::new(Inner { faults: cfg.faults.clone(), cfg, jobs: HashMap::new(), log: Vec::new(), next: 0 }),
+            started: Instant::now(),
+            url: url.clone(),
+        });
+        let app = Router::new().fallback(handle).with_state(shared.clone());
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(FakeServer { url, shared, _stop: tx })
+    }
+
+    /// Every request so far, in order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.lock().log.clone()
+    }
+
+    pub fn api_requests(&self) -> Vec<Recorded> {
+        self.requests().into_iter().filter(Recorded::is_api).collect()
+    }
+
+    pub fn count(&self, method: &str) -> usize {
+        self.requests().iter().filter(|r| r.method == method && r.is_api()).count()
+    }
+
+    /// Changes the faults still to come.
+    pub fn set_faults(&self, faults: Faults) {
+        self.shared.lock().faults = faults;
+    }
+}
+
+fn cors(mut resp: Response) -> Response {
+    let h = resp.headers_mut();
+    h.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+    h.insert("access-control-expose-headers", HeaderValue::from_static("Retry-After, X-Fal-Error-Type"));
+    resp
+}
+
+fn json_response(code: u16, body: Value) -> Response {
+    let code = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (code, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+fn header_str(h: &HeaderMap, name: &str) -> Option<String> {
+    h.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+/// What a job looks like `t` after submit.
+enum Phase {
+    Queued(u64),
+    Running(u64),
+    Done,
+}
+
+fn phase(cfg: &Config, job: &Job) -> Phase {
+    let t = job.created.elapsed().as_millis() as u64;
+    if job.cancelled || t >= cfg.queue_ms + cfg.run_ms {
+        Phase::Done
+    } else if t < cfg.queue_ms {
+        let left = cfg.queue_ms - t;
+        Phase::Queued(cfg.start_position * left / cfg.queue_ms.max(1))
+    } else {
+        let lines = 1 + (t - cfg.queue_ms) * cfg.log_lines / cfg.run_ms.max(1);
+        Phase::Running(lines.min(cfg.log_lines))
+    }
+}
+
+fn logs(n: u64, total: u64) -> Value {
+    (1..=n)
+        .map(|i| json!({"message": format!("Step {i}/{total}"), "timestamp": "2026-11-24T00:00:00Z", "level": "INFO", "source": "user"}))
+        .collect()
+}
+
+fn status_body(base: &str, model: &str, id: &str, cfg: &Config, job: &Job, with_logs: bool) -> (u16, Value) {
+    let prefix = format!("{base}/{model}/requests/{id}");
+    let mut body = json!({
+        "request_id": id,
+        "response_url": prefix,
+        "status_url": format!("{prefix}/status"),
+        "cancel_url": format!("{prefix}/cancel"),
+        "logs": null,
+        "metrics": {},
+    });
+    let code = match phase(cfg, job) {
+        Phase::Queued(pos) => {
+            body["status"] = json!("IN_QUEUE");
+            body["queue_position"] = json!(pos);
+            202
+        }
+        Phase::Running(n) => {
+            body["status"] = json!("IN_PROGRESS");
+            if with_logs {
+                body["logs"] = logs(n, cfg.log_lines);
+            }
+            202
+        }
+        Phase::Done => {
+            body["status"] = json!("COMPLETED");
+            if with_logs && !job.cancelled {
+                body["logs"] = logs(cfg.log_lines, cfg.log_lines);
+            }
+            body["metrics"] = json!({"inference_time": cfg.run_ms as f64 / 1000.0});
+            200
+        }
+    };
+    (code, body)
+}
+
+fn result_body(images_base: &str, id: &str, job: &Job) -> Value {
+    let n = job.input.get("num_images").and_then(Value::as_u64).unwrap_or(1).clamp(1, 4);
+    let images: Vec<Value> = (0..n)
+        .map(|i| {
+            json!({"url": format!("{images_base}/files/{id}-{i}.png"), "width": 64, "height": 48,
+                   "content_type": "image/png", "file_name": format!("{id}-{i}.png"), "file_size": 9_300})
+        })
+        .collect();
+    json!({
+        "images": images,
+        "seed": job.input.get("seed").and_then(Value::as_u64).unwrap_or(2_841_475_369u64),
+        "prompt": job.input.get("prompt"),
+        "has_nsfw_concepts": (0..n).map(|_| false).collect::<Vec<_>>(),
+        "timings": {"inference": 1.9},
+    })
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().map(str::to_string);
+    let headers = req.headers().clone();
+    let body = to_bytes(req.into_body(), 64 << 20).await.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    let resp = route(&shared, &method, &path, query.as_deref(), &headers, &body);
+    let resp = cors(resp);
+    let mut inner = shared.lock();
+    inner.log.push(Recorded {
+        method: method.to_string(),
+        path,
+        query,
+        authorization: header_str(&headers, "authorization"),
+        content_type: header_str(&headers, "content-type"),
+        accept: header_str(&headers, "accept"),
+        body,
+        at_ms: shared.started.elapsed().as_millis() as u64,
+        status: resp.status().as_u16(),
+    });
+    resp
+}
+
+fn route(shared: &Shared, method: &Method, path: &str, query: Option<&str>, headers: &HeaderMap, body: &str) -> Response {
+    if method == Method::OPTIONS {
+        let allow = header_str(headers, "access-control-request-headers").unwrap_or_else(|| "authorization, content-type, accept".into());
+        let mut r = StatusCode::NO_CONTENT.into_response();
+        let h = r.headers_mut();
+        h.insert("access-control-allow-methods", HeaderValue::from_static("GET, POST, PUT, OPTIONS"));
+        if let Ok(v) = HeaderValue::from_str(&allow) {
+            h.insert("access-control-allow-headers", v);
+        }
+        h.insert("access-control-max-age", HeaderValue::from_static("600"));
+        return r;
+    }
+    if let Some(name) = path.strip_prefix("/files/") {
+        let seed = name.bytes().fold(7u8, |a, b| a.wrapping_mul(31).wrapping_add(b));
+        let bytes = png(64, 48, [seed, 120, 255 - seed]);
+        return ([(header::CONTENT_TYPE, "image/png")], bytes).into_response();
+    }
+    let mut inner = shared.lock();
+    // Auth: `Bearer <key>` or `Key <key>`.
+    let auth = header_str(headers, "authorization").unwrap_or_default();
+    let token = auth.strip_prefix("Bearer ").or_else(|| auth.strip_prefix("Key ")).unwrap_or("");
+    let authorised = match &inner.cfg.key {
+        Some(k) => token == k,
+        None => !token.is_empty(),
+    };
+    if !authorised {
+        return json_response(401, json!({"detail": "No user found for Key ID and Secret"}));
+    }
+    let trimmed = path.trim_matches('/');
+    let Some((model, rest)) = trimmed.split_once("/requests/") else {
+        if method != Method::POST || trimmed.is_empty() {
+            return json_response(405, json!({"detail": "Method not allowed"}));
+        }
+        return submit(shared, &mut inner, trimmed, body);
+    };
+    let parts: Vec<&str> = rest.split('/').collect();
+    let id = parts[0].to_string();
+    if inner.faults.forget_jobs || !inner.jobs.contains_key(&id) {
+        return json_response(404, json!({"detail": "Request not found"}));
+    }
+    let cfg = inner.cfg.clone();
+    let own = shared.url.clone();
+    let with_logs = query.is_some_and(|q| q.split('&').any(|kv| kv == "logs=1" || kv == "logs=true"));
+    match (method.as_str(), &parts[1..]) {
+        ("GET", ["status"]) => {
+            if let Some((n, secs)) = inner.faults.status_429 {
+                if n > 0 {
+                    inner.faults.status_429 = Some((n - 1, secs));
+                    let mut r = json_response(429, json!({"detail": "Too many requests"}));
+                    r.headers_mut().insert("retry-after", HeaderValue::from(secs));
+                    return r;
+                }
+            }
+            if inner.faults.status_503 > 0 {
+                inner.faults.status_503 -= 1;
+                let mut r = json_response(503, json!({"detail": "Runner unavailable", "error_type": "runner_unavailable"}));
+                r.headers_mut().insert("x-fal-error-type", HeaderValue::from_static("runner_unavailable"));
+                return r;
+            }
+            if inner.faults.status_malformed > 0 {
+                inner.faults.status_malformed -= 1;
+                return (StatusCode::ACCEPTED, [(header::CONTENT_TYPE, "application/json")], "{\"status\": \"IN_PROG").into_response();
+            }
+            let job = &inner.jobs[&id];
+            let (code, body) = status_body(&own, model, &id, &cfg, job, with_logs);
+            json_response(code, body)
+        }
+        ("GET", ["status", "stream"]) => stream(shared, &inner, model, &id, with_logs),
+        ("GET", []) => {
+            let job = &inner.jobs[&id];
+            if job.cancelled {
+                return json_response(400, json!({"detail": "Request was cancelled"}));
+            }
+            if !matches!(phase(&cfg, job), Phase::Done) {
+                return json_response(400, json!({"detail": "Request is still in progress"}));
+            }
+            if inner.faults.result_422 {
+                return json_response(
+                    422,
+                    json!({"detail": [{"loc": ["body", "image_size"], "msg": "Unsupported image size for this model", "type": "value_error"}]}),
+                );
+            }
+            let images = cfg.image_origin.clone().unwrap_or(own);
+            json_response(200, result_body(&images, &id, job))
+        }
+        ("PUT", ["cancel"]) => {
+            let Some(job) = inner.jobs.get_mut(&id) else { return json_response(404, json!({"detail": "Request not found"})) };
+            if matches!(phase(&cfg, job), Phase::Done) {
+                return json_response(400, json!({"status": "ALREADY_COMPLETED"}));
+            }
+            job.cancelled = true;
+            json_response(202, json!({"status": "CANCELLATION_REQUESTED"}))
+        }
+        _ => json_response(405, json!({"detail": "Method not allowed"})),
+    }
+}
+
+fn submit(shared: &Shared, inner: &mut Inner, model: &str, body: &str) -> Response {
+    if let Some(code) = inner.faults.submit_status {
+        let detail = match code {
+            401 => "No user found for Key ID and Secret",
+            403 => "User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing.",
+            _ => "Internal server error",
+        };
+        return json_response(code, json!({"detail": detail}));
+    }
+    let Ok(input) = serde_json::from_str::<Value>(body) else {
+        return json_response(422, json!({"detail": [{"loc": ["body"], "msg": "Body is not valid JSON", "type": "json_invalid"}]}));
+    };
+    let mut problems = Vec::new();
+    if !input.get("prompt").and_then(Value::as_str).is_some_and(|p| !p.trim().is_empty()) {
+        problems.push(json!({"loc": ["body", "prompt"], "msg": "Field required", "type": "missing"}));
+    }
+    if !input.get("image_urls").and_then(Value::as_array).is_some_and(|a| !a.is_empty()) {
+        problems.push(json!({"loc": ["body", "image_urls"], "msg": "Field required", "type": "missing"}));
+    }
+    if !problems.is_empty() {
+        return json_response(422, json!({"detail": problems}));
+    }
+    inner.next += 1;
+    let id = format!("{:08x}-fake-4000-8000-{:012x}", 0x9c08_e7d8u32.wrapping_add(inner.next as u32), inner.next);
+    inner.jobs.insert(id.clone(), Job { created: Instant::now(), input, cancelled: false });
+    // A relay hands out the upstream's URLs, with the model renamed.
+    let (base, model) = match &inner.cfg.relay_origin {
+        Some(o) => (o.clone(), "fal-ai/qwen-edit-plus".to_string()),
+        None => (shared.url.clone(), model.to_string()),
+    };
+    let job = &inner.jobs[&id];
+    let (_, mut body) = status_body(&base, &model, &id, &inner.cfg, job, false);
+    body["status"] = json!("IN_QUEUE");
+    body["queue_position"] = json!(inner.cfg.start_position);
+    json_response(200, body)
+}
+
+fn stream(shared: &Shared, inner: &Inner, model: &str, id: &str, with_logs: bool) -> Response {
+    let cfg = inner.cfg.clone();
+    let own = shared.url.clone();
+    let (model, id) = (model.to_string(), id.to_string());
+    let created = inner.jobs[&id].created;
+    let cancelled = inner.jobs[&id].cancelled;
+    let close_early = inner.faults.stream_close_early;
+    // Each event carries the logs that are new since the last one.
+    let events = futures_util::stream::unfold((0u64, 0u32, false), move |(sent_logs, n, done)| {
+        let (cfg, own, model, id) = (cfg.clone(), own.clone(), model.clone(), id.clone());
+        async move {
+            if done || (close_early && n >= 1) {
+                return None;
+            }
+            if n > 0 {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            let job = Job { created, input: Value::Null, cancelled };
+            let (code, mut body) = status_body(&own, &model, &id, &cfg, &job, with_logs);
+            let total = body["logs"].as_array().map_or(0, Vec::len) as u64;
+            if let Some(all) = body["logs"].as_array() {
+                body["logs"] = Value::Array(all[sent_logs as usize..].to_vec());
+            }
+            let mut text = String::new();
+            if n % 4 == 3 {
+                text.push_str(": ping\n\n");
+            }
+            text.push_str(&format!("data: {body}\n\n"));
+            Some((Ok::<_, std::convert::Infallible>(text), (total.max(sent_logs), n + 1, code == 200)))
+        }
+    });
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/event-stream")
+        .header(header::CACHE_CONTROL, "no-cache")
+        .body(Body::from_stream(events))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
