@@ -68,7 +68,7 @@ pub fn ImageList() -> impl IntoView {
                                         prop:disabled=move || pos() == 0
                                         on:click=move |_| form.move_image(id, -1)>"↑"</button>
                                     <button type="button" class="icon" data-testid="move-later" aria-label="Move later"
-                                        prop:disabled=move || pos() + 1 >= count()
+                                        prop:disabled=move || { pos() + 1 >= count() }
                                         on:click=move |_| form.move_image(id, 1)>"↓"</button>
                                     <button type="button" class="icon" data-testid="remove-image" aria-label="Remove image"
                                         on:click=move |_| form.remove_image(id)>"✕"</button>
