@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The release bundle's raw and brotli sizes (wasm, js, css, html), beside a
+# plain Leptos counter built the same way (same profile, same wasm-opt) in
+# the same run. A benchmark, not a test: it prints, it does not judge.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+bash scripts/setup.sh >/dev/null
+OUT="$ROOT/target/bench"
+rm -rf "$OUT" && mkdir -p "$OUT"
+
+build() { # name dir
+  local t0=$SECONDS
+  (cd "$2" && trunk build --release --locked --dist "$OUT/$1" >"$OUT/$1.log" 2>&1) || { cat "$OUT/$1.log"; exit 1; }
+  echo "$1 built in $((SECONDS - t0)) s" >&2
+}
+build counter "$ROOT/bench/counter"
+build app "$ROOT"
+
+size() { cat "$@" 2>/dev/null | wc -c | tr -d ' '; }
+br() { cat "$@" 2>/dev/null | brotli -q 11 -c | wc -c | tr -d ' '; }
+
+row() { # label files...
+  printf '| %-5s | %9s | %9s |' "$1" "$(size "${@:2}")" "$(br "${@:2}")"
+}
+
+echo
+echo "| part  | app raw   | app br    | counter raw | counter br |"
+echo "|-------|-----------|-----------|-------------|------------|"
+for part in wasm js css html; do
+  case $part in
+    wasm) pat='*.wasm' ;; js) pat='*.js' ;; css) pat='*.css' ;; html) pat='index.html' ;;
+  esac
+  a=( "$OUT"/app/$pat ); c=( "$OUT"/counter/$pat )
+  printf '| %-5s | %9s | %9s | %11s | %10s |\n' "$part" "$(size "${a[@]}")" "$(br "${a[@]}")" "$(size "${c[@]}")" "$(br "${c[@]}")"
+done
+A=( "$OUT"/app/*.wasm "$OUT"/app/*.js "$OUT"/app/*.css "$OUT"/app/index.html )
+C=( "$OUT"/counter/*.wasm "$OUT"/counter/*.js "$OUT"/counter/*.css "$OUT"/counter/index.html )
+printf '| %-5s | %9s | %9s | %11s | %10s |\n' "all" "$(size "${A[@]}")" "$(br "${A[@]}")" "$(size "${C[@]}")" "$(br "${C[@]}")"
+echo
+echo "brotli -q 11 of html+css+js+wasm together; the budget for the whole app is 100000 bytes."
+echo "app over counter: $(( $(br "${A[@]}") - $(br "${C[@]}") )) bytes brotli"
