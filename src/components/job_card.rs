@@ -15,6 +15,12 @@ pub fn format_duration(ms: f64) -> String {
     }
 }
 
+/// `7.4` for 7.43, without pulling float formatting into the bundle.
+pub fn tenths(x: f64) -> String {
+    let d = (x.max(0.0) * 10.0).round() as u64;
+    format!("{}.{}", d / 10, d % 10)
+}
+
 fn phase_label(p: Phase) -> &'static str {
     match p {
         Phase::Submitting => "Submitting…",
@@ -84,7 +90,7 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                 view! { <p class="queue" data-testid="queue-position" data-position=pos.map(|p| p.to_string())>{text}</p> }
             })}
             {move || job.with(|j| j.retry.clone()).map(|(why, at)| {
-                let secs = move || ((at - clock.now.get()) / 1000.0).ceil().max(0.0);
+                let secs = move || ((at - clock.now.get()) / 1000.0).ceil().max(0.0) as u64;
                 view! { <p class="retry" data-testid="job-retry">{why} " Retrying in " {secs} " s."</p> }
             })}
             {move || job.with(|j| cancel_note(&j.cancel, j.phase)).map(|n| view! { <p class="cancel-note" data-testid="cancel-note">{n}</p> })}
@@ -111,7 +117,7 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
             {move || job.with(|j| j.output.clone()).map(|out| view! { <Results output=out prompt=job.with_untracked(|j| j.body.get("prompt").and_then(|p| p.as_str()).unwrap_or("").to_string())/> })}
             <footer class="job-meta">
                 {move || job.with(|j| j.request_id.clone()).map(|r| view! { <span>"Request " <code>{r}</code></span> })}
-                {move || job.with(|j| j.inference_time).map(|t| view! { <span>{format!("Inference {t:.1} s")}</span> })}
+                {move || job.with(|j| j.inference_time).map(|t| view! { <span>"Inference " {tenths(t)} " s"</span> })}
             </footer>
         </article>
     }

@@ -5,8 +5,8 @@ use crate::api::EditOutput;
 
 fn human_bytes(n: u64) -> String {
     match n {
-        n if n >= 1_000_000 => format!("{:.1} MB", n as f64 / 1e6),
-        n if n >= 1_000 => format!("{:.0} KB", n as f64 / 1e3),
+        n if n >= 1_000_000 => format!("{}.{} MB", n / 1_000_000, n % 1_000_000 / 100_000),
+        n if n >= 1_000 => format!("{} KB", (n + 500) / 1_000),
         n => format!("{n} B"),
     }
 }

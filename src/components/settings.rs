@@ -21,6 +21,9 @@ pub fn SettingsPanel() -> impl IntoView {
         }
     };
     view! {
+        // A form of its own, so the browser treats the key as a password
+        // field; it never submits.
+        <form class="settings-form" autocomplete="off" on:submit=|ev| ev.prevent_default()>
         <details class="panel settings" open=open>
             <summary>
                 "Settings "
@@ -131,5 +134,6 @@ pub fn SettingsPanel() -> impl IntoView {
                 />
             </label>
         </details>
+        </form>
     }
 }

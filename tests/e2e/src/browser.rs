@@ -301,6 +301,17 @@ impl Session {
         }
     }
 
+    /// Saves a full-window screenshot as `<QIE_SHOTS>/<name>.png` when that
+    /// directory is set (for people to look at; nothing is asserted).
+    pub async fn screenshot(&self, name: &str) -> Result<()> {
+        if let Ok(dir) = std::env::var("QIE_SHOTS") {
+            std::fs::create_dir_all(&dir)?;
+            let png = self.c.screenshot().await?;
+            std::fs::write(Path::new(&dir).join(format!("{name}.png")), png)?;
+        }
+        Ok(())
+    }
+
     /// JavaScript errors seen since the page loaded (a wasm panic shows here).
     pub async fn js_errors(&self) -> Result<Vec<String>> {
         let v = self.c.execute("return window.__errors || []", vec![]).await?;

@@ -90,6 +90,7 @@ fn happy_path(s: &Session) -> Fut<'_> {
         ensure!(!polls.is_empty() && polls.iter().all(|r| r.query.as_deref() == Some("logs=1")), "polls ask for logs");
         ensure!(polls.iter().all(|r| r.status == 202 || r.status == 200), "polls answered 202/200");
         ensure!(fake.count("GET") == polls.len() + 1, "one result fetch");
+        s.screenshot("desktop").await?;
         s.assert_alive().await
     })
 }
@@ -341,7 +342,28 @@ fn unreachable_api_is_explained(s: &Session) -> Fut<'_> {
     })
 }
 
+/// At a phone's 360 px the page does not scroll sideways, with a finished
+/// job and its results on it.
+fn phone_width_has_no_horizontal_scroll(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        s.c.set_window_size(360, 800).await?;
+        let fake = FakeServer::start(Config { queue_ms: 200, run_ms: 400, ..Config::default() }).await?;
+        s.configure(&fake.url, "Bearer", "test-key").await?;
+        fill_minimal(s, &fake.url, "A long prompt that should wrap nicely on a narrow phone screen without overflowing").await?;
+        s.open_advanced().await?;
+        s.submit().await?;
+        s.wait_job(0, "completed", SECS(10)).await?;
+        let (scroll, inner) = (
+            s.c.execute("return document.documentElement.scrollWidth", vec![]).await?,
+            s.c.execute("return window.innerWidth", vec![]).await?,
+        );
+        ensure!(scroll.as_u64() <= inner.as_u64(), "page is {scroll} px wide in a {inner} px window");
+        s.screenshot("phone").await
+    })
+}
+
 const SCENARIOS: &[(&str, Scenario)] = &[
+    ("phone_width_has_no_horizontal_scroll", phone_width_has_no_horizontal_scroll),
     ("happy_path", happy_path),
     ("quiet_after_the_last_job", quiet_after_the_last_job),
     ("foreign_urls_never_get_the_key", foreign_urls_never_get_the_key),
