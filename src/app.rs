@@ -75,7 +75,20 @@ impl SettingsState {
 #[derive(Clone, Debug, PartialEq)]
 pub struct InputImage {
     pub id: u32,
+    /// What is sent: a web URL or a data URI.
     pub url: String,
+    /// For a local file: its preview and what it weighs.
+    pub local: Option<LocalInfo>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocalInfo {
+    pub name: String,
+    /// An object URL of the original file; revoked when the image goes.
+    pub preview: Option<String>,
+    pub width: u32,
+    pub height: u32,
+    pub original_bytes: u64,
 }
 
 /// The edit form's values, one signal per control.
@@ -102,6 +115,10 @@ pub struct FormState {
     pub server_errors: RwSignal<Vec<FieldError>>,
     /// The API refused the last submit for a reason that names no field.
     pub form_error: RwSignal<Option<String>>,
+    /// Local files still being read and scaled.
+    pub pending: RwSignal<u32>,
+    /// Files that could not be added, with the reason.
+    pub file_errors: RwSignal<Vec<String>>,
 }
 
 impl FormState {
@@ -126,6 +143,8 @@ impl FormState {
             show_errors: RwSignal::new(false),
             server_errors: RwSignal::new(Vec::new()),
             form_error: RwSignal::new(None),
+            pending: RwSignal::new(0),
+            file_errors: RwSignal::new(Vec::new()),
         }
     }
 
@@ -150,9 +169,36 @@ impl FormState {
     }
 
     pub fn add_image(&self, url: String) {
+        self.push_image(url, None);
+    }
+
+    fn push_image(&self, url: String, local: Option<LocalInfo>) {
         let id = self.next_image_id.get_value();
         self.next_image_id.set_value(id + 1);
-        self.images.update(|v| v.push(InputImage { id, url }));
+        self.images.update(|v| v.push(InputImage { id, url, local }));
+    }
+
+    /// Reads, scales and adds local files, in the order given. Files that
+    /// cannot be used are reported in `file_errors`; nothing else changes.
+    pub fn add_files(&self, files: Vec<web_sys::File>, max_side: u32) {
+        if files.is_empty() {
+            return;
+        }
+        let form = *self;
+        form.file_errors.set(Vec::new());
+        form.pending.update(|n| *n += files.len() as u32);
+        leptos::task::spawn_local(async move {
+            for file in files {
+                match crate::web::images::prepare(&file, max_side).await {
+                    Ok(p) => form.push_image(
+                        p.data_uri,
+                        Some(LocalInfo { name: p.name, preview: p.preview, width: p.width, height: p.height, original_bytes: p.original_bytes }),
+                    ),
+                    Err(e) => form.file_errors.update(|v| v.push(e)),
+                }
+                form.pending.update(|n| *n = n.saturating_sub(1));
+            }
+        });
     }
 
     /// Moves image `id` by `delta` places (−1 earlier, +1 later).
@@ -168,7 +214,12 @@ impl FormState {
     }
 
     pub fn remove_image(&self, id: u32) {
-        self.images.update(|v| v.retain(|x| x.id != id));
+        self.images.update(|v| {
+            if let Some(preview) = v.iter().find(|x| x.id == id).and_then(|x| x.local.as_ref()?.preview.clone()) {
+                crate::web::images::revoke(&preview);
+            }
+            v.retain(|x| x.id != id)
+        });
     }
 }
 
@@ -231,6 +282,9 @@ pub fn provide_state() {
         let mut errs: Vec<FieldError> = form.server_errors.get();
         if form.show_errors.get() {
             errs.extend(form.draft().validate().err().unwrap_or_default());
+            if form.pending.get() > 0 {
+                errs.push(FieldError::new("image_urls", "Wait until the images are ready"));
+            }
             errs.extend(settings.problems());
         }
         errs

@@ -2,6 +2,7 @@
 //! error classification and the URL policy. No Leptos, no web-sys.
 
 pub mod error;
+pub mod image;
 pub mod input;
 pub mod output;
 pub mod provider;

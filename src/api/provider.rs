@@ -90,6 +90,13 @@ pub struct Settings {
     pub api_base: String,
     pub auth_scheme: AuthScheme,
     pub model: String,
+    /// Local images larger than this (longest side, px) are scaled down.
+    #[serde(default = "default_max_side")]
+    pub max_side: u32,
+}
+
+fn default_max_side() -> u32 {
+    super::image::DEFAULT_MAX_SIDE
 }
 
 impl Default for Settings {
@@ -106,6 +113,7 @@ impl Settings {
             api_base: provider.base().unwrap_or(custom_base).to_string(),
             auth_scheme: provider.scheme().unwrap_or(AuthScheme::Bearer),
             model: DEFAULT_MODEL.to_string(),
+            max_side: default_max_side(),
         }
     }
 
@@ -183,6 +191,13 @@ mod tests {
         assert_eq!(s.model_path(), "fal-ai/other");
         s.model = "  ".into();
         assert_eq!(s.model_path(), DEFAULT_MODEL);
+    }
+
+    #[test]
+    fn settings_stored_before_max_side_existed_still_load() {
+        let old = r#"{"v":1,"settings":{"provider":"fal","api_base":"https://queue.fal.run","auth_scheme":"Key","model":"m"}}"#;
+        let s = Settings::from_storage(old).unwrap();
+        assert_eq!((s.provider, s.max_side), (Provider::Fal, 2048));
     }
 
     #[test]

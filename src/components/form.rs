@@ -1,9 +1,9 @@
 use leptos::prelude::*;
-use web_sys::{KeyboardEvent, SubmitEvent};
+use web_sys::{ClipboardEvent, KeyboardEvent, SubmitEvent};
 
 use crate::app::{FormState, SettingsState};
 use crate::components::field_error::{Errors, FieldErrorView};
-use crate::components::images::ImageList;
+use crate::components::images::{file_list, ImageList};
 use crate::components::params::{AdvancedParams, MainParams, ADVANCED_FIELDS};
 use crate::web::http::Client;
 use crate::web::runner::Jobs;
@@ -24,8 +24,9 @@ pub fn EditForm() -> impl IntoView {
         form.form_error.set(None);
         let draft = untrack(|| form.draft());
         let problems = untrack(|| settings.problems());
+        let busy = form.pending.get_untracked() > 0;
         match draft.validate() {
-            Ok(input) if problems.is_empty() => {
+            Ok(input) if problems.is_empty() && !busy => {
                 form.show_errors.set(false);
                 let s = settings.settings.get_untracked();
                 let client = Client {
@@ -65,6 +66,13 @@ pub fn EditForm() -> impl IntoView {
             on:submit=move |ev: SubmitEvent| {
                 ev.prevent_default();
                 submit();
+            }
+            on:paste=move |ev: ClipboardEvent| {
+                let files = ev.clipboard_data().and_then(|d| d.files()).map(|l| file_list(&l)).unwrap_or_default();
+                if !files.is_empty() {
+                    ev.prevent_default();
+                    form.add_files(files, settings.settings.with_untracked(|s| s.max_side));
+                }
             }
             on:keydown=move |ev: KeyboardEvent| {
                 if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {

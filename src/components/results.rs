@@ -1,15 +1,8 @@
 use leptos::prelude::*;
 
+use crate::api::image::human_bytes;
 use crate::api::output::is_safe_image_url;
 use crate::api::EditOutput;
-
-fn human_bytes(n: u64) -> String {
-    match n {
-        n if n >= 1_000_000 => format!("{}.{} MB", n / 1_000_000, n % 1_000_000 / 100_000),
-        n if n >= 1_000 => format!("{} KB", (n + 500) / 1_000),
-        n => format!("{n} B"),
-    }
-}
 
 /// A file name from the prompt's first words, the seed and the index.
 pub fn download_name(prompt: &str, seed: Option<u64>, index: usize, content_type: Option<&str>) -> String {
@@ -35,6 +28,7 @@ pub fn download_name(prompt: &str, seed: Option<u64>, index: usize, content_type
 /// download, and a notice where the safety checker blanked one.
 #[component]
 pub fn Results(output: EditOutput, prompt: String) -> impl IntoView {
+    let form = expect_context::<crate::app::FormState>();
     let seed = output.seed;
     view! {
         <div class="results">
@@ -70,7 +64,13 @@ pub fn Results(output: EditOutput, prompt: String) -> impl IntoView {
                             })}
                             <span class="meta">{meta}</span>
                             <a href=img.url.clone() target="_blank" rel="noopener noreferrer">"Full size"</a>
-                            <a href=img.url download=name>"Download"</a>
+                            <a href=img.url.clone() download=name>"Download"</a>
+                            <button type="button" class="ghost small" data-testid="use-as-input"
+                                title="Add this image to the reference images"
+                                on:click={
+                                    let url = img.url.clone();
+                                    move |_| form.add_image(url.clone())
+                                }>"Use as input"</button>
                         </figcaption>
                     </figure>
                 }.into_any()

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::api::image::{DEFAULT_MAX_SIDE, MAX_SIDE_RANGE};
 use crate::api::provider::{AuthScheme, Provider, Settings};
 use crate::app::SettingsState;
 use crate::components::field_error::FieldErrorView;
@@ -124,15 +125,32 @@ pub fn SettingsPanel() -> impl IntoView {
                 }}
                 " It is sent only to the API base above."
             </p>
-            <label>
-                "Model"
-                <input
-                    name="model"
-                    spellcheck="false"
-                    prop:value=move || s.with(|s| s.model.clone())
-                    on:input=move |ev| s.update(|s| s.model = event_target_value(&ev))
-                />
-            </label>
+            <div class="grid2">
+                <label>
+                    "Model"
+                    <input
+                        name="model"
+                        spellcheck="false"
+                        prop:value=move || s.with(|s| s.model.clone())
+                        on:input=move |ev| s.update(|s| s.model = event_target_value(&ev))
+                    />
+                </label>
+                <label>
+                    "Max side of local images (px)"
+                    <input
+                        name="max_side"
+                        type="number"
+                        min=MAX_SIDE_RANGE.0
+                        max=MAX_SIDE_RANGE.1
+                        step="64"
+                        prop:value=move || s.with(|s| s.max_side.to_string())
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev).trim().parse::<u32>().unwrap_or(DEFAULT_MAX_SIDE);
+                            s.update(|s| s.max_side = v.clamp(MAX_SIDE_RANGE.0, MAX_SIDE_RANGE.1));
+                        }
+                    />
+                </label>
+            </div>
         </details>
         </form>
     }

@@ -1,0 +1,98 @@
+//! Local reference images in the browser: decode, scale down on a canvas,
+//! encode, and build the data URI. The decisions (which files, what size,
+//! which encoding) are `api::image`'s.
+
+use js_sys::{Promise, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{CanvasRenderingContext2d, File, HtmlCanvasElement, ImageBitmap, Url};
+
+use crate::api::image::{check_file, choose_encoding, data_uri, target_size, Encoding, JPEG_QUALITY};
+
+/// A local file, ready to send.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prepared {
+    pub data_uri: String,
+    /// An object URL of the original file for the thumbnail; revoke it when
+    /// the image is removed.
+    pub preview: Option<String>,
+    pub name: String,
+    /// The size that is sent.
+    pub width: u32,
+    pub height: u32,
+    pub original_bytes: u64,
+}
+
+fn js_err(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()))
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+fn canvas(width: u32, height: u32) -> Result<(HtmlCanvasElement, CanvasRenderingContext2d), String> {
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let c: HtmlCanvasElement = doc.create_element("canvas").map_err(js_err)?.dyn_into().map_err(|_| "no canvas")?;
+    c.set_width(width);
+    c.set_height(height);
+    let ctx: CanvasRenderingContext2d = c
+        .get_context("2d")
+        .map_err(js_err)?
+        .ok_or("no 2d context")?
+        .dyn_into()
+        .map_err(|_| "no 2d context")?;
+    Ok((c, ctx))
+}
+
+/// Whether any pixel is not fully opaque.
+fn has_alpha(ctx: &CanvasRenderingContext2d, width: u32, height: u32) -> bool {
+    match ctx.get_image_data(0.0, 0.0, width as f64, height as f64) {
+        Ok(data) => data.data().iter().skip(3).step_by(4).any(|a| *a < 255),
+        Err(_) => true,
+    }
+}
+
+/// Reads, checks, scales and encodes one file.
+pub async fn prepare(file: &File, max_side: u32) -> Result<Prepared, String> {
+    let name = file.name();
+    let mime = file.type_();
+    check_file(&name, &mime, file.size())?;
+    let window = web_sys::window().ok_or("no window")?;
+    let promise: Promise = window.create_image_bitmap_with_blob(file).map_err(js_err)?;
+    let bitmap: ImageBitmap = JsFuture::from(promise)
+        .await
+        .map_err(|_| format!("{name}: the browser cannot read this image (damaged, or a format it does not support)"))?
+        .unchecked_into();
+    let (w, h) = (bitmap.width(), bitmap.height());
+    let (tw, th) = target_size(w, h, max_side);
+    let drawn = canvas(tw, th).and_then(|(c, ctx)| {
+        // Not in web-sys: the best resampling the browser has.
+        let _ = js_sys::Reflect::set(&ctx, &"imageSmoothingQuality".into(), &"high".into());
+        ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, tw as f64, th as f64).map_err(js_err)?;
+        Ok((c, ctx))
+    });
+    bitmap.close();
+    let (canvas, ctx) = drawn?;
+    let encoding = choose_encoding(&mime, w, h, max_side, || has_alpha(&ctx, tw, th));
+    let uri = match encoding.mime() {
+        None => {
+            let buf = JsFuture::from(file.array_buffer()).await.map_err(|e| format!("{name}: {}", js_err(e)))?;
+            data_uri(&mime, &Uint8Array::new(&buf).to_vec())
+        }
+        Some(out) => {
+            let quality = if encoding == Encoding::Jpeg { JsValue::from(JPEG_QUALITY) } else { JsValue::UNDEFINED };
+            canvas.to_data_url_with_type_and_encoder_options(out, &quality).map_err(js_err)?
+        }
+    };
+    Ok(Prepared {
+        data_uri: uri,
+        preview: Url::create_object_url_with_blob(file).ok(),
+        name,
+        width: tw,
+        height: th,
+        original_bytes: file.size() as u64,
+    })
+}
+
+pub fn revoke(url: &str) {
+    let _ = Url::revoke_object_url(url);
+}
