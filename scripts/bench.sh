@@ -39,3 +39,7 @@ printf '| %-5s | %9s | %9s | %11s | %10s |\n' "all" "$(size "${A[@]}")" "$(br "$
 echo
 echo "brotli -q 11 of html+css+js+wasm together; the budget for the whole app is 100000 bytes."
 echo "app over counter: $(( $(br "${A[@]}") - $(br "${C[@]}") )) bytes brotli"
+
+echo
+cargo run --locked -q -p e2e --bin bench-images -- "$OUT/app"
+rm -rf /tmp/org.chromium.Chromium.* 2>/dev/null || true

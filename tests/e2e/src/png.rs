@@ -32,12 +32,25 @@ fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
 
 /// An RGB image of one colour with a diagonal band, `width`×`height`.
 pub fn png(width: u32, height: u32, rgb: [u8; 3]) -> Vec<u8> {
-    let mut raw = Vec::with_capacity(((width * 3 + 1) * height) as usize);
+    encode(width, height, false, |x, y| {
+        let band = (x + y) % 32 < 6;
+        let c = rgb.map(|c| if band { 255 - c } else { c });
+        [c[0], c[1], c[2], 255]
+    })
+}
+
+/// An RGBA image whose left quarter is transparent.
+pub fn png_with_alpha(width: u32, height: u32) -> Vec<u8> {
+    encode(width, height, true, |x, y| if x < width / 4 { [0, 0, 0, 0] } else { [200, (y % 256) as u8, 90, 255] })
+}
+
+fn encode(width: u32, height: u32, alpha: bool, pixel: impl Fn(u32, u32) -> [u8; 4]) -> Vec<u8> {
+    let channels = if alpha { 4 } else { 3 };
+    let mut raw = Vec::with_capacity(((width * channels + 1) * height) as usize);
     for y in 0..height {
         raw.push(0);
         for x in 0..width {
-            let band = (x + y) % 32 < 6;
-            raw.extend(rgb.iter().map(|c| if band { 255 - c } else { *c }));
+            raw.extend_from_slice(&pixel(x, y)[..channels as usize]);
         }
     }
     let mut z = vec![0x78, 0x01];
@@ -54,7 +67,7 @@ pub fn png(width: u32, height: u32, rgb: [u8; 3]) -> Vec<u8> {
     let mut ihdr = Vec::new();
     ihdr.extend_from_slice(&width.to_be_bytes());
     ihdr.extend_from_slice(&height.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    ihdr.extend_from_slice(&[8, if alpha { 6 } else { 2 }, 0, 0, 0]);
     chunk(&mut out, b"IHDR", &ihdr);
     chunk(&mut out, b"IDAT", &z);
     chunk(&mut out, b"IEND", &[]);
@@ -71,6 +84,34 @@ pub fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
     Some((w, h))
 }
 
+/// Decodes standard base64 (the payload of a data URI).
+pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let bytes: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if bytes.len() % 4 != 0 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
+    for chunk in bytes.chunks(4) {
+        let pad = chunk.iter().rev().take_while(|b| **b == b'=').count();
+        let mut n = 0u32;
+        for (i, b) in chunk.iter().enumerate() {
+            let v = if i >= 4 - pad { 0 } else { val(*b)? };
+            n = n << 6 | v as u32;
+        }
+        let three = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&three[..3 - pad]);
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +122,10 @@ mod tests {
         assert_eq!(png_size(&p), Some((70, 40)));
         assert_eq!(png_size(b"GIF89a"), None);
         assert_eq!(crc32(b"IEND"), 0xae42_6082);
+        assert_eq!(png_size(&png_with_alpha(30, 20)), Some((30, 20)));
+        assert_eq!(base64_decode("Zm9vYmFy").as_deref(), Some(&b"foobar"[..]));
+        assert_eq!(base64_decode("Zm8=").as_deref(), Some(&b"fo"[..]));
+        assert_eq!(base64_decode("Zg==").as_deref(), Some(&b"f"[..]));
+        assert_eq!(base64_decode("Zg="), None);
     }
 }
