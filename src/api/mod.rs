@@ -5,6 +5,7 @@ pub mod error;
 pub mod image;
 pub mod input;
 pub mod output;
+pub mod sse;
 pub mod provider;
 pub mod status;
 pub mod url;

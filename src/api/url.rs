@@ -91,7 +91,7 @@ pub fn submit_url(base: &str, model: &str) -> String {
 }
 
 /// Where each follow-up request of one job goes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Endpoints {
     /// Status, with `logs=1` in the query.
     pub status: String,

@@ -34,9 +34,45 @@ pub fn retry_delay_ms(attempt: u32, jitter: f64, retry_after_ms: Option<u64>) ->
     }
 }
 
+/// A hidden tab polls less often: four times slower, at least every 2 s and
+/// at most every 30 s (a longer wait the server asked for stays as it is).
+pub fn when_hidden(delay_ms: u32) -> u32 {
+    delay_ms.max((delay_ms.saturating_mul(4)).clamp(2_000, 30_000))
+}
+
+/// The smallest gap between two requests of the app, whatever the number
+/// of jobs: many jobs take turns instead of polling in a burst.
+pub const MIN_GAP_MS: f64 = 150.0;
+
+/// When a request may go: not before `last + MIN_GAP_MS`. Returns the wait
+/// and the new "last request" time.
+pub fn next_slot(now: f64, last: f64) -> (u32, f64) {
+    let at = now.max(last + MIN_GAP_MS);
+    ((at - now) as u32, at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_tabs_poll_less() {
+        assert_eq!(when_hidden(500), 2_000);
+        assert_eq!(when_hidden(1_000), 4_000);
+        assert_eq!(when_hidden(4_000), 16_000);
+        assert_eq!(when_hidden(20_000), 30_000);
+        assert_eq!(when_hidden(60_000), 60_000, "a Retry-After wait is not shortened");
+    }
+
+    #[test]
+    fn requests_take_turns() {
+        assert_eq!(next_slot(1_000.0, 0.0), (0, 1_000.0));
+        assert_eq!(next_slot(1_000.0, 950.0), (100, 1_100.0));
+        // Five jobs due at once go 150 ms apart.
+        let mut last = 0.0;
+        let waits: Vec<u32> = (0..5).map(|_| { let (w, at) = next_slot(5_000.0, last); last = at; w }).collect();
+        assert_eq!(waits, [0, 150, 300, 450, 600]);
+    }
 
     #[test]
     fn polls_slow_down_over_time() {

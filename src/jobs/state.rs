@@ -3,14 +3,16 @@
 //! the requests and feeds their outcomes back as events; it is the only
 //! writer of a job's remote state.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::schedule::{poll_delay_ms, retry_delay_ms};
 use crate::api::status::CancelAnswer;
 use crate::api::url::Endpoints;
-use crate::api::{ApiError, EditOutput, ErrorKind, JobStatus, LogEntry, QueueStatus};
+use crate::api::{ApiError, AuthScheme, EditOutput, ErrorKind, JobStatus, LogEntry, QueueStatus};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Phase {
     Submitting,
     InQueue,
@@ -40,7 +42,7 @@ impl Phase {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum CancelState {
     None,
     /// The cancel request is on its way.
@@ -59,6 +61,8 @@ pub enum Next {
     Poll(u32),
     /// Fetch the result after this many milliseconds.
     FetchResult(u32),
+    /// Open (or keep reading) the status stream.
+    Stream,
     /// The job has ended: no more timers or requests.
     Stop,
     /// The event does not change the runner's plan.
@@ -71,19 +75,34 @@ pub enum Event {
     SubmitFailed(ApiError),
     Status(QueueStatus),
     StatusFailed(ApiError),
+    /// One event of the status stream (its logs are only the new ones).
+    Streamed(QueueStatus),
+    /// The stream closed before `COMPLETED` (`None`) or failed.
+    StreamEnded(Option<ApiError>),
     Result(EditOutput),
     ResultFailed(ApiError),
     CancelSent,
     CancelAnswered(Result<CancelAnswer, ApiError>),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// One job. Stored in the history as JSON (never the key): fields added
+/// later carry `serde(default)` so older histories still load.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Job {
     pub id: u64,
     /// The request body that was sent.
     pub body: Value,
     pub base: String,
     pub model: String,
+    /// The auth scheme it was sent with, to follow it after a reload.
+    #[serde(default = "default_scheme")]
+    pub scheme: AuthScheme,
+    /// Follow by the status stream rather than polling.
+    #[serde(default)]
+    pub stream: bool,
+    /// The stream failed or closed early: polling took over.
+    #[serde(default)]
+    pub stream_failed: bool,
     pub request_id: Option<String>,
     pub endpoints: Option<Endpoints>,
     pub phase: Phase,
@@ -100,14 +119,27 @@ pub struct Job {
     pub status_error: Option<String>,
     pub cancel: CancelState,
     /// Consecutive failed requests, for the backoff.
+    #[serde(default)]
     pub failures: u32,
     /// Why the last request failed and when the retry is due.
+    #[serde(default)]
     pub retry: Option<(String, f64)>,
     /// Number of requests sent for this job, by kind.
+    #[serde(default)]
     pub requests: RequestCount,
+    /// When the job last changed (ms since the epoch).
+    #[serde(default)]
+    pub updated_at: f64,
+    /// The tab that follows it (see `history`).
+    #[serde(default)]
+    pub owner: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+fn default_scheme() -> AuthScheme {
+    AuthScheme::Bearer
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestCount {
     pub submit: u32,
     pub status: u32,
@@ -122,6 +154,9 @@ impl Job {
             body,
             base: base.to_string(),
             model: model.to_string(),
+            scheme: AuthScheme::Bearer,
+            stream: false,
+            stream_failed: false,
             request_id: None,
             endpoints: None,
             phase: Phase::Submitting,
@@ -138,6 +173,18 @@ impl Job {
             failures: 0,
             retry: None,
             requests: RequestCount { submit: 1, ..RequestCount::default() },
+            updated_at: now,
+            owner: None,
+        }
+    }
+
+    /// How the job is followed while it runs: the stream when asked for and
+    /// not failed, else a poll after the schedule's delay.
+    fn follow(&self, now: f64) -> Next {
+        if self.stream && !self.stream_failed {
+            Next::Stream
+        } else {
+            Next::Poll(poll_delay_ms(now - self.submitted_at))
         }
     }
 
@@ -172,12 +219,15 @@ impl Job {
         delay
     }
 
-    fn absorb(&mut self, s: QueueStatus, now: f64) -> Next {
+    fn absorb(&mut self, s: QueueStatus, now: f64, streamed: bool) -> Next {
         self.failures = 0;
         self.retry = None;
         if let Some(logs) = s.logs {
-            // Polling returns every log so far: replace, never shrink.
-            if logs.len() >= self.logs.len() {
+            if streamed {
+                // The stream sends only the new lines.
+                self.logs.extend(logs);
+            } else if logs.len() >= self.logs.len() {
+                // Polling returns every log so far: replace, never shrink.
                 self.logs = logs;
             }
         }
@@ -185,17 +235,18 @@ impl Job {
             self.inference_time = s.inference_time;
         }
         self.raw_status = None;
-        let follow = poll_delay_ms(now - self.submitted_at);
+        // While streaming, the runner keeps reading the same stream.
+        let follow = if streamed { Next::Continue } else { self.follow(now) };
         match s.status {
             JobStatus::InQueue => {
                 self.phase = Phase::InQueue;
                 self.queue_position = s.queue_position;
-                Next::Poll(follow)
+                follow
             }
             JobStatus::InProgress => {
                 self.phase = Phase::InProgress;
                 self.queue_position = None;
-                Next::Poll(follow)
+                follow
             }
             // A failed job still ends COMPLETED: the result tells.
             JobStatus::Completed | JobStatus::Failed => {
@@ -212,7 +263,7 @@ impl Job {
                 if self.phase == Phase::Submitting {
                     self.phase = Phase::InQueue;
                 }
-                Next::Poll(follow)
+                follow
             }
         }
     }
@@ -225,6 +276,7 @@ impl Job {
         if !self.phase.is_active() && !matches!(event, Event::CancelAnswered(_)) {
             return Next::Stop;
         }
+        self.updated_at = now;
         match event {
             Event::Submitted(s) => {
                 let Some(id) = s.request_id.clone().filter(|id| !id.is_empty()) else {
@@ -232,12 +284,22 @@ impl Job {
                 };
                 self.endpoints = Some(Endpoints::new(&self.base, &self.model, &id, &s.urls));
                 self.request_id = Some(id);
-                self.absorb(s, now)
+                self.absorb(s, now, false)
             }
             Event::SubmitFailed(e) => self.fail(e, now),
             Event::Status(s) => {
                 self.requests.status += 1;
-                self.absorb(s, now)
+                self.absorb(s, now, false)
+            }
+            Event::Streamed(s) => self.absorb(s, now, true),
+            Event::StreamEnded(None) => {
+                self.requests.status += 1;
+                self.stream_failed = true;
+                Next::Poll(0)
+            }
+            Event::StreamEnded(Some(e)) => {
+                self.stream_failed = true;
+                self.apply(Event::StatusFailed(e), now, jitter)
             }
             Event::StatusFailed(e) => {
                 self.requests.status += 1;

@@ -1,6 +1,7 @@
 //! The job reducer's transitions.
 
 use super::*;
+use crate::api::AuthScheme;
 use serde_json::json;
 
 fn status(json: &str) -> QueueStatus {
@@ -179,4 +180,56 @@ fn late_answers_after_the_end_are_ignored() {
     j.apply(Event::Status(status(r#"{"status":"CANCELLED"}"#)), 800.0, 0.5);
     assert_eq!(j.apply(Event::Status(status(r#"{"status":"IN_PROGRESS"}"#)), 900.0, 0.5), Next::Stop);
     assert_eq!(j.phase, Phase::Cancelled);
+}
+
+#[test]
+fn streaming_appends_logs_and_falls_back_to_polling() {
+    let mut j = Job::new(1, json!({}), "http://h", "m", 0.0);
+    j.stream = true;
+    let n = j.apply(Event::Submitted(status(r#"{"status":"IN_QUEUE","request_id":"r"}"#)), 10.0, 0.5);
+    assert_eq!(n, Next::Stream);
+    let ev = |s: &str| Event::Streamed(status(s));
+    assert_eq!(j.apply(ev(r#"{"status":"IN_PROGRESS","logs":[{"message":"a"}]}"#), 20.0, 0.5), Next::Continue);
+    assert_eq!(j.apply(ev(r#"{"status":"IN_PROGRESS","logs":[{"message":"b"},{"message":"c"}]}"#), 30.0, 0.5), Next::Continue);
+    assert_eq!(j.logs.iter().map(|l| l.message.as_str()).collect::<Vec<_>>(), ["a", "b", "c"], "appended");
+    // The stream closes early: polling takes over at once, for good.
+    assert_eq!(j.apply(Event::StreamEnded(None), 40.0, 0.5), Next::Poll(0));
+    assert!(j.stream_failed);
+    assert_eq!(j.apply(Event::Status(status(r#"{"status":"IN_PROGRESS"}"#)), 50.0, 0.5), Next::Poll(500));
+    assert_eq!(j.logs.len(), 3, "a poll without logs keeps them");
+}
+
+#[test]
+fn a_completed_stream_fetches_the_result_and_a_failed_one_is_classified() {
+    let mut j = Job::new(1, json!({}), "http://h", "m", 0.0);
+    j.stream = true;
+    j.apply(Event::Submitted(status(r#"{"status":"IN_QUEUE","request_id":"r"}"#)), 10.0, 0.5);
+    assert_eq!(j.apply(Event::Streamed(status(r#"{"status":"COMPLETED"}"#)), 20.0, 0.5), Next::FetchResult(0));
+
+    let mut j = Job::new(2, json!({}), "http://h", "m", 0.0);
+    j.stream = true;
+    j.apply(Event::Submitted(status(r#"{"status":"IN_QUEUE","request_id":"r"}"#)), 10.0, 0.5);
+    assert_eq!(j.apply(Event::StreamEnded(Some(http(503))), 20.0, 0.5), Next::Poll(1_000), "backoff, then polls");
+    assert!(j.stream_failed);
+    let mut j = Job::new(3, json!({}), "http://h", "m", 0.0);
+    j.stream = true;
+    j.apply(Event::Submitted(status(r#"{"status":"IN_QUEUE","request_id":"r"}"#)), 10.0, 0.5);
+    assert_eq!(j.apply(Event::StreamEnded(Some(http(401))), 20.0, 0.5), Next::Stop);
+    assert_eq!(j.phase, Phase::Failed);
+}
+
+#[test]
+fn jobs_round_trip_through_json_and_old_records_load() {
+    let mut j = submitted();
+    j.apply(Event::Status(status(r#"{"status":"IN_PROGRESS","logs":[{"message":"a"}]}"#)), 700.0, 0.5);
+    let text = serde_json::to_string(&j).unwrap();
+    let back: Job = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, j);
+    // A record written before the stream and scheme fields existed.
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for f in ["scheme", "stream", "stream_failed", "failures", "retry", "requests", "updated_at"] {
+        v.as_object_mut().unwrap().remove(f);
+    }
+    let old: Job = serde_json::from_value(v).unwrap();
+    assert_eq!((old.scheme, old.stream, old.request_id.as_deref()), (AuthScheme::Bearer, false, Some("r1")));
 }
