@@ -9,8 +9,9 @@ use crate::api::url::check_base;
 use crate::api::validate::FormDraft;
 use crate::api::{ErrorKind, FieldError};
 use crate::components::field_error::Errors;
+use crate::components::history::History;
 use crate::components::{form::EditForm, job_list::JobList, settings::SettingsPanel};
-use crate::web::runner::Jobs;
+use crate::web::runner::{Access, Jobs};
 use crate::web::storage::{self, Area};
 
 const SETTINGS_KEY: &str = "qie.settings";
@@ -56,6 +57,12 @@ impl SettingsState {
                 storage::remove(Area::Local, REMEMBER_KEY);
             }
         });
+    }
+
+    /// How to reach the API now (untracked).
+    pub fn access(&self) -> Access {
+        let s = self.settings.get_untracked();
+        Access { base: s.api_base.trim().to_string(), scheme: s.auth_scheme, key: self.key.get_untracked().trim().to_string() }
     }
 
     /// Problems that block a submit, by field.
@@ -168,6 +175,35 @@ impl FormState {
         }
     }
 
+    /// Puts a request body (a past job's) into the form.
+    pub fn load_body(&self, body: &serde_json::Value) -> Vec<String> {
+        let (d, notes) = FormDraft::from_body(body);
+        self.prompt.set(d.prompt);
+        self.image_size.set(d.image_size);
+        self.image_width.set(d.image_width);
+        self.image_height.set(d.image_height);
+        self.negative_prompt.set(d.negative_prompt);
+        self.num_inference_steps.set(d.num_inference_steps);
+        self.guidance_scale.set(d.guidance_scale);
+        self.num_images.set(d.num_images);
+        self.enable_safety_checker.set(d.enable_safety_checker);
+        self.output_format.set(d.output_format);
+        self.seed.set(d.seed);
+        self.acceleration.set(d.acceleration);
+        self.sync_mode.set(d.sync_mode);
+        let old: Vec<u32> = self.images.with_untracked(|v| v.iter().map(|i| i.id).collect());
+        for id in old {
+            self.remove_image(id);
+        }
+        for url in d.image_urls {
+            self.add_image(url);
+        }
+        self.show_errors.set(false);
+        self.server_errors.set(Vec::new());
+        self.form_error.set(None);
+        notes
+    }
+
     pub fn add_image(&self, url: String) {
         self.push_image(url, None);
     }
@@ -259,6 +295,14 @@ pub fn provide_state() {
     settings.persist();
     let form = FormState::new();
     let jobs = Jobs::new();
+    jobs.load();
+    // Jobs still running (after a reload, or left by a closed tab) are
+    // followed again as soon as there is a key for their provider.
+    Effect::new(move |_| {
+        settings.settings.track();
+        settings.key.track();
+        jobs.resume(&settings.access());
+    });
     let clock = Clock::start(jobs);
     // A failed job's messages about fields (422) or the key (401) are shown
     // next to those fields.
@@ -311,6 +355,7 @@ pub fn App() -> impl IntoView {
             </section>
             <section class="col col-jobs" aria-label="Jobs">
                 <JobList/>
+                <History/>
             </section>
         </main>
     }

@@ -93,6 +93,13 @@ pub struct Settings {
     /// Local images larger than this (longest side, px) are scaled down.
     #[serde(default = "default_max_side")]
     pub max_side: u32,
+    /// Follow jobs through the status stream (falls back to polling).
+    #[serde(default = "default_true")]
+    pub stream_status: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_max_side() -> u32 {
@@ -114,6 +121,7 @@ impl Settings {
             auth_scheme: provider.scheme().unwrap_or(AuthScheme::Bearer),
             model: DEFAULT_MODEL.to_string(),
             max_side: default_max_side(),
+            stream_status: true,
         }
     }
 

@@ -150,6 +150,68 @@ impl FormDraft {
     }
 }
 
+impl FormDraft {
+    /// The form for a request body (a past job, or an imported request),
+    /// with a note for anything that could not be carried over. Reads the
+    /// seed's spellings of the portrait sizes too.
+    pub fn from_body(body: &serde_json::Value) -> (FormDraft, Vec<String>) {
+        use serde_json::Value;
+        let mut d = FormDraft::default();
+        let mut notes = Vec::new();
+        let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_string);
+        let num = |k: &str| body.get(k).filter(|v| v.is_number()).map(Value::to_string);
+        if let Some(p) = text("prompt") {
+            d.prompt = p;
+        }
+        let urls: Vec<&str> = body.get("image_urls").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let local = urls.iter().filter(|u| u.starts_with("local-file:")).count();
+        if local > 0 {
+            notes.push(format!("{local} local image(s) were not kept with the job; add them again."));
+        }
+        d.image_urls = urls.into_iter().filter(|u| !u.starts_with("local-file:")).map(str::to_string).collect();
+        match body.get("image_size") {
+            Some(Value::String(s)) => match SizePreset::parse(s) {
+                Some(p) => d.image_size = p.api_name().into(),
+                None => notes.push(format!("Unknown image size \"{s}\"; the default is used.")),
+            },
+            Some(Value::Object(o)) => {
+                d.image_size = "custom".into();
+                d.image_width = o.get("width").map(Value::to_string).unwrap_or_default();
+                d.image_height = o.get("height").map(Value::to_string).unwrap_or_default();
+            }
+            _ => {}
+        }
+        if let Some(n) = text("negative_prompt") {
+            d.negative_prompt = n.trim().to_string();
+        }
+        if let Some(n) = num("num_inference_steps") {
+            d.num_inference_steps = n;
+        }
+        if let Some(n) = num("guidance_scale") {
+            d.guidance_scale = n;
+        }
+        if let Some(n) = num("num_images") {
+            d.num_images = n;
+        }
+        if let Some(n) = num("seed") {
+            d.seed = n;
+        }
+        if let Some(b) = body.get("enable_safety_checker").and_then(Value::as_bool) {
+            d.enable_safety_checker = b;
+        }
+        if let Some(b) = body.get("sync_mode").and_then(Value::as_bool) {
+            d.sync_mode = b;
+        }
+        if let Some(f) = text("output_format") {
+            d.output_format = f;
+        }
+        if let Some(a) = text("acceleration") {
+            d.acceleration = a;
+        }
+        (d, notes)
+    }
+}
+
 /// A hint (not an error) for custom sides that are not multiples of 8.
 pub fn side_hint(raw: &str) -> Option<&'static str> {
     raw.trim().parse::<u32>().ok().filter(|n| n % 8 != 0).map(|_| "Multiples of 8 work best")
@@ -220,6 +282,24 @@ mod tests {
         assert_eq!(fields(&d), ["image_size", "output_format", "acceleration"]);
         let d = FormDraft { image_size: "portrait_3_4".into(), ..ok_draft() };
         assert_eq!(d.validate().unwrap().to_body()["image_size"], json!("portrait_4_3"));
+    }
+
+    #[test]
+    fn bodies_load_back_into_the_form_and_validate_to_the_same_body() {
+        let body = json!({"prompt":"p","image_urls":["https://a/1.png"],"image_size":"portrait_4_3","negative_prompt":"blurry",
+            "num_inference_steps":30,"guidance_scale":7.5,"num_images":2,"enable_safety_checker":false,"output_format":"jpeg",
+            "seed":42,"acceleration":"none","sync_mode":true});
+        let (d, notes) = FormDraft::from_body(&body);
+        assert!(notes.is_empty());
+        assert_eq!(d.validate().unwrap().to_body(), body);
+        let custom = json!({"prompt":"p","image_urls":["https://a/1.png"],"image_size":{"width":1280,"height":720}});
+        assert_eq!(FormDraft::from_body(&custom).0.validate().unwrap().to_body(), custom);
+        // The seed's spelling is read; local files that were not kept are noted.
+        let (d, notes) = FormDraft::from_body(&json!({"prompt":"p","image_size":"portrait_9_16","image_urls":["local-file:not-stored","https://a/2.png"]}));
+        assert_eq!((d.image_size.as_str(), d.image_urls.len()), ("portrait_16_9", 1));
+        assert_eq!(notes.len(), 1);
+        let (_, notes) = FormDraft::from_body(&json!({"image_size":"huge"}));
+        assert!(notes[0].contains("huge"));
     }
 
     #[test]

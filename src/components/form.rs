@@ -5,7 +5,6 @@ use crate::app::{FormState, SettingsState};
 use crate::components::field_error::{Errors, FieldErrorView};
 use crate::components::images::{file_list, ImageList};
 use crate::components::params::{AdvancedParams, MainParams, ADVANCED_FIELDS};
-use crate::web::http::Client;
 use crate::web::runner::Jobs;
 
 /// The edit form. Validation is `FormDraft::validate` (src/api), the same
@@ -29,11 +28,7 @@ pub fn EditForm() -> impl IntoView {
             Ok(input) if problems.is_empty() && !busy => {
                 form.show_errors.set(false);
                 let s = settings.settings.get_untracked();
-                let client = Client {
-                    base: s.api_base.trim().to_string(),
-                    authorization: s.auth_scheme.header_value(&settings.key.get_untracked()),
-                };
-                jobs.submit(client, s.model_path(), &input);
+                jobs.submit(&settings.access(), s.model_path(), input.to_body(), s.stream_status);
             }
             result => {
                 form.show_errors.set(true);

@@ -77,7 +77,7 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                     aria-label=move || if phase.get().is_active() { "Stop following and remove" } else { "Remove" }
                     title=move || if phase.get().is_active() { "Stop following this job (it keeps running on the server)" } else { "Remove this card" }
                     prop:disabled=move || phase.get() == Phase::Submitting
-                    on:click=move |_| jobs.remove(id)
+                    on:click=move |_| jobs.dismiss(id)
                 >"✕"</button>
             </header>
             <p class="job-prompt">{prompt}</p>

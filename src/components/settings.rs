@@ -125,6 +125,15 @@ pub fn SettingsPanel() -> impl IntoView {
                 }}
                 " It is sent only to the API base above."
             </p>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    name="stream_status"
+                    prop:checked=move || s.with(|s| s.stream_status)
+                    on:change=move |ev| s.update(|s| s.stream_status = event_target_checked(&ev))
+                />
+                "Follow jobs by the status stream (falls back to polling)"
+            </label>
             <div class="grid2">
                 <label>
                     "Model"

@@ -83,6 +83,8 @@ pub enum Event {
     ResultFailed(ApiError),
     CancelSent,
     CancelAnswered(Result<CancelAnswer, ApiError>),
+    /// Followed again by request id (after a reload, or by another tab).
+    Resumed,
 }
 
 /// One job. Stored in the history as JSON (never the key): fields added
@@ -292,6 +294,16 @@ impl Job {
                 self.absorb(s, now, false)
             }
             Event::Streamed(s) => self.absorb(s, now, true),
+            Event::Resumed if self.request_id.is_none() => Next::Stop,
+            Event::Resumed => {
+                self.failures = 0;
+                self.retry = None;
+                if self.stream && !self.stream_failed {
+                    Next::Stream
+                } else {
+                    Next::Poll(0)
+                }
+            }
             Event::StreamEnded(None) => {
                 self.requests.status += 1;
                 self.stream_failed = true;

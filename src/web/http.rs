@@ -3,6 +3,7 @@
 //! origin (PROTOCOL.md's origin rule), whatever URL it is asked to fetch.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 use crate::api::url::may_send_key;
@@ -40,14 +41,77 @@ pub enum Method {
     Put,
 }
 
+/// An open status stream: its events' `data`, as they come.
+pub struct EventStream {
+    reader: web_sys::ReadableStreamDefaultReader,
+    parser: crate::api::sse::SseParser,
+    /// Bytes of a UTF-8 character cut by a chunk boundary.
+    carry: Vec<u8>,
+}
+
+impl EventStream {
+    /// The next events' data; `Ok(None)` when the server closed the stream.
+    pub async fn next(&mut self) -> Result<Option<Vec<String>>, ApiError> {
+        loop {
+            let chunk = wasm_bindgen_futures::JsFuture::from(self.reader.read())
+                .await
+                .map_err(|e| ApiError::network(format!("{e:?}")))?;
+            let done = js_sys::Reflect::get(&chunk, &"done".into()).ok().is_some_and(|d| d.is_truthy());
+            if done {
+                return Ok(None);
+            }
+            let Ok(value) = js_sys::Reflect::get(&chunk, &"value".into()) else { continue };
+            self.carry.extend(js_sys::Uint8Array::new(&value).to_vec());
+            let valid = match std::str::from_utf8(&self.carry) {
+                Ok(s) => s.len(),
+                Err(e) => e.valid_up_to(),
+            };
+            let text = String::from_utf8_lossy(&self.carry[..valid]).into_owned();
+            self.carry.drain(..valid);
+            let events = self.parser.feed(&text);
+            if !events.is_empty() {
+                return Ok(Some(events));
+            }
+        }
+    }
+}
+
+impl Drop for EventStream {
+    fn drop(&mut self) {
+        let _ = self.reader.cancel();
+    }
+}
+
 impl Client {
-    fn builder(&self, method: Method, url: &str) -> RequestBuilder {
+    /// Opens the status stream. A non-2xx answer comes back as `Err(Ok(answer))`.
+    pub async fn open_stream(&self, url: &str, signal: Option<&AbortSignal>) -> Result<EventStream, Result<Answer, ApiError>> {
+        let resp = self
+            .builder(Method::Get, url, "text/event-stream")
+            .abort_signal(signal)
+            .send()
+            .await
+            .map_err(|e| Err(ApiError::network(e.to_string())))?;
+        let status = resp.status();
+        if !(200..300).contains(&status) {
+            let headers = resp.headers();
+            let (retry_after, error_type) = (headers.get("retry-after"), headers.get("x-fal-error-type"));
+            let text = resp.text().await.unwrap_or_default();
+            return Err(Ok(Answer { status, text, retry_after, error_type }));
+        }
+        let reader = resp
+            .body()
+            .and_then(|b| b.get_reader().dyn_into::<web_sys::ReadableStreamDefaultReader>().ok())
+            .ok_or_else(|| Err(ApiError::malformed("the stream has no body")))?;
+        Ok(EventStream { reader, parser: Default::default(), carry: Vec::new() })
+    }
+
+    fn builder(&self, method: Method, url: &str, accept: &str) -> RequestBuilder {
         let b = match method {
             Method::Get => Request::get(url),
             Method::Post => Request::post(url),
             Method::Put => Request::put(url),
         }
-        .header("Accept", "application/json");
+        .header("Accept", accept);
         if may_send_key(&self.base, url) {
             b.header("Authorization", &self.authorization)
         } else {
@@ -58,7 +122,7 @@ impl Client {
     /// Sends one request. A rejected `fetch` (offline, DNS, CORS) is a
     /// network error; any HTTP answer is returned as is.
     pub async fn send(&self, method: Method, url: &str, body: Option<&str>, signal: Option<&AbortSignal>) -> Result<Answer, ApiError> {
-        let builder = self.builder(method, url).abort_signal(signal);
+        let builder = self.builder(method, url, "application/json").abort_signal(signal);
         let sent = match body {
             Some(b) => match builder.header("Content-Type", "application/json").body(b.to_string()) {
                 Ok(req) => req.send().await,

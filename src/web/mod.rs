@@ -3,6 +3,7 @@
 
 pub mod http;
 pub mod images;
+pub mod net;
 pub mod runner;
 pub mod storage;
 

@@ -237,12 +237,21 @@ impl Session {
         Ok(self.find(css).await?.prop("value").await?.unwrap_or_default())
     }
 
-    /// Points the app at a server: custom provider, base, scheme, key.
+    /// Points the app at a server: custom provider, base, scheme, key, and
+    /// following jobs by polling (the stream has scenarios of its own).
     pub async fn configure(&self, base: &str, scheme: &str, key: &str) -> Result<()> {
+        self.configure_with(base, scheme, key, false).await
+    }
+
+    pub async fn configure_with(&self, base: &str, scheme: &str, key: &str, stream: bool) -> Result<()> {
         self.select("select[name=provider]", "custom").await?;
         self.fill("input[name=api_base]", base).await?;
         self.select("select[name=auth_scheme]", scheme).await?;
         self.fill("input[name=api_key]", key).await?;
+        let on = self.find("input[name=stream_status]").await?.prop("checked").await?.as_deref() == Some("true");
+        if on != stream {
+            self.click("input[name=stream_status]").await?;
+        }
         Ok(())
     }
 

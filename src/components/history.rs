@@ -1,0 +1,95 @@
+use leptos::prelude::*;
+
+use crate::app::{FormState, SettingsState};
+use crate::components::job_card::format_duration;
+use crate::jobs::history::can_resend;
+use crate::jobs::Job;
+use crate::web::runner::{JobEntry, Jobs};
+
+/// Every job this browser remembers, newest first: open, re-run, load into
+/// the form, delete; clear all finished ones.
+#[component]
+pub fn History() -> impl IntoView {
+    let jobs = expect_context::<Jobs>();
+    let count = move || jobs.list.with(Vec::len);
+    let note = RwSignal::new(None::<String>);
+    view! {
+        <details class="panel history" open=true>
+            <summary>"History " <span class="count">{count}</span></summary>
+            {move || jobs.history_problem.get().map(|p| view! { <p class="warn" data-testid="history-problem" role="status">{p}</p> })}
+            {move || note.get().map(|n| view! { <p class="hint" data-testid="history-note" role="status">{n}</p> })}
+            {move || (count() == 0).then(|| view! { <p class="hint">"Jobs you submit are kept here (in this browser, without your key)."</p> })}
+            <ul class="history-list">
+                <For each=move || jobs.list.get() key=|e| e.id let:entry>
+                    <HistoryItem entry=entry note=note/>
+                </For>
+            </ul>
+            {move || (count() > 0).then(|| view! {
+                <button type="button" class="ghost small" data-testid="clear-history" on:click=move |_| {
+                    let ok = web_sys::window()
+                        .and_then(|w| w.confirm_with_message("Delete every finished job from the history? Running jobs stay.").ok())
+                        .unwrap_or(false);
+                    if ok {
+                        jobs.clear_finished();
+                    }
+                }>"Clear finished jobs…"</button>
+            })}
+        </details>
+    }
+}
+
+#[component]
+fn HistoryItem(entry: JobEntry, note: RwSignal<Option<String>>) -> impl IntoView {
+    let jobs = expect_context::<Jobs>();
+    let form = expect_context::<FormState>();
+    let settings = expect_context::<SettingsState>();
+    let id = entry.id;
+    let job: RwSignal<Job> = entry.job.into();
+    let prompt = move || job.with(|j| j.body.get("prompt").and_then(|p| p.as_str()).unwrap_or("").to_string());
+    let thumb = move || job.with(|j| j.output.as_ref().and_then(|o| o.images.first()).map(|i| i.url.clone())).filter(|u| u.starts_with("http"));
+    let when = job.with_untracked(|j| {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(j.submitted_at));
+        format!("{:04}-{:02}-{:02} {:02}:{:02}", d.get_full_year(), d.get_month() + 1, d.get_date(), d.get_hours(), d.get_minutes())
+    });
+    let rerun = move |_| {
+        let (body, model) = job.with_untracked(|j| (j.body.clone(), j.model.clone()));
+        if !can_resend(&body) {
+            note.set(Some("This job used local files, which are not kept: load it into the form and add them again.".into()));
+            return;
+        }
+        if !settings.problems().is_empty() {
+            note.set(Some("Enter your API key in Settings first.".into()));
+            return;
+        }
+        note.set(None);
+        let stream = settings.settings.with_untracked(|s| s.stream_status);
+        jobs.submit(&settings.access(), model, body, stream);
+    };
+    let load = move |_| {
+        let notes = form.load_body(&job.with_untracked(|j| j.body.clone()));
+        note.set((!notes.is_empty()).then(|| notes.join(" ")));
+    };
+    view! {
+        <li
+            class=move || format!("history-item job-{}", job.with(|j| j.phase.as_str()))
+            data-testid="history-item"
+            data-request-id=move || job.with(|j| j.request_id.clone().unwrap_or_default())
+            data-status=move || job.with(|j| j.phase.as_str())
+        >
+            {move || thumb().map(|u| view! { <img src=u alt="" loading="lazy"/> })}
+            <span class="history-text">
+                <span class="history-prompt">{prompt}</span>
+                <span class="hint">
+                    {when} " · " {move || job.with(|j| j.phase.as_str().replace('_', " "))}
+                    {move || job.with(|j| j.ended_at.map(|e| format!(" · {}", format_duration(e - j.submitted_at))))}
+                </span>
+            </span>
+            <span class="history-actions">
+                <button type="button" class="ghost small" data-testid="open" on:click=move |_| jobs.open(id, &settings.access())>"Open"</button>
+                <button type="button" class="ghost small" data-testid="rerun" on:click=rerun>"Re-run"</button>
+                <button type="button" class="ghost small" data-testid="load-into-form" on:click=load>"Edit"</button>
+                <button type="button" class="icon" data-testid="delete" aria-label="Delete from history" on:click=move |_| jobs.delete(id)>"✕"</button>
+            </span>
+        </li>
+    }
+}
