@@ -24,12 +24,21 @@ fn free_port() -> Result<u16> {
 }
 
 fn http_get_blocking(addr: SocketAddr, path: &str) -> Option<String> {
+    http_blocking(addr, "GET", path, "")
+}
+
+fn http_blocking(addr: SocketAddr, method: &str, path: &str, body: &str) -> Option<String> {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(500)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(3))).ok()?;
     // chromedriver refuses HTTP/1.0 and keeps 1.1 connections open, so
     // read until the body announced by Content-Length is in.
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
     let mut out = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
@@ -54,7 +63,7 @@ fn http_get_blocking(addr: SocketAddr, path: &str) -> Option<String> {
 /// A chromedriver process.
 pub struct Driver {
     pub url: String,
-    addr: SocketAddr,
+    pub addr: SocketAddr,
     child: Child,
 }
 
@@ -126,6 +135,7 @@ impl StaticServer {
 pub struct Session {
     pub c: Client,
     pub app_url: String,
+    driver: SocketAddr,
 }
 
 pub const ERROR_HOOK: &str = r#"
@@ -138,7 +148,8 @@ if (!window.__hooked) {
 "#;
 
 impl Session {
-    pub async fn new(driver_url: &str, app_url: &str, width: u32, height: u32) -> Result<Self> {
+    pub async fn new(driver: &Driver, app_url: &str, width: u32, height: u32) -> Result<Self> {
+        let driver_url = driver.url.as_str();
         let caps = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -158,7 +169,7 @@ impl Session {
             .connect(driver_url)
             .await
             .context("opening a browser session")?;
-        let s = Session { c, app_url: app_url.to_string() };
+        let s = Session { c, app_url: app_url.to_string(), driver: driver.addr };
         s.open().await?;
         Ok(s)
     }
@@ -169,6 +180,19 @@ impl Session {
         self.wait_for("form#edit-form", Duration::from_secs(15)).await?;
         self.c.execute(ERROR_HOOK, vec![]).await?;
         Ok(())
+    }
+
+    /// Chromium's network emulation: offline (the page sees `offline` and
+    /// `navigator.onLine == false`) or back online.
+    pub async fn set_offline(&self, offline: bool) -> Result<()> {
+        let id = self.c.session_id().await?.context("a session id")?;
+        let body = json!({"network_conditions": {"offline": offline, "latency": 0, "download_throughput": -1, "upload_throughput": -1}});
+        let (addr, path) = (self.driver, format!("/session/{id}/chromium/network_conditions"));
+        let answer = tokio::task::spawn_blocking(move || http_blocking(addr, "POST", &path, &body.to_string())).await?;
+        match answer {
+            Some(a) if a.starts_with("HTTP/1.1 200") => Ok(()),
+            other => bail!("network conditions refused: {other:?}"),
+        }
     }
 
     pub async fn close(self) {

@@ -167,6 +167,11 @@ impl FakeServer {
         self.requests().iter().filter(|r| r.method == method && r.is_api()).count()
     }
 
+    /// Milliseconds since the server started (the clock of `Recorded::at_ms`).
+    pub fn now_ms(&self) -> u64 {
+        self.shared.started.elapsed().as_millis() as u64
+    }
+
     /// Changes the faults still to come.
     pub fn set_faults(&self, faults: Faults) {
         self.shared.lock().faults = faults;

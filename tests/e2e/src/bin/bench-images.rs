@@ -60,7 +60,7 @@ async fn main() -> Result<()> {
     let dist = PathBuf::from(std::env::args().nth(1).context("usage: bench-images <dist dir>")?);
     let app = StaticServer::start(&dist).await?;
     let driver = Driver::start()?;
-    let s = Session::new(&driver.url, &app.url, 1280, 900).await?;
+    let s = Session::new(&driver, &app.url, 1280, 900).await?;
     let outcome = tokio::time::timeout(Duration::from_secs(120), s.c.execute_async(SCRIPT, vec![])).await;
     s.close().await;
     drop(driver);
