@@ -43,3 +43,7 @@ echo "app over counter: $(( $(br "${A[@]}") - $(br "${C[@]}") )) bytes brotli"
 echo
 cargo run --locked -q -p e2e --bin bench-images -- "$OUT/app"
 rm -rf /tmp/org.chromium.Chromium.* 2>/dev/null || true
+
+echo
+cargo run --locked -q -p e2e --bin bench-requests -- "$OUT/app"
+rm -rf /tmp/org.chromium.Chromium.* 2>/dev/null || true

@@ -268,6 +268,8 @@ impl Session {
     }
 
     pub async fn configure_with(&self, base: &str, scheme: &str, key: &str, stream: bool) -> Result<()> {
+        // Settings start folded once a key is stored.
+        self.c.execute("document.querySelector('details.settings').open = true", vec![]).await?;
         self.select("select[name=provider]", "custom").await?;
         self.fill("input[name=api_base]", base).await?;
         self.select("select[name=auth_scheme]", scheme).await?;
