@@ -16,9 +16,17 @@ fn document() -> web_sys::Document {
 
 /// Mounts a fresh page into its own container, with empty storage.
 async fn mount() -> HtmlElement {
+    mount_with(&[]).await
+}
+
+/// Mounts a fresh page over local storage holding exactly `stored`.
+async fn mount_with(stored: &[(&str, &str)]) -> HtmlElement {
     let w = web_sys::window().expect("a window");
     w.local_storage().ok().flatten().map(|s| s.clear());
     w.session_storage().ok().flatten().map(|s| s.clear());
+    for (k, v) in stored {
+        w.local_storage().unwrap().unwrap().set_item(k, v).unwrap();
+    }
     let doc = document();
     // Earlier tests' pages go; the runner's own output stays.
     for old in all(&doc.body().unwrap(), ".test-root") {
@@ -360,4 +368,46 @@ async fn removing_a_local_image_revokes_its_preview() {
     click(&root, "[data-kind=file] [data-testid=remove-image]").await;
     assert!(all(&root, "[data-testid=input-image]").is_empty());
     assert!(JsFuture::from(window.fetch_with_str(&src)).await.is_err(), "the object URL was revoked");
+}
+
+// ------------------------------------------------------------ history
+
+#[wasm_bindgen_test]
+async fn a_corrupt_history_is_reported_and_the_page_still_works() {
+    let root = mount_with(&[("qie.history", "{\"v\":1,\"jobs\":[ broken")]).await;
+    let msg = q(&root, "[data-testid=history-problem]").and_then(|e| e.text_content()).unwrap_or_default();
+    assert!(msg.contains("could not be read"), "{msg}");
+    assert!(q(&root, "form#edit-form").is_some());
+    let kept = web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item("qie.history.unreadable").unwrap();
+    assert!(kept.is_some_and(|k| k.contains("broken")), "the unreadable history is set aside, not lost");
+}
+
+#[wasm_bindgen_test]
+async fn a_past_job_loads_into_the_form() {
+    let job = serde_json::json!({
+        "id": 7, "base": "https://api.quickrouter.ai", "model": "fal-ai/qwen-image-edit-plus",
+        "body": {"prompt": "make it snow", "image_urls": ["https://a.example/1.png", "local-file:not-stored"],
+                 "image_size": "landscape_16_9", "num_inference_steps": 28, "seed": 5},
+        "request_id": "r-7", "endpoints": null, "phase": "completed", "raw_status": null, "queue_position": null,
+        "logs": [], "submitted_at": 1.0, "ended_at": 2.0, "inference_time": null, "output": null, "error": null,
+        "status_error": null, "cancel": "None"
+    });
+    let history = serde_json::json!({"v": 1, "jobs": [job]}).to_string();
+    let root = mount_with(&[("qie.history", &history)]).await;
+    let items = all(&root, "[data-testid=history-item]");
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].get_attribute("data-status").as_deref(), Some("completed"));
+    assert_eq!(items[0].get_attribute("data-request-id").as_deref(), Some("r-7"));
+    assert!(all(&root, "[data-testid=job]").is_empty(), "a past job is not a card");
+    click(&root, "[data-testid=history-item] [data-testid=load-into-form]").await;
+    assert_eq!(value(&root, "[name=prompt]"), "make it snow");
+    assert_eq!(value(&root, "[name=image_size]"), "landscape_16_9");
+    assert_eq!(value(&root, "[name=num_inference_steps]"), "28");
+    assert_eq!(value(&root, "[name=seed]"), "5");
+    assert_eq!(image_urls(&root), ["https://a.example/1.png"]);
+    let note = q(&root, "[data-testid=history-note]").and_then(|e| e.text_content()).unwrap_or_default();
+    assert!(note.contains("1 local image"), "{note}");
+    // Re-run is refused for a job whose local files were not kept.
+    click(&root, "[data-testid=history-item] [data-testid=rerun]").await;
+    assert!(all(&root, "[data-testid=job]").is_empty());
 }
