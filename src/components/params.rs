@@ -37,6 +37,17 @@ fn NumberField(
     }
 }
 
+/// A checkbox bound to a bool signal, its label beside it.
+#[component]
+pub fn Checkbox(name: &'static str, label: &'static str, value: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input type="checkbox" name=name prop:checked=value on:change=move |ev| value.set(event_target_checked(&ev))/>
+            {label}
+        </label>
+    }
+}
+
 /// A select bound to a string signal.
 #[component]
 fn Choice(name: &'static str, label: &'static str, value: RwSignal<String>, options: Vec<(&'static str, &'static str)>) -> impl IntoView {
@@ -144,24 +155,8 @@ pub fn AdvancedParams(open: RwSignal<bool>) -> impl IntoView {
                     options=vec![("regular", "Regular (default)"), ("none", "None (slower)")]
                 />
                 <div class="field checks">
-                    <label class="check">
-                        <input
-                            type="checkbox"
-                            name="enable_safety_checker"
-                            prop:checked=f.enable_safety_checker
-                            on:change=move |ev| f.enable_safety_checker.set(event_target_checked(&ev))
-                        />
-                        "Safety checker"
-                    </label>
-                    <label class="check">
-                        <input
-                            type="checkbox"
-                            name="sync_mode"
-                            prop:checked=f.sync_mode
-                            on:change=move |ev| f.sync_mode.set(event_target_checked(&ev))
-                        />
-                        "Return images inline (sync mode)"
-                    </label>
+                    <Checkbox name="enable_safety_checker" label="Safety checker" value=f.enable_safety_checker/>
+                    <Checkbox name="sync_mode" label="Return images inline (sync mode)" value=f.sync_mode/>
                 </div>
             </div>
         </details>

@@ -4,6 +4,7 @@ use crate::api::image::{DEFAULT_MAX_SIDE, MAX_SIDE_RANGE};
 use crate::api::provider::{AuthScheme, Provider, Settings};
 use crate::app::SettingsState;
 use crate::components::field_error::FieldErrorView;
+use crate::components::params::Checkbox;
 
 /// Provider, base URL, key (hidden by default), auth scheme and model.
 #[component]
@@ -108,15 +109,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 </button>
             </div>
             <FieldErrorView field="api_key"/>
-            <label class="check">
-                <input
-                    type="checkbox"
-                    name="remember_key"
-                    prop:checked=st.remember
-                    on:change=move |ev| st.remember.set(event_target_checked(&ev))
-                />
-                "Remember the key on this device"
-            </label>
+            <Checkbox name="remember_key" label="Remember the key on this device" value=st.remember/>
             <p class="hint">
                 {move || if st.remember.get() {
                     "The key is kept in this browser's local storage until you clear it."

@@ -119,15 +119,7 @@ impl StaticServer {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
         let app = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(dir));
-        let (tx, rx) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
-        Ok(StaticServer { url, _stop: tx })
+        Ok(StaticServer { url, _stop: crate::fake::serve(listener, app) })
     }
 }
 

@@ -142,16 +142,8 @@ impl FakeServer {
             started: Instant::now(),
             url: url.clone(),
         });
-        let app = Router::new().fallback(handle).with_state(shared.clone());
-        let (tx, rx) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
-        Ok(FakeServer { url, shared, _stop: tx })
+        let stop = serve(listener, Router::new().fallback(handle).with_state(shared.clone()));
+        Ok(FakeServer { url, shared, _stop: stop })
     }
 
     /// Every request so far, in order.
@@ -176,6 +168,19 @@ impl FakeServer {
     pub fn set_faults(&self, faults: Faults) {
         self.shared.lock().faults = faults;
     }
+}
+
+/// Serves `app` on `listener` until the returned sender is dropped.
+pub fn serve(listener: TcpListener, app: Router) -> oneshot::Sender<()> {
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
+    });
+    tx
 }
 
 fn cors(mut resp: Response) -> Response {
