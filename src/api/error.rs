@@ -30,6 +30,8 @@ pub enum ErrorKind {
     Network,
     /// A 2xx answer the app could not read.
     Malformed,
+    /// The page went away before the queue answered the submit.
+    Interrupted,
     Other,
 }
 
@@ -82,6 +84,10 @@ impl ApiError {
 
     pub fn malformed(detail: impl Into<String>) -> Self {
         Self::new(ErrorKind::Malformed, detail)
+    }
+
+    pub fn interrupted() -> Self {
+        Self::new(ErrorKind::Interrupted, "")
     }
 
     /// Classifies a non-2xx answer.
@@ -171,6 +177,9 @@ impl ApiError {
                 detail("network error")
             ),
             ErrorKind::Malformed => format!("The API sent an answer the app could not read: {}", detail("unreadable")),
+            ErrorKind::Interrupted => "The page was closed or reloaded before the queue answered the submit. The job may have been \
+                queued all the same; it is not sent again. Check your provider's dashboard."
+                .to_string(),
             ErrorKind::Other => format!(
                 "The API answered with HTTP {}: {}",
                 self.status.map(|s| s.to_string()).unwrap_or_default(),

@@ -49,7 +49,7 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
     let jobs = expect_context::<Jobs>();
     let clock = expect_context::<Clock>();
     let id = entry.id;
-    let job: RwSignal<Job> = entry.job.into();
+    let job: RwSignal<Job> = entry.job.clone().into();
     let phase = Memo::new(move |_| job.with(|j| j.phase));
     let prompt = job.with_untracked(|j| j.body.get("prompt").and_then(|p| p.as_str()).unwrap_or("").to_string());
     let elapsed = move || format_duration(job.with(|j| j.elapsed_ms(clock.now.get())));
@@ -81,6 +81,12 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                 >"✕"</button>
             </header>
             <p class="job-prompt">{prompt}</p>
+            {move || (phase.get().is_active() && phase.get() != Phase::Submitting && !entry.followed.get()).then(|| view! {
+                <p class="retry" data-testid="not-followed">
+                    "Not followed right now: it is followed again with a key for its provider ("
+                    {job.with_untracked(|j| j.base.clone())} ") in Settings, or by the tab that submitted it."
+                </p>
+            })}
             {move || job.with(|j| (j.phase == Phase::InQueue).then(|| j.queue_position)).map(|pos| {
                 let text = match pos {
                     Some(0) => "Next in line".to_string(),

@@ -39,6 +39,8 @@ pub struct JobEntry {
     pub job: ArcRwSignal<Job>,
     /// Shown as a card (jobs of this visit); every job is in the history.
     pub shown: RwSignal<bool>,
+    /// This tab is following it now.
+    pub followed: RwSignal<bool>,
 }
 
 /// A job that ended in failure; `at_submit` when the queue refused the
@@ -131,7 +133,7 @@ impl Jobs {
     }
 
     fn insert(&self, job: Job, shown: bool) -> JobEntry {
-        let entry = JobEntry { id: job.id, job: ArcRwSignal::new(job), shown: RwSignal::new(shown) };
+        let entry = JobEntry { id: job.id, job: ArcRwSignal::new(job), shown: RwSignal::new(shown), followed: RwSignal::new(false) };
         self.list.update(|l| {
             l.push(entry.clone());
             l.sort_by(|a, b| b.job.with_untracked(|x| x.submitted_at).total_cmp(&a.job.with_untracked(|x| x.submitted_at)));
@@ -158,7 +160,7 @@ impl Jobs {
                     // may or may not exist, and it is never sent again.
                     job.phase = Phase::Lost;
                     job.ended_at = Some(t);
-                    job.error = Some(ApiError::network("the page was closed or reloaded before the queue answered the submit; check your provider's dashboard"));
+                    job.error = Some(ApiError::interrupted());
                 }
                 let running_here = history::should_follow(&job, t, &me);
                 self.insert(job, running_here);
@@ -296,6 +298,7 @@ impl Jobs {
         let signal = abort.as_ref().map(|a| a.signal());
         let id = entry.id;
         self.handles().borrow_mut().insert(id, Handle { abort, _stop: stop_tx, client: client.clone() });
+        entry.followed.set(true);
         net::install();
         let jobs = *self;
         spawn_local(async move {
@@ -303,6 +306,7 @@ impl Jobs {
             let next = jobs.apply(&entry.job, event);
             follow(jobs, entry.job.clone(), client, next, stop_rx, signal).await;
             jobs.handles().borrow_mut().remove(&id);
+            entry.followed.set(false);
         });
     }
 
@@ -346,6 +350,7 @@ impl Jobs {
         self.handles().borrow_mut().remove(&id);
         if let Some(e) = self.entry(id) {
             e.shown.set(false);
+            e.followed.set(false);
         }
     }
 
