@@ -272,13 +272,13 @@ impl Jobs {
         let t = now();
         let todo: Vec<JobEntry> = self.list.with_untracked(|l| {
             l.iter()
-                .filter(|e| !self.following(e.id))
+                // A card the user dismissed stays unfollowed until opened.
+                .filter(|e| !self.following(e.id) && e.shown.get_untracked())
                 .filter(|e| e.job.with_untracked(|j| history::should_follow(j, t, &me) && may_send_key(&access.base, &j.base)))
                 .cloned()
                 .collect()
         });
         for entry in todo {
-            entry.shown.set(true);
             let client = Client { base: entry.job.with_untracked(|j| j.base.clone()), authorization: access.scheme.header_value(&access.key) };
             entry.job.update(|j| {
                 j.owner = Some(me.clone());
