@@ -10,6 +10,7 @@ use crate::api::validate::FormDraft;
 use crate::api::{ErrorKind, FieldError};
 use crate::components::field_error::Errors;
 use crate::components::history::History;
+use crate::components::tools::Tools;
 use crate::components::{form::EditForm, job_list::JobList, settings::SettingsPanel};
 use crate::web::runner::{Access, Jobs};
 use crate::web::storage::{self, Area};
@@ -124,6 +125,8 @@ pub struct FormState {
     pub form_error: RwSignal<Option<String>>,
     /// Local files still being read and scaled.
     pub pending: RwSignal<u32>,
+    /// Something the person should know about the form (filled from a link).
+    pub notice: RwSignal<Option<String>>,
     /// Files that could not be added, with the reason.
     pub file_errors: RwSignal<Vec<String>>,
 }
@@ -151,6 +154,7 @@ impl FormState {
             server_errors: RwSignal::new(Vec::new()),
             form_error: RwSignal::new(None),
             pending: RwSignal::new(0),
+            notice: RwSignal::new(None),
             file_errors: RwSignal::new(Vec::new()),
         }
     }
@@ -175,9 +179,14 @@ impl FormState {
         }
     }
 
-    /// Puts a request body (a past job's) into the form.
+    /// Puts a request body (a past job's, an imported one) into the form.
     pub fn load_body(&self, body: &serde_json::Value) -> Vec<String> {
         let (d, notes) = FormDraft::from_body(body);
+        self.load_draft(d);
+        notes
+    }
+
+    pub fn load_draft(&self, d: FormDraft) {
         self.prompt.set(d.prompt);
         self.image_size.set(d.image_size);
         self.image_width.set(d.image_width);
@@ -201,7 +210,6 @@ impl FormState {
         self.show_errors.set(false);
         self.server_errors.set(Vec::new());
         self.form_error.set(None);
-        notes
     }
 
     pub fn add_image(&self, url: String) {
@@ -294,6 +302,12 @@ pub fn provide_state() {
     let settings = SettingsState::load();
     settings.persist();
     let form = FormState::new();
+    // A share link fills the form and does nothing else.
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    if let Some(d) = crate::api::share::decode(&hash) {
+        form.load_draft(d);
+        form.notice.set(Some("The form was filled from a shared link. Nothing has been sent; check it and press Generate.".into()));
+    }
     let jobs = Jobs::new();
     jobs.load();
     // Jobs still running (after a reload, or left by a closed tab) are
@@ -352,6 +366,7 @@ pub fn App() -> impl IntoView {
             <section class="col col-form" aria-label="Request">
                 <SettingsPanel/>
                 <EditForm/>
+                <Tools/>
             </section>
             <section class="col col-jobs" aria-label="Jobs">
                 <JobList/>

@@ -411,3 +411,44 @@ async fn a_past_job_loads_into_the_form() {
     click(&root, "[data-testid=history-item] [data-testid=rerun]").await;
     assert!(all(&root, "[data-testid=job]").is_empty());
 }
+
+// ------------------------------------------------------------ request, code and sharing
+
+#[wasm_bindgen_test]
+async fn the_seed_example_gives_seed_style_code_and_json() {
+    let root = mount().await;
+    click(&root, "[data-testid=load-example]").await;
+    assert_eq!(value(&root, "[name=prompt]"), "Close shot portrait of a woman in front of this car on this highway");
+    assert_eq!(image_urls(&root).len(), 3);
+    let curl = q(&root, "[data-testid=snippet-curl]").and_then(|e| e.text_content()).unwrap_or_default();
+    assert!(
+        curl.starts_with("curl --location --request POST 'https://api.quickrouter.ai/fal-ai/qwen-image-edit-plus' --header 'Authorization: Bearer YOUR_API_KEY' --header 'Content-Type: application/json' --data-raw '{\n    \"image_urls\": [\n        \"https://v3.fal.media/files/monkey/i3saq4bAPXSIl08nZtq9P.png\","),
+        "{curl}"
+    );
+    let js = q(&root, "[data-testid=snippet-js]").and_then(|e| e.text_content()).unwrap_or_default();
+    assert!(js.starts_with("var myHeaders = new Headers();\nmyHeaders.append(\"Authorization\", \"Bearer YOUR_API_KEY\");"), "{js}");
+    let py = q(&root, "[data-testid=snippet-python]").and_then(|e| e.text_content()).unwrap_or_default();
+    assert!(py.contains("conn = http.client.HTTPSConnection(\"api.quickrouter.ai\")"), "{py}");
+    let json = q(&root, "[data-testid=request-json]").and_then(|e| e.text_content()).unwrap_or_default();
+    let body: serde_json::Value = serde_json::from_str(&json).expect("the request body is JSON");
+    assert_eq!(body["negative_prompt"], "blurry, ugly");
+    assert!(body.get("num_inference_steps").is_none(), "defaults are not sent");
+    // The key appears only when asked for.
+    set(&root, "[name=api_key]", "sk-123").await;
+    assert!(!q(&root, "[data-testid=snippet-curl]").and_then(|e| e.text_content()).unwrap_or_default().contains("sk-123"));
+    click(&root, "[name=include_key]").await;
+    assert!(q(&root, "[data-testid=snippet-curl]").and_then(|e| e.text_content()).unwrap_or_default().contains("Bearer sk-123"));
+}
+
+#[wasm_bindgen_test]
+async fn an_imported_request_fills_the_form_and_shows_its_problems_at_their_fields() {
+    let root = mount().await;
+    set(&root, "[name=request_json]", "{ not json").await;
+    click(&root, "[data-testid=import-json]").await;
+    assert!(field_error(&root, "request_json").unwrap_or_default().contains("not valid JSON"));
+    set(&root, "[name=request_json]", r#"{"prompt":"p","image_urls":["https://a.example/1.png"],"image_size":"portrait_9_16","num_inference_steps":500}"#).await;
+    click(&root, "[data-testid=import-json]").await;
+    assert!(field_error(&root, "request_json").is_none());
+    assert_eq!(value(&root, "[name=image_size]"), "portrait_16_9", "the seed's spelling is read");
+    assert!(field_error(&root, "num_inference_steps").unwrap_or_default().contains("2 to 100"));
+}

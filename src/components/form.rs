@@ -76,6 +76,7 @@ pub fn EditForm() -> impl IntoView {
                 }
             }
         >
+            {move || form.notice.get().map(|n| view! { <p class="notice" data-testid="form-notice" role="status">{n}</p> })}
             <div class="field">
                 <label for="prompt">"Prompt"</label>
                 <textarea

@@ -10,3 +10,4 @@ pub mod job_list;
 pub mod params;
 pub mod results;
 pub mod settings;
+pub mod tools;

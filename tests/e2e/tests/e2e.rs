@@ -504,7 +504,44 @@ fn early_closed_stream_falls_back_to_polling(s: &Session) -> Fut<'_> {
     })
 }
 
+/// A share link opened in a fresh browser profile fills the form with the
+/// same values and sends nothing.
+fn a_share_link_fills_the_form_and_sends_nothing(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let fake = FakeServer::start(Config::default()).await?;
+        s.configure(&fake.url, "Bearer", "secret-key").await?;
+        fill_minimal(s, &fake.url, "share me: 100% & more").await?;
+        s.open_advanced().await?;
+        s.fill("input[name=seed]", "1234").await?;
+        s.select("select[name=image_size]", "landscape_16_9").await?;
+        s.click("details.tools > summary").await?;
+        s.click("button[data-testid=share-link]").await?;
+        let link = s.wait_for("input[data-testid=share-url]", SECS(2)).await?.prop("value").await?.context("a link")?;
+        ensure!(!link.contains("secret-key") && !link.contains("custom"), "the link carries settings: {link}");
+        let driver = e2e::browser::Driver::start()?;
+        let other = Session::new(&driver, &link, 1280, 900).await?;
+        let outcome = async {
+            let notice = other.wait_for("[data-testid=form-notice]", SECS(5)).await?.text().await?;
+            ensure!(notice.contains("shared link"), "notice: {notice}");
+            ensure!(other.value("textarea[name=prompt]").await? == "share me: 100% & more", "prompt");
+            ensure!(other.value("input[name=seed]").await? == "1234", "seed");
+            ensure!(other.value("select[name=image_size]").await? == "landscape_16_9", "size");
+            let img = other.find("[data-testid=input-image]").await?.attr("data-url").await?;
+            ensure!(img == Some(format!("{}/files/input-1.png", fake.url)), "image {img:?}");
+            ensure!(other.value("input[name=api_key]").await?.is_empty(), "no key in a fresh profile");
+            ensure!(other.find_all("[data-testid=job]").await?.is_empty(), "no job");
+            tokio::time::sleep(SECS(1)).await;
+            ensure!(fake.api_requests().is_empty(), "sent: {:?}", fake.api_requests());
+            Ok(())
+        }
+        .await;
+        other.close().await;
+        outcome
+    })
+}
+
 const SCENARIOS: &[(&str, Scenario)] = &[
+    ("a_share_link_fills_the_form_and_sends_nothing", a_share_link_fills_the_form_and_sends_nothing),
     ("reload_resumes_and_history_reruns", reload_resumes_and_history_reruns),
     ("offline_pauses_and_online_resumes", offline_pauses_and_online_resumes),
     ("stream_follows_a_job_without_polling", stream_follows_a_job_without_polling),

@@ -1,0 +1,115 @@
+use leptos::prelude::*;
+
+use crate::api::share::{self, seed_example};
+use crate::api::snippets;
+use crate::app::{FormState, SettingsState};
+
+fn copy(text: String) {
+    if let Some(w) = web_sys::window() {
+        // Refused without focus or permission; the text stays selectable.
+        let _ = w.navigator().clipboard().write_text(&text);
+    }
+}
+
+/// The request as JSON (view and import), code for it, the seed's example
+/// and a share link.
+#[component]
+pub fn Tools() -> impl IntoView {
+    let form = expect_context::<FormState>();
+    let settings = expect_context::<SettingsState>();
+    let include_key = RwSignal::new(false);
+    let share_url = RwSignal::new(None::<String>);
+    let note = RwSignal::new(None::<String>);
+    let import_text = RwSignal::new(String::new());
+    let import_error = RwSignal::new(None::<String>);
+    let body = Memo::new(move |_| form.draft().validate().ok().map(|i| i.to_body()));
+    let code = Memo::new(move |_| {
+        let b = body.get()?;
+        let s = settings.settings.get();
+        let key = include_key.get().then(|| settings.key.get());
+        Some(snippets::build(&s.api_base, &s.model_path(), s.auth_scheme, key.as_deref().filter(|k| !k.is_empty()), &b))
+    });
+    let share = move |_| {
+        let (frag, left_out) = share::encode(&untrack(|| form.draft()));
+        let loc = web_sys::window().map(|w| w.location());
+        let base = loc.map(|l| format!("{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default())).unwrap_or_default();
+        let url = format!("{base}{frag}");
+        copy(url.clone());
+        share_url.set(Some(url));
+        let mut n = "Link copied. It holds the form only: never your key, provider or base URL.".to_string();
+        if left_out > 0 {
+            n.push_str(&format!(" {left_out} local image(s) were left out; only image URLs travel in a link."));
+        }
+        note.set(Some(n));
+    };
+    let import = move |_| match serde_json::from_str::<serde_json::Value>(&import_text.get_untracked()) {
+        Ok(v) if v.is_object() => {
+            let notes = form.load_body(&v);
+            // Show every problem of the imported request at its field.
+            form.show_errors.set(true);
+            import_error.set(None);
+            note.set(Some(if notes.is_empty() { "Imported into the form.".to_string() } else { notes.join(" ") }));
+        }
+        Ok(_) => import_error.set(Some("A request body is a JSON object: { \"prompt\": …, \"image_urls\": [ … ] }".into())),
+        Err(e) => import_error.set(Some(format!("This is not valid JSON: {e}"))),
+    };
+    let snippet = move |testid: &'static str, title: &'static str, pick: fn(&snippets::Snippets) -> String| {
+        view! {
+            <figure class="snippet">
+                <figcaption>
+                    {title}
+                    <button type="button" class="ghost small" on:click=move |_| {
+                        if let Some(t) = code.with_untracked(|c| c.as_ref().map(pick)) {
+                            copy(t);
+                        }
+                    }>"Copy"</button>
+                </figcaption>
+                <pre data-testid=testid>{move || code.with(|c| c.as_ref().map(pick)).unwrap_or_else(|| "Complete the form to see the code.".into())}</pre>
+            </figure>
+        }
+    };
+    view! {
+        <details class="panel tools">
+            <summary>"Request, code and sharing"</summary>
+            <div class="tool-row">
+                <button type="button" class="ghost" data-testid="load-example" on:click=move |_| {
+                    form.load_body(&seed_example());
+                    note.set(Some("The seed document's example request is in the form.".into()));
+                }>"Load example"</button>
+                <button type="button" class="ghost" data-testid="share-link" on:click=share>"Share link"</button>
+            </div>
+            {move || share_url.get().map(|u| view! {
+                <input class="share-url" data-testid="share-url" aria-label="Share link" readonly=true prop:value=u/>
+            })}
+            {move || note.get().map(|n| view! { <p class="hint" data-testid="tools-note" role="status">{n}</p> })}
+            <h3>"Request body"</h3>
+            <pre data-testid="request-json">
+                {move || body.with(|b| b.as_ref().map(|b| serde_json::to_string_pretty(b).unwrap_or_default()))
+                    .unwrap_or_else(|| "Complete the form to see the request.".into())}
+            </pre>
+            <label for="request_json">"Import a request body (JSON)"</label>
+            <textarea
+                id="request_json"
+                name="request_json"
+                rows="4"
+                spellcheck="false"
+                placeholder="{ \"prompt\": \"…\", \"image_urls\": [\"https://…\"] }"
+                prop:value=import_text
+                on:input=move |ev| import_text.set(event_target_value(&ev))
+            ></textarea>
+            {move || import_error.get().map(|e| view! { <p class="field-error" data-field-error="request_json" role="alert">{e}</p> })}
+            <button type="button" class="ghost" data-testid="import-json" on:click=import>"Import into the form"</button>
+            <h3>"Code"</h3>
+            <label class="check">
+                <input type="checkbox" name="include_key" prop:checked=include_key on:change=move |ev| include_key.set(event_target_checked(&ev))/>
+                "Put my key in the code"
+            </label>
+            {move || include_key.get().then(|| view! {
+                <p class="warn" role="alert">"Anyone who sees this code can spend your balance. Do not share or commit it."</p>
+            })}
+            {snippet("snippet-curl", "curl", |s| s.curl.clone())}
+            {snippet("snippet-js", "JavaScript (fetch)", |s| s.js.clone())}
+            {snippet("snippet-python", "Python (http.client)", |s| s.python.clone())}
+        </details>
+    }
+}
