@@ -39,6 +39,16 @@ impl SettingsState {
 
     /// Writes every change back; the key goes only where `remember` says.
     fn persist(self) {
+        // The theme: `data-theme` on <html>; none follows the system.
+        Effect::new(move |_| {
+            let theme = self.settings.with(|s| s.theme.clone());
+            if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+                let _ = match theme.as_str() {
+                    "light" | "dark" => html.set_attribute("data-theme", &theme),
+                    _ => html.remove_attribute("data-theme"),
+                };
+            }
+        });
         Effect::new(move |_| {
             self.settings.with(|s| storage::set(Area::Local, SETTINGS_KEY, &s.to_storage()));
         });

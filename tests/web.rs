@@ -452,3 +452,19 @@ async fn an_imported_request_fills_the_form_and_shows_its_problems_at_their_fiel
     assert_eq!(value(&root, "[name=image_size]"), "portrait_16_9", "the seed's spelling is read");
     assert!(field_error(&root, "num_inference_steps").unwrap_or_default().contains("2 to 100"));
 }
+
+#[wasm_bindgen_test]
+async fn the_theme_follows_the_choice_and_is_remembered() {
+    let root = mount().await;
+    let html = document().document_element().unwrap();
+    assert_eq!(value(&root, "[name=theme]"), "system");
+    assert_eq!(html.get_attribute("data-theme"), None);
+    set(&root, "[name=theme]", "dark").await;
+    assert_eq!(html.get_attribute("data-theme").as_deref(), Some("dark"));
+    let stored = web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item("qie.settings").unwrap().unwrap();
+    assert!(stored.contains("\"theme\":\"dark\""), "{stored}");
+    set(&root, "[name=theme]", "light").await;
+    assert_eq!(html.get_attribute("data-theme").as_deref(), Some("light"));
+    set(&root, "[name=theme]", "system").await;
+    assert_eq!(html.get_attribute("data-theme"), None);
+}

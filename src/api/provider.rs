@@ -96,6 +96,13 @@ pub struct Settings {
     /// Follow jobs through the status stream (falls back to polling).
     #[serde(default = "default_true")]
     pub stream_status: bool,
+    /// `system`, `light` or `dark`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+}
+
+fn default_theme() -> String {
+    "system".into()
 }
 
 fn default_true() -> bool {
@@ -122,6 +129,7 @@ impl Settings {
             model: DEFAULT_MODEL.to_string(),
             max_side: default_max_side(),
             stream_status: true,
+            theme: default_theme(),
         }
     }
 

@@ -118,6 +118,15 @@ pub fn SettingsPanel() -> impl IntoView {
                 }}
                 " It is sent only to the API base above."
             </p>
+            <label>
+                "Theme"
+                <select name="theme" on:change=move |ev| s.update(|s| s.theme = event_target_value(&ev))>
+                    {[("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")]
+                        .into_iter()
+                        .map(|(v, t)| view! { <option value=v prop:selected=move || s.with(|s| s.theme == v)>{t}</option> })
+                        .collect_view()}
+                </select>
+            </label>
             <label class="check">
                 <input
                     type="checkbox"

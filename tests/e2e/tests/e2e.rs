@@ -91,6 +91,10 @@ fn happy_path(s: &Session) -> Fut<'_> {
         ensure!(polls.iter().all(|r| r.status == 202 || r.status == 200), "polls answered 202/200");
         ensure!(fake.count("GET") == polls.len() + 1, "one result fetch");
         s.screenshot("desktop").await?;
+        s.select("select[name=theme]", "dark").await?;
+        let theme = s.c.execute("return document.documentElement.dataset.theme", vec![]).await?;
+        ensure!(theme == json!("dark"), "dark theme applied: {theme}");
+        s.screenshot("desktop-dark").await?;
         s.assert_alive().await
     })
 }
