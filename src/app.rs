@@ -9,6 +9,7 @@ use crate::api::url::check_base;
 use crate::api::validate::FormDraft;
 use crate::api::{ErrorKind, FieldError};
 use crate::components::field_error::Errors;
+use crate::components::gallery::Lightbox;
 use crate::components::history::History;
 use crate::components::tools::Tools;
 use crate::components::{form::EditForm, job_list::JobList, settings::SettingsPanel};
@@ -358,6 +359,7 @@ pub fn provide_state() {
         errs
     }));
     provide_context(errors);
+    provide_context(crate::components::gallery::Gallery(RwSignal::new(None)));
     provide_context(settings);
     provide_context(form);
     provide_context(jobs);
@@ -383,6 +385,7 @@ pub fn App() -> impl IntoView {
                 <History/>
             </section>
         </main>
+        <Lightbox/>
     }
 }
 

@@ -120,7 +120,13 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                     })}
                 </div>
             })}
-            {move || job.with(|j| j.output.clone()).map(|out| view! { <Results output=out prompt=job.with_untracked(|j| j.body.get("prompt").and_then(|p| p.as_str()).unwrap_or("").to_string())/> })}
+            {move || job.with(|j| j.output.clone()).map(|out| {
+                let (prompt, input) = job.with_untracked(|j| (
+                    j.body.get("prompt").and_then(|p| p.as_str()).unwrap_or("").to_string(),
+                    j.body.get("image_urls").and_then(|u| u.get(0)).and_then(|u| u.as_str()).map(str::to_string),
+                ));
+                view! { <Results output=out prompt=prompt input=input/> }
+            })}
             <footer class="job-meta">
                 {move || job.with(|j| j.request_id.clone()).map(|r| view! { <span>"Request " <code>{r}</code></span> })}
                 {move || job.with(|j| j.inference_time).map(|t| view! { <span>"Inference " {tenths(t)} " s"</span> })}

@@ -3,6 +3,7 @@
 
 pub mod field_error;
 pub mod form;
+pub mod gallery;
 pub mod history;
 pub mod images;
 pub mod job_card;

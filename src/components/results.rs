@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::api::image::human_bytes;
 use crate::api::output::is_safe_image_url;
 use crate::api::EditOutput;
+use crate::components::gallery::{Gallery, Shown};
 
 /// A file name from the prompt's first words, the seed and the index.
 pub fn download_name(prompt: &str, seed: Option<u64>, index: usize, content_type: Option<&str>) -> String {
@@ -27,8 +28,10 @@ pub fn download_name(prompt: &str, seed: Option<u64>, index: usize, content_type
 /// The images of a finished job, each with its size, a full-size link and a
 /// download, and a notice where the safety checker blanked one.
 #[component]
-pub fn Results(output: EditOutput, prompt: String) -> impl IntoView {
+pub fn Results(output: EditOutput, prompt: String, input: Option<String>) -> impl IntoView {
     let form = expect_context::<crate::app::FormState>();
+    let gallery = expect_context::<Gallery>();
+    let all = output.images.clone();
     let seed = output.seed;
     view! {
         <div class="results">
@@ -49,7 +52,10 @@ pub fn Results(output: EditOutput, prompt: String) -> impl IntoView {
                 let name = download_name(&prompt, seed, i, img.content_type.as_deref());
                 view! {
                     <figure class="result">
-                        <a href=img.url.clone() target="_blank" rel="noopener noreferrer">
+                        <button type="button" class="img-button" aria-label=format!("Show result {} large", i + 1) on:click={
+                            let (all, input) = (all.clone(), input.clone());
+                            move |_| gallery.0.set(Some(Shown { images: all.clone(), index: i, input: input.clone() }))
+                        }>
                             <img
                                 data-testid="result-image"
                                 src=img.url.clone()
@@ -57,7 +63,7 @@ pub fn Results(output: EditOutput, prompt: String) -> impl IntoView {
                                 width=img.width.map(|w| w.to_string())
                                 height=img.height.map(|h| h.to_string())
                             />
-                        </a>
+                        </button>
                         <figcaption>
                             {img.nsfw.then(|| view! {
                                 <p class="nsfw" data-testid="nsfw-notice">"The safety checker blanked this image."</p>

@@ -544,7 +544,32 @@ fn a_share_link_fills_the_form_and_sends_nothing(s: &Session) -> Fut<'_> {
     })
 }
 
+/// A result shown large: arrows between a job's images, before/after, and
+/// Escape to close.
+fn the_lightbox_shows_results_large(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let fake = FakeServer::start(Config { queue_ms: 200, run_ms: 300, ..Config::default() }).await?;
+        s.configure(&fake.url, "Bearer", "test-key").await?;
+        fill_minimal(s, &fake.url, "two of them").await?;
+        s.fill("input[name=num_images]", "2").await?;
+        s.submit().await?;
+        s.wait_job(0, "completed", SECS(10)).await?;
+        s.click("img[data-testid=result-image]").await?;
+        let bar = s.wait_for("[data-testid=lightbox] .lightbox-bar span", SECS(2)).await?;
+        ensure!(bar.text().await? == "1 / 2", "first image");
+        s.find("body").await?.send_keys("\u{E014}").await?; // ArrowRight
+        ensure!(s.text("[data-testid=lightbox] .lightbox-bar span").await? == "2 / 2", "arrow to the second");
+        s.click("button[data-testid=toggle-compare]").await?;
+        s.wait_for("[data-testid=compare]", SECS(2)).await?;
+        s.screenshot("lightbox-compare").await?;
+        s.find("body").await?.send_keys("\u{E00C}").await?; // Escape
+        s.wait_gone("[data-testid=lightbox]", SECS(2)).await?;
+        s.screenshot("after-lightbox").await
+    })
+}
+
 const SCENARIOS: &[(&str, Scenario)] = &[
+    ("the_lightbox_shows_results_large", the_lightbox_shows_results_large),
     ("a_share_link_fills_the_form_and_sends_nothing", a_share_link_fills_the_form_and_sends_nothing),
     ("reload_resumes_and_history_reruns", reload_resumes_and_history_reruns),
     ("offline_pauses_and_online_resumes", offline_pauses_and_online_resumes),

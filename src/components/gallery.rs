@@ -1,0 +1,128 @@
+use leptos::ev;
+use leptos::leptos_dom::helpers::window_event_listener;
+use leptos::prelude::*;
+use web_sys::{PointerEvent, WheelEvent};
+
+use crate::api::output::is_safe_image_url;
+use crate::api::OutputImage;
+
+/// What the lightbox shows: a job's images, which one, and its first input
+/// for the before/after view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shown {
+    pub images: Vec<OutputImage>,
+    pub index: usize,
+    pub input: Option<String>,
+}
+
+#[derive(Clone, Copy)]
+pub struct Gallery(pub RwSignal<Option<Shown>>);
+
+/// A result shown large: zoom (wheel or buttons) and pan (drag), arrows
+/// between a job's images, Escape to close, and a before/after slider.
+#[component]
+pub fn Lightbox() -> impl IntoView {
+    let g = expect_context::<Gallery>();
+    let zoom = RwSignal::new(1.0f64);
+    let pan = RwSignal::new((0.0f64, 0.0f64));
+    let drag = StoredValue::new(None::<(f64, f64)>);
+    let compare = RwSignal::new(false);
+    let split = RwSignal::new(50.0f64);
+    let reset = move || {
+        zoom.set(1.0);
+        pan.set((0.0, 0.0));
+    };
+    let step = move |d: isize| {
+        g.0.update(|s| {
+            if let Some(s) = s {
+                let n = s.images.len() as isize;
+                s.index = ((s.index as isize + d).rem_euclid(n.max(1))) as usize;
+            }
+        });
+        reset();
+    };
+    let close = move || {
+        g.0.set(None);
+        compare.set(false);
+        reset();
+    };
+    let keys = window_event_listener(ev::keydown, move |e| {
+        if g.0.with_untracked(Option::is_none) {
+            return;
+        }
+        match e.key().as_str() {
+            "Escape" => close(),
+            "ArrowRight" => step(1),
+            "ArrowLeft" => step(-1),
+            _ => return,
+        }
+        e.prevent_default();
+    });
+    on_cleanup(move || keys.remove());
+    let zoom_by = move |f: f64| zoom.update(|z| *z = (*z * f).clamp(1.0, 8.0));
+    move || {
+        g.0.get().map(|s| {
+            let img = s.images.get(s.index).cloned();
+            let count = s.images.len();
+            let url = img.as_ref().map(|i| i.url.clone()).filter(|u| is_safe_image_url(u)).unwrap_or_default();
+            let input = s.input.clone().filter(|u| is_safe_image_url(u));
+            view! {
+                <div class="lightbox" data-testid="lightbox" role="dialog" aria-modal="true" aria-label="Result, large">
+                    <div class="lightbox-bar">
+                        <span>{format!("{} / {count}", s.index + 1)}</span>
+                        <button type="button" class="ghost small" aria-label="Previous image" on:click=move |_| step(-1)>"←"</button>
+                        <button type="button" class="ghost small" aria-label="Next image" on:click=move |_| step(1)>"→"</button>
+                        <button type="button" class="ghost small" aria-label="Zoom out" on:click=move |_| zoom_by(0.8)>"−"</button>
+                        <button type="button" class="ghost small" aria-label="Zoom in" on:click=move |_| zoom_by(1.25)>"+"</button>
+                        {input.is_some().then(|| view! {
+                            <button type="button" class="ghost small" data-testid="toggle-compare" aria-pressed=move || compare.get().to_string()
+                                on:click=move |_| compare.update(|c| *c = !*c)>"Before / after"</button>
+                        })}
+                        <span class="spacer"></span>
+                        <button type="button" class="ghost small" data-testid="close-lightbox" aria-label="Close (Escape)" on:click=move |_| close()>"✕"</button>
+                    </div>
+                    {move || match (compare.get(), input.clone()) {
+                        (true, Some(before)) => view! {
+                            <div class="compare" data-testid="compare">
+                                <img src=before alt="Input"/>
+                                <img src=url.clone() alt="Result" style=move || format!("clip-path: inset(0 0 0 {}%)", split.get())/>
+                                <input type="range" min="0" max="100" aria-label="Before and after"
+                                    prop:value=move || split.get().to_string()
+                                    on:input=move |ev| split.set(event_target_value(&ev).parse().unwrap_or(50.0))/>
+                            </div>
+                        }.into_any(),
+                        _ => view! {
+                            <div
+                                class="lightbox-stage"
+                                on:wheel=move |e: WheelEvent| {
+                                    e.prevent_default();
+                                    zoom_by(if e.delta_y() < 0.0 { 1.15 } else { 1.0 / 1.15 });
+                                }
+                                on:pointerdown=move |e: PointerEvent| drag.set_value(Some((e.client_x() as f64, e.client_y() as f64)))
+                                on:pointermove=move |e: PointerEvent| {
+                                    if let Some((x, y)) = drag.get_value() {
+                                        let (nx, ny) = (e.client_x() as f64, e.client_y() as f64);
+                                        pan.update(|p| *p = (p.0 + nx - x, p.1 + ny - y));
+                                        drag.set_value(Some((nx, ny)));
+                                    }
+                                }
+                                on:pointerup=move |_| drag.set_value(None)
+                                on:pointerleave=move |_| drag.set_value(None)
+                            >
+                                <img
+                                    src=url.clone()
+                                    alt="Result, large"
+                                    draggable="false"
+                                    style=move || {
+                                        let (x, y) = pan.get();
+                                        format!("transform: translate({x}px, {y}px) scale({})", zoom.get())
+                                    }
+                                />
+                            </div>
+                        }.into_any(),
+                    }}
+                </div>
+            }
+        })
+    }
+}
