@@ -7,6 +7,7 @@ set -euo pipefail
 WASM_BINDGEN_VERSION=0.2.130
 TRUNK_VERSION=0.22.1
 BINARYEN_VERSION=132.0.0
+AXE_VERSION=4.14.1
 TOOLS="${QIE_TOOLS:-$HOME/.cache/qie-tools}"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -47,7 +48,14 @@ if ! "$TOOLS/npm/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "ve
   npm install --silent --no-audit --no-fund --prefix "$TOOLS/npm" "binaryen@$BINARYEN_VERSION" >/dev/null
 fi
 
-# 5. Chromium and its driver, brotli for the bench.
+# 5. axe-core, injected by the end-to-end suite for accessibility checks.
+if ! grep -q "\"version\": \"$AXE_VERSION\"" "$TOOLS/npm/node_modules/axe-core/package.json" 2>/dev/null; then
+  log "installing axe-core $AXE_VERSION"
+  mkdir -p "$TOOLS/npm"
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS/npm" "axe-core@$AXE_VERSION" >/dev/null
+fi
+
+# 6. Chromium and its driver, brotli for the bench.
 pkgs=()
 command -v chromium >/dev/null || pkgs+=(chromium)
 command -v chromedriver >/dev/null || pkgs+=(chromium-driver)

@@ -21,4 +21,5 @@ step "release build of the app"
 trunk build --release --locked
 
 step "end-to-end suite (WebDriver + fake queue server)"
-QIE_DIST="$ROOT/dist" cargo test --locked -p e2e --test e2e
+# Screenshots of the main screen land in target/screenshots (QIE_SHOTS).
+QIE_SHOTS="${QIE_SHOTS:-$ROOT/target/screenshots}" QIE_DIST="$ROOT/dist" cargo test --locked -p e2e --test e2e

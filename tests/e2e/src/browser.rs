@@ -339,6 +339,24 @@ impl Session {
         Ok(())
     }
 
+    /// Runs axe-core (from `AXE_JS`) on the page; returns the serious and
+    /// critical violations, one line each.
+    pub async fn axe(&self) -> Result<Vec<String>> {
+        let path = std::env::var("AXE_JS").context("AXE_JS (set by scripts/env.sh) names axe.min.js")?;
+        let source = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
+        self.c.execute(&source, vec![]).await?;
+        let script = r#"
+            const done = arguments[arguments.length - 1];
+            axe.run(document, { resultTypes: ['violations'] })
+              .then(r => done(r.violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`)))
+              .catch(e => done(['axe failed: ' + e]));
+        "#;
+        let v = self.c.execute_async(script, vec![]).await?;
+        Ok(v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default())
+    }
+
     /// JavaScript errors seen since the page loaded (a wasm panic shows here).
     pub async fn js_errors(&self) -> Result<Vec<String>> {
         let v = self.c.execute("return window.__errors || []", vec![]).await?;

@@ -362,7 +362,13 @@ fn phone_width_has_no_horizontal_scroll(s: &Session) -> Fut<'_> {
             s.c.execute("return window.innerWidth", vec![]).await?,
         );
         ensure!(scroll.as_u64() <= inner.as_u64(), "page is {scroll} px wide in a {inner} px window");
-        s.screenshot("phone").await
+        s.c.execute("document.querySelector('.jobs-title').scrollIntoView()", vec![]).await?;
+        s.screenshot("phone").await?;
+        s.select("select[name=theme]", "dark").await?;
+        let scroll = s.c.execute("return document.documentElement.scrollWidth", vec![]).await?;
+        ensure!(scroll.as_u64() <= inner.as_u64(), "dark: page is {scroll} px wide");
+        s.c.execute("document.querySelector('.jobs-title').scrollIntoView()", vec![]).await?;
+        s.screenshot("phone-dark").await
     })
 }
 
@@ -568,7 +574,32 @@ fn the_lightbox_shows_results_large(s: &Session) -> Fut<'_> {
     })
 }
 
+/// axe-core finds no serious or critical problem on the main screen with a
+/// job card and its results, in the light and the dark theme.
+fn accessible_in_both_themes(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let fake = FakeServer::start(Config { queue_ms: 200, run_ms: 300, ..Config::default() }).await?;
+        s.configure(&fake.url, "Bearer", "test-key").await?;
+        fill_minimal(s, &fake.url, "accessible").await?;
+        s.submit().await?;
+        s.wait_job(0, "completed", SECS(10)).await?;
+        s.open_advanced().await?;
+        for theme in ["light", "dark"] {
+            s.select("select[name=theme]", theme).await?;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let problems = s.axe().await?;
+            ensure!(problems.is_empty(), "{theme} theme:\n  {}", problems.join("\n  "));
+        }
+        // The check can fail: an image without alt text is caught.
+        s.c.execute("document.body.appendChild(document.createElement('img')).src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw='", vec![]).await?;
+        let caught = s.axe().await?;
+        ensure!(caught.iter().any(|p| p.starts_with("image-alt")), "axe did not catch a missing alt: {caught:?}");
+        Ok(())
+    })
+}
+
 const SCENARIOS: &[(&str, Scenario)] = &[
+    ("accessible_in_both_themes", accessible_in_both_themes),
     ("the_lightbox_shows_results_large", the_lightbox_shows_results_large),
     ("a_share_link_fills_the_form_and_sends_nothing", a_share_link_fills_the_form_and_sends_nothing),
     ("reload_resumes_and_history_reruns", reload_resumes_and_history_reruns),
