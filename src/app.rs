@@ -80,6 +80,9 @@ impl SettingsState {
     /// Problems that block a submit, by field.
     pub fn problems(&self) -> Vec<FieldError> {
         let mut errs = Vec::new();
+        if self.settings.with(|s| s.provider == crate::api::Provider::Demo) {
+            return errs;
+        }
         if let Err(m) = self.settings.with(|s| check_base(&s.api_base)) {
             errs.push(FieldError::new("api_base", m));
         }

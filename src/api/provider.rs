@@ -11,16 +11,22 @@ pub enum Provider {
     QuickRouter,
     Fal,
     Custom,
+    /// Runs the whole flow in the browser, with no network and no key.
+    Demo,
 }
 
+/// The base of the in-browser demo queue.
+pub const DEMO_BASE: &str = "demo://studio";
+
 impl Provider {
-    pub const ALL: [Provider; 3] = [Provider::QuickRouter, Provider::Fal, Provider::Custom];
+    pub const ALL: [Provider; 4] = [Provider::QuickRouter, Provider::Fal, Provider::Custom, Provider::Demo];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Provider::QuickRouter => "quickrouter",
             Provider::Fal => "fal",
             Provider::Custom => "custom",
+            Provider::Demo => "demo",
         }
     }
 
@@ -33,6 +39,7 @@ impl Provider {
             Provider::QuickRouter => "QuickRouter",
             Provider::Fal => "fal.ai",
             Provider::Custom => "Custom",
+            Provider::Demo => "Demo (no key, nothing sent)",
         }
     }
 
@@ -42,6 +49,7 @@ impl Provider {
             Provider::QuickRouter => Some("https://api.quickrouter.ai"),
             Provider::Fal => Some("https://queue.fal.run"),
             Provider::Custom => None,
+            Provider::Demo => Some(DEMO_BASE),
         }
     }
 
@@ -50,6 +58,7 @@ impl Provider {
             Provider::QuickRouter => Some(AuthScheme::Bearer),
             Provider::Fal => Some(AuthScheme::Key),
             Provider::Custom => None,
+            Provider::Demo => Some(AuthScheme::Bearer),
         }
     }
 }

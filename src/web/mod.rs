@@ -1,6 +1,7 @@
 //! Browser glue: HTTP, storage, time and the job runner. Thin by design;
 //! the decisions live in `api` and `jobs`.
 
+pub mod demo;
 pub mod http;
 pub mod images;
 pub mod net;

@@ -241,7 +241,8 @@ impl Jobs {
         let id = (t as u64) * 1000 + (random() * 1000.0) as u64;
         let mut job = Job::new(id, body.clone(), &access.base, &model, t);
         job.scheme = access.scheme;
-        job.stream = stream;
+        // The demo queue has no stream: it is polled like any other.
+        job.stream = stream && !access.base.starts_with(crate::api::provider::DEMO_BASE);
         job.owner = Some(self.tab.get_value());
         let entry = self.insert(job, true);
         self.save();

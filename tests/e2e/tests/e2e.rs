@@ -598,7 +598,43 @@ fn accessible_in_both_themes(s: &Session) -> Fut<'_> {
     })
 }
 
+/// The demo provider runs a whole job in the browser: queued, logs,
+/// completed, results derived from the input — and nothing on the network.
+fn the_demo_needs_no_key_and_no_network(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        s.select("select[name=provider]", "demo").await?;
+        s.fill("textarea[name=prompt]", "try me").await?;
+        let png = e2e::png::png(40, 30, [200, 40, 40]);
+        let b64 = {
+            const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let mut out = String::new();
+            for c in png.chunks(3) {
+                let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+                for i in 0..4 {
+                    out.push(if i <= c.len() { T[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' });
+                }
+            }
+            out
+        };
+        s.add_image(&format!("data:image/png;base64,{b64}")).await?;
+        s.submit().await?;
+        s.wait_job(0, "in_queue", SECS(3)).await?;
+        s.wait_job(0, "in_progress", SECS(5)).await?;
+        s.wait_job(0, "completed", SECS(8)).await?;
+        ensure!(s.find_all("[data-testid=job-logs] li").await?.len() == 5, "demo logs");
+        let src = s.find("img[data-testid=result-image]").await?.attr("src").await?.unwrap_or_default();
+        ensure!(src.starts_with("data:image/png;base64,"), "a result made in the page");
+        let foreign = s
+            .c
+            .execute("return performance.getEntriesByType('resource').map(e => e.name).filter(n => !n.startsWith(location.origin) && !n.startsWith('data:'))", vec![])
+            .await?;
+        ensure!(foreign.as_array().is_some_and(|a| a.is_empty()), "requests beyond the page: {foreign}");
+        Ok(())
+    })
+}
+
 const SCENARIOS: &[(&str, Scenario)] = &[
+    ("the_demo_needs_no_key_and_no_network", the_demo_needs_no_key_and_no_network),
     ("accessible_in_both_themes", accessible_in_both_themes),
     ("the_lightbox_shows_results_large", the_lightbox_shows_results_large),
     ("a_share_link_fills_the_form_and_sends_nothing", a_share_link_fills_the_form_and_sends_nothing),

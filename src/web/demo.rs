@@ -1,0 +1,161 @@
+//! The demo queue: the queue protocol answered inside the browser, so the
+//! whole flow (queue position, logs, completion, results) can be tried with
+//! no key and no network. The app's own job machinery talks to it through
+//! `Client::send` like to any provider. Results are the input images
+//! recoloured on a canvas (or a drawn card where an input cannot be read).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use serde_json::{json, Value};
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlImageElement};
+
+use super::http::{Answer, Method};
+use super::now;
+use crate::api::provider::DEMO_BASE;
+
+const QUEUE_MS: f64 = 2_000.0;
+const RUN_MS: f64 = 3_000.0;
+const STEPS: u64 = 5;
+
+struct DemoJob {
+    created: f64,
+    body: Value,
+    cancelled: bool,
+}
+
+thread_local! {
+    static JOBS: RefCell<HashMap<String, DemoJob>> = RefCell::new(HashMap::new());
+}
+
+fn reply(status: u16, body: Value) -> Answer {
+    Answer { status, text: body.to_string(), retry_after: None, error_type: None }
+}
+
+fn status_of(id: &str, job: &DemoJob, base: &str) -> (u16, Value) {
+    let t = now() - job.created;
+    let prefix = format!("{base}/requests/{id}");
+    let mut v = json!({"request_id": id, "status_url": format!("{prefix}/status"), "response_url": prefix,
+                       "cancel_url": format!("{prefix}/cancel"), "logs": null, "metrics": {}});
+    let logs = |n: u64| -> Value {
+        (1..=n).map(|i| json!({"message": format!("Demo step {i}/{STEPS}: {}", ["loading the model", "reading the inputs", "denoising", "refining", "encoding"][(i - 1) as usize]), "level": "INFO"})).collect()
+    };
+    if job.cancelled || t >= QUEUE_MS + RUN_MS {
+        v["status"] = json!("COMPLETED");
+        v["logs"] = logs(STEPS);
+        v["metrics"] = json!({"inference_time": RUN_MS / 1000.0});
+        (200, v)
+    } else if t < QUEUE_MS {
+        v["status"] = json!("IN_QUEUE");
+        v["queue_position"] = json!(((QUEUE_MS - t) / QUEUE_MS * 2.0).floor() as u64);
+        (202, v)
+    } else {
+        v["status"] = json!("IN_PROGRESS");
+        v["logs"] = logs((1 + ((t - QUEUE_MS) / RUN_MS * STEPS as f64) as u64).min(STEPS));
+        (202, v)
+    }
+}
+
+/// Answers one request of the queue protocol.
+pub async fn answer_request(method: Method, url: &str, body: Option<&str>) -> Answer {
+    let path = url.strip_prefix(DEMO_BASE).unwrap_or(url).split('?').next().unwrap_or("").trim_matches('/').to_string();
+    let Some((model, rest)) = path.split_once("/requests/") else {
+        if method != Method::Post {
+            return reply(405, json!({"detail": "Method not allowed"}));
+        }
+        let input: Value = body.and_then(|b| serde_json::from_str(b).ok()).unwrap_or(Value::Null);
+        let id = format!("demo-{:x}", (now() as u64) ^ (super::random() * 1e9) as u64);
+        let job = DemoJob { created: now(), body: input, cancelled: false };
+        let base = format!("{DEMO_BASE}/{path}");
+        let (_, v) = status_of(&id, &job, &base);
+        JOBS.with(|j| j.borrow_mut().insert(id, job));
+        return reply(200, v);
+    };
+    let base = format!("{DEMO_BASE}/{model}");
+    let mut parts = rest.split('/');
+    let id = parts.next().unwrap_or("").to_string();
+    let tail: Vec<&str> = parts.collect();
+    let found = JOBS.with(|j| j.borrow().get(&id).map(|job| (status_of(&id, job, &base), job.cancelled, job.body.clone())));
+    let Some(((code, status), cancelled, input)) = found else {
+        return reply(404, json!({"detail": "Request not found (demo jobs live only as long as the page)"}));
+    };
+    match (method, tail.as_slice()) {
+        (Method::Get, ["status"]) => reply(code, status),
+        (Method::Put, ["cancel"]) if code == 200 => reply(400, json!({"status": "ALREADY_COMPLETED"})),
+        (Method::Put, ["cancel"]) => {
+            JOBS.with(|j| j.borrow_mut().get_mut(&id).map(|job| job.cancelled = true));
+            reply(202, json!({"status": "CANCELLATION_REQUESTED"}))
+        }
+        (Method::Get, []) if cancelled => reply(400, json!({"detail": "Request was cancelled"})),
+        (Method::Get, []) if code != 200 => reply(400, json!({"detail": "Request is still in progress"})),
+        (Method::Get, []) => reply(200, result(&input).await),
+        _ => reply(405, json!({"detail": "Method not allowed"})),
+    }
+}
+
+async fn result(input: &Value) -> Value {
+    let n = input.get("num_images").and_then(Value::as_u64).unwrap_or(1).clamp(1, 4) as usize;
+    let urls: Vec<String> = input.get("image_urls").and_then(Value::as_array).map(|a| a.iter().filter_map(|u| u.as_str().map(str::to_string)).collect()).unwrap_or_default();
+    let prompt = input.get("prompt").and_then(Value::as_str).unwrap_or("");
+    let mut images = Vec::new();
+    for i in 0..n {
+        let src = urls.get(i % urls.len().max(1)).cloned().unwrap_or_default();
+        let (uri, w, h) = match recolour(&src, i).await {
+            Some(x) => x,
+            None => card(prompt, i),
+        };
+        images.push(json!({"url": uri, "width": w, "height": h, "content_type": "image/png", "file_name": format!("demo-{}.png", i + 1)}));
+    }
+    json!({"images": images, "seed": input.get("seed").and_then(Value::as_u64).unwrap_or(42), "has_nsfw_concepts": vec![false; n], "timings": {"inference": RUN_MS / 1000.0}})
+}
+
+fn canvas(w: u32, h: u32) -> Option<(HtmlCanvasElement, CanvasRenderingContext2d)> {
+    let doc = web_sys::window()?.document()?;
+    let c: HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
+    c.set_width(w);
+    c.set_height(h);
+    let ctx: CanvasRenderingContext2d = c.get_context("2d").ok()??.dyn_into().ok()?;
+    Some((c, ctx))
+}
+
+/// The input image with its hues turned, at most 768 px on its long side.
+/// `None` when the image cannot be read (no CORS on its host, say).
+async fn recolour(src: &str, i: usize) -> Option<(String, u32, u32)> {
+    if src.is_empty() {
+        return None;
+    }
+    let img = HtmlImageElement::new().ok()?;
+    img.set_cross_origin(Some("anonymous"));
+    let loaded = js_sys::Promise::new(&mut |resolve, reject| {
+        img.set_onload(Some(&resolve));
+        img.set_onerror(Some(&reject));
+    });
+    img.set_src(src);
+    wasm_bindgen_futures::JsFuture::from(loaded).await.ok()?;
+    let (w, h) = crate::api::image::target_size(img.natural_width(), img.natural_height(), 768);
+    let (c, ctx) = canvas(w, h)?;
+    ctx.set_filter(&format!("hue-rotate({}deg) saturate(1.4)", 120 + 90 * i));
+    ctx.draw_image_with_html_image_element_and_dw_and_dh(&img, 0.0, 0.0, w as f64, h as f64).ok()?;
+    c.to_data_url().ok().map(|u| (u, w, h))
+}
+
+/// A drawn card with the prompt, when no input could be read.
+fn card(prompt: &str, i: usize) -> (String, u32, u32) {
+    let (w, h) = (512u32, 512u32);
+    let Some((c, ctx)) = canvas(w, h) else { return (String::new(), w, h) };
+    let g = ctx.create_linear_gradient(0.0, 0.0, w as f64, h as f64);
+    let _ = g.add_color_stop(0.0, ["#4f46e5", "#0ea5e9", "#f59e0b", "#10b981"][i % 4]);
+    let _ = g.add_color_stop(1.0, "#111827");
+    ctx.set_fill_style_canvas_gradient(&g);
+    ctx.fill_rect(0.0, 0.0, w as f64, h as f64);
+    ctx.set_fill_style_str("#ffffff");
+    ctx.set_font("bold 28px system-ui, sans-serif");
+    let _ = ctx.fill_text("Demo result", 32.0, 60.0);
+    ctx.set_font("20px system-ui, sans-serif");
+    let words: Vec<&str> = prompt.split_whitespace().collect();
+    for (row, chunk) in words.chunks(5).take(12).enumerate() {
+        let _ = ctx.fill_text(&chunk.join(" "), 32.0, 110.0 + 30.0 * row as f64);
+    }
+    (c.to_data_url().unwrap_or_default(), w, h)
+}
