@@ -97,6 +97,26 @@ pub fn is_safe_image_url(url: &str) -> bool {
     lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("data:image/")
 }
 
+/// A file name from the prompt's first words, the seed and the index.
+pub fn download_name(prompt: &str, seed: Option<u64>, index: usize, content_type: Option<&str>) -> String {
+    let words: Vec<String> = prompt
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(5)
+        .map(str::to_lowercase)
+        .collect();
+    let stem = if words.is_empty() { "qwen-edit".to_string() } else { words.join("-") };
+    let ext = match content_type {
+        Some(t) if t.contains("jpeg") || t.contains("jpg") => "jpg",
+        Some(t) if t.contains("webp") => "webp",
+        _ => "png",
+    };
+    match seed {
+        Some(s) => format!("{stem}-{s}-{}.{ext}", index + 1),
+        None => format!("{stem}-{}.{ext}", index + 1),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +165,13 @@ mod tests {
         assert_eq!(e.detail, "the result has no images");
         assert!(EditOutput::from_result("{\"images\": [").unwrap_err().retryable());
         assert!(EditOutput::from_result(r#"{"images":[{"url":"u"}]}"#).is_ok());
+    }
+
+    #[test]
+    fn download_names_say_what_the_image_is() {
+        assert_eq!(download_name("Make the sky purple, please!", Some(42), 0, Some("image/png")), "make-the-sky-purple-please-42-1.png");
+        assert_eq!(download_name("把天空变成紫色", None, 1, Some("image/jpeg")), "把天空变成紫色-2.jpg");
+        assert_eq!(download_name("  ", Some(7), 2, None), "qwen-edit-7-3.png");
     }
 
     #[test]

@@ -1,29 +1,9 @@
 use leptos::prelude::*;
 
 use crate::api::image::human_bytes;
-use crate::api::output::is_safe_image_url;
+use crate::api::output::{download_name, is_safe_image_url};
 use crate::api::EditOutput;
 use crate::components::gallery::{Gallery, Shown};
-
-/// A file name from the prompt's first words, the seed and the index.
-pub fn download_name(prompt: &str, seed: Option<u64>, index: usize, content_type: Option<&str>) -> String {
-    let words: Vec<String> = prompt
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(5)
-        .map(str::to_lowercase)
-        .collect();
-    let stem = if words.is_empty() { "qwen-edit".to_string() } else { words.join("-") };
-    let ext = match content_type {
-        Some(t) if t.contains("jpeg") || t.contains("jpg") => "jpg",
-        Some(t) if t.contains("webp") => "webp",
-        _ => "png",
-    };
-    match seed {
-        Some(s) => format!("{stem}-{s}-{}.{ext}", index + 1),
-        None => format!("{stem}-{}.{ext}", index + 1),
-    }
-}
 
 /// The images of a finished job, each with its size, a full-size link and a
 /// download, and a notice where the safety checker blanked one.
@@ -70,7 +50,18 @@ pub fn Results(output: EditOutput, prompt: String, input: Option<String>) -> imp
                             })}
                             <span class="meta">{meta}</span>
                             <a href=img.url.clone() target="_blank" rel="noopener noreferrer">"Full size"</a>
-                            <a href=img.url.clone() download=name>"Download"</a>
+                            <a href=img.url.clone() download=name.clone() on:click={
+                                let (url, name) = (img.url.clone(), name.clone());
+                                move |ev| {
+                                    // Cross-origin hosts ignore `download`: fetch the bytes and save
+                                    // them under the useful name; if the host refuses, open the image.
+                                    if !url.starts_with("data:") {
+                                        ev.prevent_default();
+                                        let (url, name) = (url.clone(), name.clone());
+                                        leptos::task::spawn_local(async move { crate::web::images::download(&url, &name).await });
+                                    }
+                                }
+                            }>"Download"</a>
                             <button type="button" class="ghost small" data-testid="use-as-input"
                                 title="Add this image to the reference images"
                                 on:click={

@@ -96,3 +96,28 @@ pub async fn prepare(file: &File, max_side: u32) -> Result<Prepared, String> {
 pub fn revoke(url: &str) {
     let _ = Url::revoke_object_url(url);
 }
+
+/// Saves `url` as `name`: fetched as a blob (no credentials, no key) and
+/// saved through an object URL; where the host does not allow that (CORS),
+/// the image opens in a new tab instead.
+pub async fn download(url: &str, name: &str) {
+    let Some(window) = web_sys::window() else { return };
+    let saved = async {
+        let resp: web_sys::Response = JsFuture::from(window.fetch_with_str(url)).await.ok()?.dyn_into().ok()?;
+        if !resp.ok() {
+            return None;
+        }
+        let blob: web_sys::Blob = JsFuture::from(resp.blob().ok()?).await.ok()?.dyn_into().ok()?;
+        let href = Url::create_object_url_with_blob(&blob).ok()?;
+        let a: web_sys::HtmlAnchorElement = window.document()?.create_element("a").ok()?.dyn_into().ok()?;
+        a.set_href(&href);
+        a.set_download(name);
+        a.click();
+        let _ = Url::revoke_object_url(&href);
+        Some(())
+    }
+    .await;
+    if saved.is_none() {
+        let _ = window.open_with_url_and_target(url, "_blank");
+    }
+}
