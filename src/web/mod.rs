@@ -2,6 +2,7 @@
 //! the decisions live in `api` and `jobs`.
 
 pub mod demo;
+mod follow;
 pub mod http;
 pub mod images;
 pub mod net;
