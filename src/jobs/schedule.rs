@@ -40,6 +40,18 @@ pub fn when_hidden(delay_ms: u32) -> u32 {
     delay_ms.max((delay_ms.saturating_mul(4)).clamp(2_000, 30_000))
 }
 
+/// The one decision of when a job's next request goes, from what the
+/// reducer asked for (`delay_ms`: its poll schedule, backoff or
+/// Retry-After), whether it is a poll, the tab's visibility and the
+/// connectivity. `None`: not before the browser is back online (then at
+/// once).
+pub fn decide(delay_ms: u32, is_poll: bool, hidden: bool, online: bool) -> Option<u32> {
+    if !online {
+        return None;
+    }
+    Some(if hidden && is_poll { when_hidden(delay_ms) } else { delay_ms })
+}
+
 /// The smallest gap between two requests of the app, whatever the number
 /// of jobs: many jobs take turns instead of polling in a burst.
 pub const MIN_GAP_MS: f64 = 150.0;
@@ -62,6 +74,15 @@ mod tests {
         assert_eq!(when_hidden(4_000), 16_000);
         assert_eq!(when_hidden(20_000), 30_000);
         assert_eq!(when_hidden(60_000), 60_000, "a Retry-After wait is not shortened");
+    }
+
+    #[test]
+    fn one_decision_from_delay_visibility_and_connectivity() {
+        assert_eq!(decide(500, true, false, true), Some(500));
+        assert_eq!(decide(500, true, true, true), Some(2_000), "hidden: slower");
+        assert_eq!(decide(0, false, true, true), Some(0), "a result is fetched at once, hidden or not");
+        assert_eq!(decide(500, true, false, false), None, "offline: nothing until online");
+        assert_eq!(decide(2_000, true, true, false), None);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::net;
 use super::now;
 use super::runner::Jobs;
 use crate::api::{ApiError, EditOutput, QueueStatus};
-use crate::jobs::schedule::when_hidden;
+use crate::jobs::schedule::decide;
 use crate::jobs::{Event, Job, Next};
 
 enum Woke {
@@ -65,7 +65,8 @@ pub(super) async fn follow(
             Next::Stream => 0,
             Next::Stop | Next::Continue => return,
         };
-        let wait = if net::hidden() && matches!(next, Next::Poll(_)) { when_hidden(wait) } else { wait };
+        // Offline: no timer at all; the `online` event wakes the job.
+        let wait = decide(wait, matches!(next, Next::Poll(_)), net::hidden(), net::online()).unwrap_or(0);
         if matches!(sleep(wait, &mut stop).await, Woke::Stopped) || !ready(&mut stop).await {
             return;
         }
