@@ -84,6 +84,19 @@ pub fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
     Some((w, h))
 }
 
+/// Encodes standard base64 (for data URIs made by tests).
+pub fn base64_encode(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+        for i in 0..4 {
+            out.push(if i <= c.len() { T[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' });
+        }
+    }
+    out
+}
+
 /// Decodes standard base64 (the payload of a data URI).
 pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
     let val = |c: u8| match c {
@@ -124,6 +137,10 @@ mod tests {
         assert_eq!(crc32(b"IEND"), 0xae42_6082);
         assert_eq!(png_size(&png_with_alpha(30, 20)), Some((30, 20)));
         assert_eq!(base64_decode("Zm9vYmFy").as_deref(), Some(&b"foobar"[..]));
+        for n in 0..7 {
+            let bytes: Vec<u8> = (0..n).map(|i| (i * 37) as u8).collect();
+            assert_eq!(base64_decode(&base64_encode(&bytes)), Some(bytes));
+        }
         assert_eq!(base64_decode("Zm8=").as_deref(), Some(&b"fo"[..]));
         assert_eq!(base64_decode("Zg==").as_deref(), Some(&b"f"[..]));
         assert_eq!(base64_decode("Zg="), None);

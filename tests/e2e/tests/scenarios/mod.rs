@@ -1,0 +1,6 @@
+//! The scenarios, by the issue that asked for them.
+
+pub(crate) mod edit_flow;
+pub(crate) mod local_images;
+pub(crate) mod durable;
+pub(crate) mod people;
