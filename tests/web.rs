@@ -468,3 +468,44 @@ async fn the_theme_follows_the_choice_and_is_remembered() {
     set(&root, "[name=theme]", "system").await;
     assert_eq!(html.get_attribute("data-theme"), None);
 }
+
+#[wasm_bindgen_test]
+async fn images_can_be_dropped_on_the_image_area_or_pasted_into_the_form() {
+    use web_sys::{ClipboardEvent, ClipboardEventInit, DragEvent, DragEventInit};
+    let root = mount().await;
+    let area = q(&root, "fieldset.images").unwrap();
+    let dt = DataTransfer::new().unwrap();
+    dt.items().add_with_file(&png_file("dropped.png", 80, 60, false).await).unwrap();
+    let init = DragEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_data_transfer(Some(&dt));
+    area.dispatch_event(&DragEvent::new_with_event_init_dict("dragover", &init).unwrap()).unwrap();
+    tick().await;
+    assert!(area.class_list().contains("dragging"), "a visible drop target while dragging");
+    area.dispatch_event(&DragEvent::new_with_event_init_dict("drop", &init).unwrap()).unwrap();
+    for _ in 0..100 {
+        TimeoutFuture::new(20).await;
+        if !local_images(&root).is_empty() {
+            break;
+        }
+    }
+    assert!(!area.class_list().contains("dragging"));
+    assert_eq!(local_images(&root).iter().map(|i| i.1.as_str()).collect::<Vec<_>>(), ["80x60"]);
+
+    let dt = DataTransfer::new().unwrap();
+    dt.items().add_with_file(&png_file("pasted.png", 30, 20, false).await).unwrap();
+    let init = ClipboardEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_clipboard_data(Some(&dt));
+    let prompt = q(&root, "[name=prompt]").unwrap();
+    prompt.dispatch_event(&ClipboardEvent::new_with_event_init_dict("paste", &init).unwrap()).unwrap();
+    for _ in 0..100 {
+        TimeoutFuture::new(20).await;
+        if local_images(&root).len() == 2 {
+            break;
+        }
+    }
+    assert_eq!(local_images(&root).iter().map(|i| i.1.as_str()).collect::<Vec<_>>(), ["80x60", "30x20"], "in the order given");
+}
