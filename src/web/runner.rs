@@ -84,6 +84,10 @@ pub struct Jobs {
     pub history_problem: RwSignal<Option<String>>,
     handles: StoredValue<Rc<RefCell<HashMap<u64, Handle>>>, LocalStorage>,
     deleted: StoredValue<Rc<RefCell<HashSet<u64>>>, LocalStorage>,
+    /// Another tab wrote the history since this tab last saved it: the next
+    /// save must read and merge. Otherwise this tab's list already holds
+    /// everything stored (it absorbs every other write as it happens).
+    foreign_write: StoredValue<bool>,
     tab: StoredValue<String>,
 }
 
@@ -109,6 +113,7 @@ impl Jobs {
             history_problem: RwSignal::new(None),
             handles: StoredValue::new_local(Rc::new(RefCell::new(HashMap::new()))),
             deleted: StoredValue::new_local(Rc::new(RefCell::new(HashSet::new()))),
+            foreign_write: StoredValue::new(false),
             tab: StoredValue::new(tab_id()),
         }
     }
@@ -167,6 +172,7 @@ impl Jobs {
         let jobs = *self;
         let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |ev: web_sys::StorageEvent| {
             if ev.key().as_deref() == Some(HISTORY_KEY) {
+                jobs.foreign_write.set_value(true);
                 jobs.absorb_other_tab(ev.new_value().as_deref().unwrap_or(""));
             }
         });
@@ -205,7 +211,14 @@ impl Jobs {
     /// storage drops the oldest finished half and tries again.
     pub fn save(&self) {
         let mine: Vec<Job> = self.list.with_untracked(|l| l.iter().map(|e| e.job.get_untracked()).collect());
-        let stored = storage::get(Area::Local, HISTORY_KEY).map(|t| history::decode(&t).jobs).unwrap_or_default();
+        // Reading and parsing the stored history is only needed when another
+        // tab wrote it since; this runs after every poll.
+        let stored = if self.foreign_write.get_value() {
+            self.foreign_write.set_value(false);
+            storage::get(Area::Local, HISTORY_KEY).map(|t| history::decode(&t).jobs).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let deleted = self.deleted.get_value();
         let deleted = deleted.borrow();
         let merged = history::merge(stored, &mine, |id| self.following(id) || !self.has_remote(id), |id| deleted.contains(&id));
