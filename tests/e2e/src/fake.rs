@@ -410,10 +410,10 @@ fn submit(shared: &Shared, inner: &mut Inner, model: &str, body: &str) -> Respon
         return json_response(422, json!({"detail": [{"loc": ["body"], "msg": "Body is not valid JSON", "type": "json_invalid"}]}));
     };
     let mut problems = Vec::new();
-    if !input.get("prompt").and_then(Value::as_str).is_some_and(|p| !p.trim().is_empty()) {
+    if input.get("prompt").and_then(Value::as_str).is_none_or(|p| p.trim().is_empty()) {
         problems.push(json!({"loc": ["body", "prompt"], "msg": "Field required", "type": "missing"}));
     }
-    if !input.get("image_urls").and_then(Value::as_array).is_some_and(|a| !a.is_empty()) {
+    if input.get("image_urls").and_then(Value::as_array).is_none_or(|a| a.is_empty()) {
         problems.push(json!({"loc": ["body", "image_urls"], "msg": "Field required", "type": "missing"}));
     }
     if !problems.is_empty() {

@@ -108,7 +108,7 @@ pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
         _ => None,
     };
     let bytes: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return None;
     }
     let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
