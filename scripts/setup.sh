@@ -55,11 +55,13 @@ if ! grep -q "\"version\": \"$AXE_VERSION\"" "$TOOLS/npm/node_modules/axe-core/p
   npm install --silent --no-audit --no-fund --prefix "$TOOLS/npm" "axe-core@$AXE_VERSION" >/dev/null
 fi
 
-# 6. Chromium and its driver, brotli for the bench.
+# 6. Chromium and its driver, a Chinese font (so the Chinese page renders
+#    in screenshots instead of empty boxes), brotli for the bench.
 pkgs=()
 command -v chromium >/dev/null || pkgs+=(chromium)
 command -v chromedriver >/dev/null || pkgs+=(chromium-driver)
 command -v brotli >/dev/null || pkgs+=(brotli)
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || pkgs+=(fonts-wqy-microhei)
 if [ ${#pkgs[@]} -gt 0 ]; then
   log "installing ${pkgs[*]} from Debian"
   apt_install "${pkgs[@]}"

@@ -12,8 +12,10 @@ use crate::components::field_error::Errors;
 use crate::components::gallery::Lightbox;
 use crate::components::history::History;
 use crate::components::tools::Tools;
-use crate::components::{form::EditForm, job_list::JobList, settings::SettingsPanel};
+use crate::components::{form::EditForm, job_list::JobList, settings::{LanguagePicker, SettingsPanel}};
 use crate::web::runner::{Access, Jobs};
+use crate::i18n::{Msg, K};
+use crate::web::lang::{self, t, I18n};
 use crate::web::storage::{self, Area};
 
 const SETTINGS_KEY: &str = "qie.settings";
@@ -87,7 +89,7 @@ impl SettingsState {
             errs.push(FieldError::new("api_base", m));
         }
         if self.key.with(|k| k.trim().is_empty()) {
-            errs.push(FieldError::new("api_key", "Enter your API key"));
+            errs.push(FieldError::new("api_key", K::ValApiKey));
         }
         errs
     }
@@ -136,13 +138,13 @@ pub struct FormState {
     /// Messages the API sent about fields (422) or the key (401).
     pub server_errors: RwSignal<Vec<FieldError>>,
     /// The API refused the last submit for a reason that names no field.
-    pub form_error: RwSignal<Option<String>>,
+    pub form_error: RwSignal<Option<Msg>>,
     /// Local files still being read and scaled.
     pub pending: RwSignal<u32>,
     /// Something the person should know about the form (filled from a link).
-    pub notice: RwSignal<Option<String>>,
+    pub notice: RwSignal<Option<Msg>>,
     /// Files that could not be added, with the reason.
-    pub file_errors: RwSignal<Vec<String>>,
+    pub file_errors: RwSignal<Vec<Msg>>,
 }
 
 impl FormState {
@@ -194,7 +196,7 @@ impl FormState {
     }
 
     /// Puts a request body (a past job's, an imported one) into the form.
-    pub fn load_body(&self, body: &serde_json::Value) -> Vec<String> {
+    pub fn load_body(&self, body: &serde_json::Value) -> Vec<Msg> {
         let (d, notes) = FormDraft::from_body(body);
         self.load_draft(d);
         notes
@@ -315,12 +317,16 @@ impl Clock {
 pub fn provide_state() {
     let settings = SettingsState::load();
     settings.persist();
+    let language = Memo::new(move |_| settings.settings.with(|s| lang::resolve(&s.language)));
+    let i18n = I18n(language.into());
+    i18n.sync_document();
+    provide_context(i18n);
     let form = FormState::new();
     // A share link fills the form and does nothing else.
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
     if let Some(d) = crate::api::share::decode(&hash) {
         form.load_draft(d);
-        form.notice.set(Some("The form was filled from a shared link. Nothing has been sent; check it and press Generate.".into()));
+        form.notice.set(Some(K::NoticeShared.into()));
     }
     let jobs = Jobs::new();
     jobs.load();
@@ -340,7 +346,7 @@ pub fn provide_state() {
             if f.at_submit {
                 form.form_error.set(Some(e.user_message()));
             }
-            let mut errs = e.field_errors.clone();
+            let mut errs: Vec<FieldError> = e.field_errors.iter().map(FieldError::from).collect();
             if e.kind == ErrorKind::Unauthorized {
                 errs.push(FieldError::new("api_key", e.user_message()));
             }
@@ -355,7 +361,7 @@ pub fn provide_state() {
         if form.show_errors.get() {
             errs.extend(form.draft().validate().err().unwrap_or_default());
             if form.pending.get() > 0 {
-                errs.push(FieldError::new("image_urls", "Wait until the images are ready"));
+                errs.push(FieldError::new("image_urls", K::ValImagesPending));
             }
             errs.extend(settings.problems());
         }
@@ -374,16 +380,19 @@ pub fn App() -> impl IntoView {
     provide_state();
     view! {
         <header class="top">
-            <h1>"Qwen Image Edit studio"</h1>
-            <p class="tagline">"fal-ai/qwen-image-edit-plus, from your browser, with your own key."</p>
+            <div class="top-text">
+                <h1>{t(K::AppTitle)}</h1>
+                <p class="tagline">{t(K::AppTagline)}</p>
+            </div>
+            <LanguagePicker/>
         </header>
         <main class="layout">
-            <section class="col col-form" aria-label="Request">
+            <section class="col col-form" aria-label=t(K::SectionRequest)>
                 <SettingsPanel/>
                 <EditForm/>
                 <Tools/>
             </section>
-            <section class="col col-jobs" aria-label="Jobs">
+            <section class="col col-jobs" aria-label=t(K::SectionJobs)>
                 <JobList/>
                 <History/>
             </section>

@@ -1,9 +1,10 @@
 //! Qwen Image Edit studio.
 //!
-//! `api` and `jobs` are plain Rust (serde only) and are tested natively with
+//! `api`, `jobs` and `i18n` are plain Rust (serde only) and are tested natively with
 //! `cargo test`. Everything that needs a browser is compiled for wasm32 only.
 
 pub mod api;
+pub mod i18n;
 pub mod jobs;
 
 #[cfg(target_arch = "wasm32")]

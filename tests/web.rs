@@ -308,7 +308,7 @@ fn local_images(root: &HtmlElement) -> Vec<(String, String, usize)> {
 async fn a_small_png_goes_as_it_is() {
     let root = mount().await;
     let file = png_file("small.png", 300, 200, false).await;
-    choose(&root, &[file.clone()]).await;
+    choose(&root, std::slice::from_ref(&file)).await;
     assert_eq!(local_images(&root), [("image/png".into(), "300x200".into(), file.size() as usize)]);
     assert!(field_error(&root, "image_file").is_none());
     let thumb = q(&root, "[data-kind=file] img").and_then(|i| i.get_attribute("src")).unwrap_or_default();
@@ -508,4 +508,93 @@ async fn images_can_be_dropped_on_the_image_area_or_pasted_into_the_form() {
         }
     }
     assert_eq!(local_images(&root).iter().map(|i| i.1.as_str()).collect::<Vec<_>>(), ["80x60", "30x20"], "in the order given");
+}
+
+fn text(root: &HtmlElement, css: &str) -> String {
+    q(root, css).and_then(|e| e.text_content()).unwrap_or_default().trim().to_string()
+}
+
+fn has_chinese(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// Pretends the browser prefers `langs` (None: its own again).
+fn browser_languages(langs: Option<&[&str]>) {
+    let nav = web_sys::window().unwrap().navigator();
+    match langs {
+        Some(l) => {
+            let arr: js_sys::Array = l.iter().map(|s| wasm_bindgen::JsValue::from_str(s)).collect();
+            let getter = js_sys::Function::new_no_args("return this.__langs;");
+            js_sys::Reflect::set(&nav, &"__langs".into(), &arr).unwrap();
+            let desc = js_sys::Object::new();
+            js_sys::Reflect::set(&desc, &"get".into(), &getter).unwrap();
+            js_sys::Reflect::set(&desc, &"configurable".into(), &true.into()).unwrap();
+            js_sys::Object::define_property(&nav, &"languages".into(), &desc);
+        }
+        None => {
+            js_sys::Reflect::delete_property(&nav, &"languages".into()).unwrap();
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn switching_the_language_changes_the_visible_strings_and_is_remembered() {
+    let root = mount().await;
+    let html = document().document_element().unwrap();
+    assert_eq!(value(&root, "[name=language]"), "en", "this browser prefers English");
+    assert_eq!(html.get_attribute("lang").as_deref(), Some("en"));
+    // Show messages too: they must follow the switch while on screen.
+    click(&root, "button[type=submit]").await;
+    let places = ["h1", "button[type=submit]", "label[for=prompt]", "details.settings summary", "details.advanced summary", "legend"];
+    let before: Vec<String> = places.iter().map(|p| text(&root, p)).collect();
+    let prompt_error = field_error(&root, "prompt").unwrap_or_default();
+    let placeholder = q(&root, "[name=prompt]").and_then(|e| e.get_attribute("placeholder")).unwrap_or_default();
+    assert_eq!(before[1], "Generate");
+    assert_eq!(prompt_error, "Describe the edit you want");
+
+    set(&root, "[name=language]", "zh-CN").await;
+    assert_eq!(html.get_attribute("lang").as_deref(), Some("zh-CN"));
+    assert!(has_chinese(&document().title()), "{}", document().title());
+    for (place, old) in places.iter().zip(&before) {
+        let now = text(&root, place);
+        assert_ne!(&now, old, "{place} did not change");
+        assert!(has_chinese(&now), "{place}: {now}");
+    }
+    assert_eq!(text(&root, "button[type=submit]"), "生成");
+    assert_eq!(field_error(&root, "prompt").as_deref(), Some("请描述你想要的修改"));
+    let zh_placeholder = q(&root, "[name=prompt]").and_then(|e| e.get_attribute("placeholder")).unwrap_or_default();
+    assert!(zh_placeholder != placeholder && has_chinese(&zh_placeholder), "{zh_placeholder}");
+    assert!(has_chinese(&text(&root, "[data-testid=form-error]")));
+    // Options are translated; the values sent stay the API's.
+    assert_eq!(text(&root, "[name=image_size] option[value=portrait_4_3]"), "竖版 3:4");
+    // Another provider keeps the language (and the theme).
+    set(&root, "[name=provider]", "fal").await;
+    assert_eq!(value(&root, "[name=language]"), "zh-CN");
+
+    // Remembered: the next visit opens in Chinese although the browser prefers English.
+    let stored = web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item("qie.settings").unwrap().unwrap();
+    assert!(stored.contains("\"language\":\"zh-CN\""), "{stored}");
+    let root = mount_with(&[("qie.settings", &stored)]).await;
+    assert_eq!(text(&root, "button[type=submit]"), "生成");
+    set(&root, "[name=language]", "en").await;
+    assert_eq!(text(&root, "button[type=submit]"), "Generate");
+    assert_eq!(html.get_attribute("lang").as_deref(), Some("en"));
+}
+
+#[wasm_bindgen_test]
+async fn a_first_visit_takes_the_browsers_language() {
+    browser_languages(Some(&["zh-CN", "zh", "en"]));
+    let root = mount().await;
+    let html = document().document_element().unwrap();
+    let (lang, button, select) = (html.get_attribute("lang"), text(&root, "button[type=submit]"), value(&root, "[name=language]"));
+    browser_languages(Some(&["fr-FR", "de"]));
+    let root2 = mount().await;
+    let other = text(&root2, "button[type=submit]");
+    browser_languages(None);
+    assert_eq!((lang.as_deref(), button.as_str(), select.as_str()), (Some("zh-CN"), "生成", "zh-CN"));
+    assert_eq!(other, "Generate", "a language the page does not have gives English");
+    // Nothing is stored until the person chooses.
+    let stored = web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item("qie.settings").unwrap_or_default().unwrap_or_default();
+    assert!(!stored.contains("zh-CN"), "{stored}");
+    drop(root);
 }

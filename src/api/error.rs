@@ -4,16 +4,32 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::i18n::{Msg, K};
+
 /// A message that belongs to one form field (by its API name).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FieldError {
+    pub field: String,
+    pub message: Msg,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<Msg>) -> Self {
+        FieldError { field: field.to_string(), message: message.into() }
+    }
+}
+
+/// What the API said about one field (a 422 `detail` item), in its words.
+/// Stored with the job.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerFieldError {
     pub field: String,
     pub message: String,
 }
 
-impl FieldError {
-    pub fn new(field: &str, message: impl Into<String>) -> Self {
-        FieldError { field: field.to_string(), message: message.into() }
+impl From<&ServerFieldError> for FieldError {
+    fn from(e: &ServerFieldError) -> Self {
+        FieldError::new(&e.field, Msg::verbatim(&e.message))
     }
 }
 
@@ -41,7 +57,7 @@ pub struct ApiError {
     pub status: Option<u16>,
     /// The server's own words (`detail`), or what went wrong locally.
     pub detail: String,
-    pub field_errors: Vec<FieldError>,
+    pub field_errors: Vec<ServerFieldError>,
     pub retry_after_ms: Option<u64>,
     pub error_type: Option<String>,
 }
@@ -110,9 +126,8 @@ impl ApiError {
             Some(Value::Array(items)) => {
                 for item in items {
                     let msg = item.get("msg").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| item.to_string());
-                    match item.get("loc").and_then(Value::as_array).and_then(|l| field_of(l)) {
-                        Some(field) => field_errors.push(FieldError { field: field.clone(), message: msg.clone() }),
-                        None => {}
+                    if let Some(field) = item.get("loc").and_then(Value::as_array).and_then(|l| field_of(l)) {
+                        field_errors.push(ServerFieldError { field, message: msg.clone() });
                     }
                     messages.push(msg);
                 }
@@ -152,39 +167,21 @@ impl ApiError {
     }
 
     /// What to tell a person, in plain words.
-    pub fn user_message(&self) -> String {
-        let detail = |fallback: &str| if self.detail.is_empty() { fallback.to_string() } else { self.detail.clone() };
+    pub fn user_message(&self) -> Msg {
+        let detail = |fallback: K| if self.detail.is_empty() { Msg::new(fallback) } else { Msg::verbatim(&self.detail) };
+        let status = self.status.map(|s| s.to_string()).unwrap_or_default();
         match self.kind {
-            ErrorKind::Unauthorized => format!(
-                "The API key was refused ({}). Check the key and the provider in Settings.",
-                detail("unauthorized")
-            ),
-            ErrorKind::Forbidden => format!("The API refused this request: {}", detail("forbidden (is your balance exhausted?)")),
-            ErrorKind::NotFound => {
-                "The API no longer knows this request (it may have expired). Its result cannot be fetched.".to_string()
-            }
-            ErrorKind::Validation => format!("The API rejected the input: {}", detail("invalid input")),
-            ErrorKind::BadRequest => format!("The API refused the request: {}", detail("bad request")),
-            ErrorKind::RateLimited => "Too many requests: the API asked us to slow down.".to_string(),
-            ErrorKind::Server => format!(
-                "The API had a server error ({}): {}",
-                self.status.map(|s| s.to_string()).unwrap_or_default(),
-                detail("no details")
-            ),
-            ErrorKind::Network => format!(
-                "The browser could not reach the API. Check your connection and the base URL; \
-                 the server must also allow requests from this page (CORS). ({})",
-                detail("network error")
-            ),
-            ErrorKind::Malformed => format!("The API sent an answer the app could not read: {}", detail("unreadable")),
-            ErrorKind::Interrupted => "The page was closed or reloaded before the queue answered the submit. The job may have been \
-                queued all the same; it is not sent again. Check your provider's dashboard."
-                .to_string(),
-            ErrorKind::Other => format!(
-                "The API answered with HTTP {}: {}",
-                self.status.map(|s| s.to_string()).unwrap_or_default(),
-                detail("no details")
-            ),
+            ErrorKind::Unauthorized => Msg::new(K::ErrUnauthorized).arg_msg("detail", detail(K::DetailUnauthorized)),
+            ErrorKind::Forbidden => Msg::new(K::ErrForbidden).arg_msg("detail", detail(K::DetailForbidden)),
+            ErrorKind::NotFound => Msg::new(K::ErrNotFound),
+            ErrorKind::Validation => Msg::new(K::ErrValidation).arg_msg("detail", detail(K::DetailInvalidInput)),
+            ErrorKind::BadRequest => Msg::new(K::ErrBadRequest).arg_msg("detail", detail(K::DetailBadRequest)),
+            ErrorKind::RateLimited => Msg::new(K::ErrRateLimited),
+            ErrorKind::Server => Msg::new(K::ErrServer).arg("status", status).arg_msg("detail", detail(K::DetailNone)),
+            ErrorKind::Network => Msg::new(K::ErrNetwork).arg_msg("detail", detail(K::DetailNetwork)),
+            ErrorKind::Malformed => Msg::new(K::ErrMalformed).arg_msg("detail", detail(K::DetailUnreadable)),
+            ErrorKind::Interrupted => Msg::new(K::ErrInterrupted),
+            ErrorKind::Other => Msg::new(K::ErrOther).arg("status", status).arg_msg("detail", detail(K::DetailNone)),
         }
     }
 }
@@ -192,6 +189,7 @@ impl ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     #[test]
     fn codes_are_classified() {
@@ -220,10 +218,12 @@ mod tests {
     fn string_details_are_the_message() {
         let e = ApiError::from_response(401, r#"{"detail":"No user found for Key ID and Secret"}"#, None, None);
         assert_eq!(e.detail, "No user found for Key ID and Secret");
-        assert!(e.user_message().contains("key was refused"));
-        assert!(e.user_message().contains("Settings"));
+        let en = |e: &ApiError| e.user_message().render(Lang::En);
+        assert!(en(&e).contains("key was refused"));
+        assert!(en(&e).contains("No user found"));
+        assert!(e.user_message().render(Lang::ZhCn).contains("No user found"), "the server's words are kept in Chinese too");
         let e = ApiError::from_response(403, r#"{"detail":"User is locked. Reason: Exhausted balance"}"#, None, None);
-        assert!(e.user_message().contains("Exhausted balance"));
+        assert!(en(&e).contains("Exhausted balance"));
     }
 
     #[test]
@@ -262,8 +262,8 @@ mod tests {
     fn odd_bodies_still_give_a_message() {
         assert_eq!(ApiError::from_response(502, "Bad gateway", None, None).detail, "Bad gateway");
         assert_eq!(ApiError::from_response(502, "<html>...</html>", None, None).detail, "");
-        assert!(ApiError::from_response(502, "", None, None).user_message().contains("502"));
+        assert!(ApiError::from_response(502, "", None, None).user_message().render(Lang::En).contains("502"));
         assert_eq!(ApiError::from_response(500, r#"{"error":"x"}"#, None, None).detail, "x");
-        assert!(ApiError::network("Failed to fetch").user_message().contains("CORS"));
+        assert!(ApiError::network("Failed to fetch").user_message().render(Lang::En).contains("CORS"));
     }
 }

@@ -13,13 +13,15 @@ pub const JPEG_QUALITY: f64 = 0.9;
 
 /// Formats the API takes as they are; anything else the browser can decode
 /// (GIF, BMP, AVIF…) is re-encoded.
+use crate::i18n::{Msg, K};
+
 const PASS_THROUGH: [&str; 3] = ["image/png", "image/jpeg", "image/webp"];
 
 /// Checks a file before decoding it: not empty, and an image by its type
 /// (or, when the browser gives no type, by its name).
-pub fn check_file(name: &str, mime: &str, size: f64) -> Result<(), String> {
+pub fn check_file(name: &str, mime: &str, size: f64) -> Result<(), Msg> {
     if size <= 0.0 {
-        return Err(format!("{name}: the file is empty"));
+        return Err(Msg::new(K::FileEmpty).arg("name", name));
     }
     let mime = mime.trim().to_ascii_lowercase();
     let by_name = || {
@@ -28,11 +30,15 @@ pub fn check_file(name: &str, mime: &str, size: f64) -> Result<(), String> {
     };
     if mime.starts_with("image/") || (mime.is_empty() && by_name()) {
         if mime == "image/svg+xml" {
-            return Err(format!("{name}: SVG is not supported; export it as PNG first"));
+            return Err(Msg::new(K::FileSvg).arg("name", name));
         }
         Ok(())
     } else {
-        Err(format!("{name}: not an image ({})", if mime.is_empty() { "unknown type" } else { &mime }))
+        Err(if mime.is_empty() {
+            Msg::new(K::FileNotImageUnknown).arg("name", name)
+        } else {
+            Msg::new(K::FileNotImage).arg("name", name).arg("type", mime)
+        })
     }
 }
 
@@ -138,10 +144,11 @@ mod tests {
         assert!(check_file("a.png", "image/png", 10.0).is_ok());
         assert!(check_file("photo.HEIC", "image/heic", 10.0).is_ok(), "the browser decides if it can decode it");
         assert!(check_file("a.webp", "", 10.0).is_ok());
-        assert!(check_file("notes.txt", "text/plain", 10.0).unwrap_err().contains("not an image"));
-        assert!(check_file("mystery", "", 10.0).unwrap_err().contains("unknown type"));
-        assert!(check_file("a.png", "image/png", 0.0).unwrap_err().contains("empty"));
-        assert!(check_file("logo.svg", "image/svg+xml", 10.0).unwrap_err().contains("SVG"));
+        let err = |name, mime| check_file(name, mime, 10.0).unwrap_err().render(crate::i18n::Lang::En);
+        assert!(err("notes.txt", "text/plain").contains("notes.txt: not an image (text/plain)"));
+        assert!(err("mystery", "").contains("unknown type"));
+        assert!(err("logo.svg", "image/svg+xml").contains("SVG"));
+        assert!(check_file("a.png", "image/png", 0.0).unwrap_err().render(crate::i18n::Lang::En).contains("empty"));
     }
 
     #[test]

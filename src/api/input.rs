@@ -38,14 +38,15 @@ impl SizePreset {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> crate::i18n::K {
+        use crate::i18n::K;
         match self {
-            SizePreset::SquareHd => "Square HD",
-            SizePreset::Square => "Square",
-            SizePreset::Portrait34 => "Portrait 3:4",
-            SizePreset::Portrait916 => "Portrait 9:16",
-            SizePreset::Landscape43 => "Landscape 4:3",
-            SizePreset::Landscape169 => "Landscape 16:9",
+            SizePreset::SquareHd => K::SizeSquareHd,
+            SizePreset::Square => K::SizeSquare,
+            SizePreset::Portrait34 => K::SizePortrait34,
+            SizePreset::Portrait916 => K::SizePortrait916,
+            SizePreset::Landscape43 => K::SizeLandscape43,
+            SizePreset::Landscape169 => K::SizeLandscape169,
         }
     }
 
@@ -275,6 +276,6 @@ mod tests {
         for p in SizePreset::ALL {
             assert_eq!(SizePreset::parse(p.api_name()), Some(p));
         }
-        assert_eq!(SizePreset::Portrait916.label(), "Portrait 9:16");
+        assert_eq!(crate::i18n::text(crate::i18n::Lang::En, SizePreset::Portrait916.label()), "Portrait 9:16");
     }
 }

@@ -13,7 +13,7 @@ pub mod status;
 pub mod url;
 pub mod validate;
 
-pub use error::{ApiError, ErrorKind, FieldError};
+pub use error::{ApiError, ErrorKind, FieldError, ServerFieldError};
 pub use input::{Acceleration, EditInput, ImageSize, OutputFormat, SizePreset};
 pub use output::{EditOutput, OutputImage};
 pub use provider::{AuthScheme, Provider, Settings};

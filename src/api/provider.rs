@@ -34,12 +34,13 @@ impl Provider {
         Self::ALL.into_iter().find(|p| p.as_str() == s)
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> crate::i18n::K {
+        use crate::i18n::K;
         match self {
-            Provider::QuickRouter => "QuickRouter",
-            Provider::Fal => "fal.ai",
-            Provider::Custom => "Custom",
-            Provider::Demo => "Demo (no key, nothing sent)",
+            Provider::QuickRouter => K::ProviderQuickrouter,
+            Provider::Fal => K::ProviderFal,
+            Provider::Custom => K::ProviderCustom,
+            Provider::Demo => K::ProviderDemo,
         }
     }
 
@@ -108,6 +109,9 @@ pub struct Settings {
     /// `system`, `light` or `dark`.
     #[serde(default = "default_theme")]
     pub theme: String,
+    /// `en` or `zh-CN` once chosen; empty follows the browser.
+    #[serde(default)]
+    pub language: String,
 }
 
 fn default_theme() -> String {
@@ -139,7 +143,18 @@ impl Settings {
             max_side: default_max_side(),
             stream_status: true,
             theme: default_theme(),
+            language: String::new(),
         }
+    }
+
+    /// Moves to another provider's preset: base and scheme change, the
+    /// model, theme, language and other preferences stay.
+    pub fn switch_provider(&mut self, provider: Provider) {
+        let custom_base = self.api_base.clone();
+        let preset = Settings::for_provider(provider, &custom_base);
+        self.provider = provider;
+        self.api_base = preset.api_base;
+        self.auth_scheme = preset.auth_scheme;
     }
 
     /// The model path with stray slashes and spaces removed, or the default.
@@ -194,6 +209,16 @@ mod tests {
     }
 
     #[test]
+    fn switching_provider_keeps_the_preferences() {
+        let mut s = Settings { theme: "dark".into(), language: "zh-CN".into(), max_side: 1024, stream_status: false, model: "fal-ai/x".into(), ..Settings::default() };
+        s.switch_provider(Provider::Fal);
+        assert_eq!((s.api_base.as_str(), s.auth_scheme), ("https://queue.fal.run", AuthScheme::Key));
+        assert_eq!((s.theme.as_str(), s.language.as_str(), s.max_side, s.stream_status, s.model.as_str()), ("dark", "zh-CN", 1024, false, "fal-ai/x"));
+        s.switch_provider(Provider::Custom);
+        assert_eq!(s.api_base, "https://queue.fal.run", "a custom provider starts from the base it had");
+    }
+
+    #[test]
     fn header_values_follow_the_scheme() {
         assert_eq!(AuthScheme::Bearer.header_value(" abc "), "Bearer abc");
         assert_eq!(AuthScheme::Key.header_value("id:secret"), "Key id:secret");
@@ -211,8 +236,7 @@ mod tests {
 
     #[test]
     fn model_path_is_trimmed_and_defaulted() {
-        let mut s = Settings::default();
-        s.model = " /fal-ai/other/ ".into();
+        let mut s = Settings { model: " /fal-ai/other/ ".into(), ..Settings::default() };
         assert_eq!(s.model_path(), "fal-ai/other");
         s.model = "  ".into();
         assert_eq!(s.model_path(), DEFAULT_MODEL);

@@ -55,14 +55,15 @@ pub fn origin(url: &str) -> Option<String> {
 
 /// Checks a base URL typed by the user. Returns a message for the user when
 /// it cannot be used.
-pub fn check_base(base: &str) -> Result<(), &'static str> {
+pub fn check_base(base: &str) -> Result<(), crate::i18n::K> {
+    use crate::i18n::K;
     let base = base.trim();
     if base.is_empty() {
-        return Err("Enter the API's base URL, e.g. https://api.quickrouter.ai");
+        return Err(K::BaseEmpty);
     }
     match split_origin(base) {
-        None => Err("The base URL must start with https:// (or http:// for a local server) and name a host"),
-        Some((_, rest)) if rest.contains('?') => Err("The base URL must not have a query (?…)"),
+        None => Err(K::BaseBadScheme),
+        Some((_, rest)) if rest.contains('?') => Err(K::BaseQuery),
         Some(_) => Ok(()),
     }
 }

@@ -2,6 +2,7 @@
 //! problem names the API field it belongs to so the page can show it there.
 
 use super::error::FieldError;
+use crate::i18n::{Msg, K};
 use super::input::{defaults as d, Acceleration, EditInput, ImageSize, OutputFormat, SizePreset};
 
 /// The form's raw values, as typed. `image_size` is an API enum name or
@@ -47,31 +48,30 @@ impl Default for FormDraft {
 
 /// Checks one reference image URL: `http(s)://` with a host, or a base64
 /// `data:image/` URI.
-pub fn check_image_url(url: &str) -> Result<(), String> {
+pub fn check_image_url(url: &str) -> Result<(), K> {
     let u = url.trim();
     if u.is_empty() {
-        return Err("Enter an image URL".into());
+        return Err(K::UrlEmpty);
     }
     let lower = u.get(..11).unwrap_or(u).to_ascii_lowercase();
     if lower.starts_with("data:") {
         let ok = lower.starts_with("data:image/") && u.split_once(',').is_some_and(|(head, data)| head.ends_with(";base64") && !data.is_empty());
-        return if ok { Ok(()) } else { Err("A data URI must be a base64 image: data:image/…;base64,…".into()) };
+        return if ok { Ok(()) } else { Err(K::UrlBadDataUri) };
     }
     if !(lower.starts_with("https://") || lower.starts_with("http://")) {
-        return Err("Only http(s):// image URLs and data:image/ URIs are accepted".into());
+        return Err(K::UrlBadScheme);
     }
     if super::url::origin(u).is_none() || u.contains(char::is_whitespace) {
-        return Err("This is not a valid URL".into());
+        return Err(K::UrlInvalid);
     }
     Ok(())
 }
 
 fn int_in(field: &str, raw: &str, (min, max): (u64, u64), errs: &mut Vec<FieldError>) -> Option<u64> {
-    let msg = || format!("Enter a whole number from {min} to {max}");
     match raw.trim().parse::<u64>() {
         Ok(n) if (min..=max).contains(&n) => Some(n),
         _ => {
-            errs.push(FieldError::new(field, msg()));
+            errs.push(FieldError::new(field, Msg::new(K::ValWholeNumber).arg("min", min).arg("max", max)));
             None
         }
     }
@@ -82,14 +82,14 @@ impl FormDraft {
     pub fn validate(&self) -> Result<EditInput, Vec<FieldError>> {
         let mut errs = Vec::new();
         if self.prompt.trim().is_empty() {
-            errs.push(FieldError::new("prompt", "Describe the edit you want"));
+            errs.push(FieldError::new("prompt", K::ValPrompt));
         }
         if self.image_urls.is_empty() {
-            errs.push(FieldError::new("image_urls", "Add at least one reference image"));
+            errs.push(FieldError::new("image_urls", K::ValNoImages));
         }
         for (i, u) in self.image_urls.iter().enumerate() {
             if let Err(e) = check_image_url(u) {
-                errs.push(FieldError::new("image_urls", format!("Image {}: {e}", i + 1)));
+                errs.push(FieldError::new("image_urls", Msg::new(K::ValImageN).arg("n", i + 1).arg_msg("problem", e)));
             }
         }
         let image_size = if self.image_size == "custom" {
@@ -100,7 +100,7 @@ impl FormDraft {
         } else {
             let p = SizePreset::parse(&self.image_size).map(ImageSize::Preset);
             if p.is_none() {
-                errs.push(FieldError::new("image_size", "Choose one of the listed sizes"));
+                errs.push(FieldError::new("image_size", K::ValImageSize));
             }
             p
         };
@@ -108,7 +108,7 @@ impl FormDraft {
         let guidance = match self.guidance_scale.trim().parse::<f64>() {
             Ok(g) if g.is_finite() && (d::GUIDANCE_RANGE.0..=d::GUIDANCE_RANGE.1).contains(&g) => Some(g),
             _ => {
-                errs.push(FieldError::new("guidance_scale", "Enter a number from 0 to 20"));
+                errs.push(FieldError::new("guidance_scale", Msg::new(K::ValNumber).arg("min", d::GUIDANCE_RANGE.0).arg("max", d::GUIDANCE_RANGE.1)));
                 None
             }
         };
@@ -120,11 +120,11 @@ impl FormDraft {
         };
         let output_format = OutputFormat::parse(&self.output_format);
         if output_format.is_none() {
-            errs.push(FieldError::new("output_format", "Choose PNG or JPEG"));
+            errs.push(FieldError::new("output_format", K::ValOutputFormat));
         }
         let acceleration = Acceleration::parse(&self.acceleration);
         if acceleration.is_none() {
-            errs.push(FieldError::new("acceleration", "Choose none or regular"));
+            errs.push(FieldError::new("acceleration", K::ValAcceleration));
         }
         match (image_size, steps, guidance, num_images, seed, output_format, acceleration) {
             (Some(image_size), Some(steps), Some(guidance), Some(num_images), Some(seed), Some(output_format), Some(acceleration))
@@ -154,7 +154,7 @@ impl FormDraft {
     /// The form for a request body (a past job, or an imported request),
     /// with a note for anything that could not be carried over. Reads the
     /// seed's spellings of the portrait sizes too.
-    pub fn from_body(body: &serde_json::Value) -> (FormDraft, Vec<String>) {
+    pub fn from_body(body: &serde_json::Value) -> (FormDraft, Vec<Msg>) {
         use serde_json::Value;
         let mut d = FormDraft::default();
         let mut notes = Vec::new();
@@ -166,13 +166,13 @@ impl FormDraft {
         let urls: Vec<&str> = body.get("image_urls").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
         let local = urls.iter().filter(|u| u.starts_with("local-file:")).count();
         if local > 0 {
-            notes.push(format!("{local} local image(s) were not kept with the job; add them again."));
+            notes.push(Msg::new(K::NoteLocalNotKept).arg("n", local));
         }
         d.image_urls = urls.into_iter().filter(|u| !u.starts_with("local-file:")).map(str::to_string).collect();
         match body.get("image_size") {
             Some(Value::String(s)) => match SizePreset::parse(s) {
                 Some(p) => d.image_size = p.api_name().into(),
-                None => notes.push(format!("Unknown image size \"{s}\"; the default is used.")),
+                None => notes.push(Msg::new(K::NoteUnknownSize).arg("size", s)),
             },
             Some(Value::Object(o)) => {
                 d.image_size = "custom".into();
@@ -213,13 +213,14 @@ impl FormDraft {
 }
 
 /// A hint (not an error) for custom sides that are not multiples of 8.
-pub fn side_hint(raw: &str) -> Option<&'static str> {
-    raw.trim().parse::<u32>().ok().filter(|n| n % 8 != 0).map(|_| "Multiples of 8 work best")
+pub fn side_hint(raw: &str) -> Option<K> {
+    raw.trim().parse::<u32>().ok().filter(|n| n % 8 != 0).map(|_| K::HintMultipleOf8)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
     use serde_json::json;
 
     fn ok_draft() -> FormDraft {
@@ -272,7 +273,7 @@ mod tests {
         // Sides are not checked while a preset is chosen.
         let d = FormDraft { image_width: "x".into(), ..ok_draft() };
         assert!(d.validate().is_ok());
-        assert_eq!(side_hint("1020"), Some("Multiples of 8 work best"));
+        assert_eq!(side_hint("1020"), Some(K::HintMultipleOf8));
         assert_eq!(side_hint("1024"), None);
     }
 
@@ -299,7 +300,7 @@ mod tests {
         assert_eq!((d.image_size.as_str(), d.image_urls.len()), ("portrait_16_9", 1));
         assert_eq!(notes.len(), 1);
         let (_, notes) = FormDraft::from_body(&json!({"image_size":"huge"}));
-        assert!(notes[0].contains("huge"));
+        assert!(notes[0].render(Lang::En).contains("huge") && notes[0].render(Lang::ZhCn).contains("huge"));
     }
 
     #[test]
@@ -318,6 +319,8 @@ mod tests {
         let d = FormDraft { image_urls: vec!["https://a/x.png".into(), "ftp://b".into()], ..ok_draft() };
         let e = d.validate().unwrap_err();
         assert_eq!(e.len(), 1);
-        assert!(e[0].message.starts_with("Image 2:"), "{}", e[0].message);
+        let m = e[0].message.render(Lang::En);
+        assert!(m.starts_with("Image 2:") && m.contains("http"), "{m}");
+        assert!(e[0].message.render(Lang::ZhCn).starts_with("第 2 张图片"), "{:?}", e[0].message.render(Lang::ZhCn));
     }
 }

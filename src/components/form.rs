@@ -5,6 +5,8 @@ use crate::app::{FormState, SettingsState};
 use crate::components::field_error::{Errors, FieldErrorView};
 use crate::components::images::{file_list, ImageList};
 use crate::components::params::{AdvancedParams, MainParams, ADVANCED_FIELDS};
+use crate::i18n::{Msg, K};
+use crate::web::lang::{i18n, t};
 use crate::web::runner::Jobs;
 
 /// The edit form. Validation is `FormDraft::validate` (src/api), the same
@@ -15,6 +17,7 @@ pub fn EditForm() -> impl IntoView {
     let settings = expect_context::<SettingsState>();
     let jobs = expect_context::<Jobs>();
     let advanced_open = RwSignal::new(false);
+    let i = i18n();
 
     let errors = expect_context::<Errors>();
 
@@ -45,12 +48,12 @@ pub fn EditForm() -> impl IntoView {
             fields.dedup();
             fields.len()
         });
-        let text = if form.show_errors.get() && n > 0 {
-            Some(if n == 1 { "Fix the highlighted field to submit.".to_string() } else { format!("Fix the {n} highlighted fields to submit.") })
+        let msg = if form.show_errors.get() && n > 0 {
+            Some(if n == 1 { Msg::new(K::FixOneField) } else { Msg::new(K::FixFields).arg("n", n) })
         } else {
             form.form_error.get()
         };
-        text.map(|text| view! { <p class="form-error" data-testid="form-error" role="alert">{text}</p> })
+        msg.map(|m| view! { <p class="form-error" data-testid="form-error" role="alert">{i.msg(m)}</p> })
     };
 
     view! {
@@ -76,14 +79,14 @@ pub fn EditForm() -> impl IntoView {
                 }
             }
         >
-            {move || form.notice.get().map(|n| view! { <p class="notice" data-testid="form-notice" role="status">{n}</p> })}
+            {move || form.notice.get().map(|n| view! { <p class="notice" data-testid="form-notice" role="status">{i.msg(n)}</p> })}
             <div class="field">
-                <label for="prompt">"Prompt"</label>
+                <label for="prompt">{t(K::Prompt)}</label>
                 <textarea
                     id="prompt"
                     name="prompt"
                     rows="3"
-                    placeholder="Describe the edit, e.g. Close shot portrait of a woman in front of this car on this highway"
+                    placeholder=t(K::PromptPlaceholder)
                     aria-describedby="err-prompt"
                     prop:value=form.prompt
                     on:input=move |ev| form.prompt.set(event_target_value(&ev))
@@ -95,8 +98,8 @@ pub fn EditForm() -> impl IntoView {
             <AdvancedParams open=advanced_open/>
             {summary}
             <div class="submit-row">
-                <button type="submit" class="primary">"Generate"</button>
-                <span class="hint">"or Ctrl/⌘ + Enter"</span>
+                <button type="submit" class="primary">{t(K::Generate)}</button>
+                <span class="hint">{t(K::GenerateShortcut)}</span>
             </div>
         </form>
     }

@@ -5,6 +5,8 @@ use web_sys::{PointerEvent, WheelEvent};
 
 use crate::api::output::is_safe_image_url;
 use crate::api::OutputImage;
+use crate::i18n::K;
+use crate::web::lang::t;
 
 /// What the lightbox shows: a job's images, which one, and its first input
 /// for the before/after view.
@@ -67,26 +69,26 @@ pub fn Lightbox() -> impl IntoView {
             let url = img.as_ref().map(|i| i.url.clone()).filter(|u| is_safe_image_url(u)).unwrap_or_default();
             let input = s.input.clone().filter(|u| is_safe_image_url(u));
             view! {
-                <div class="lightbox" data-testid="lightbox" role="dialog" aria-modal="true" aria-label="Result, large">
+                <div class="lightbox" data-testid="lightbox" role="dialog" aria-modal="true" aria-label=t(K::LightboxLabel)>
                     <div class="lightbox-bar">
                         <span>{format!("{} / {count}", s.index + 1)}</span>
-                        <button type="button" class="ghost small" aria-label="Previous image" on:click=move |_| step(-1)>"←"</button>
-                        <button type="button" class="ghost small" aria-label="Next image" on:click=move |_| step(1)>"→"</button>
-                        <button type="button" class="ghost small" aria-label="Zoom out" on:click=move |_| zoom_by(0.8)>"−"</button>
-                        <button type="button" class="ghost small" aria-label="Zoom in" on:click=move |_| zoom_by(1.25)>"+"</button>
+                        <button type="button" class="ghost small" aria-label=t(K::PreviousImage) on:click=move |_| step(-1)>"←"</button>
+                        <button type="button" class="ghost small" aria-label=t(K::NextImage) on:click=move |_| step(1)>"→"</button>
+                        <button type="button" class="ghost small" aria-label=t(K::ZoomOut) on:click=move |_| zoom_by(0.8)>"−"</button>
+                        <button type="button" class="ghost small" aria-label=t(K::ZoomIn) on:click=move |_| zoom_by(1.25)>"+"</button>
                         {input.is_some().then(|| view! {
                             <button type="button" class="ghost small" data-testid="toggle-compare" aria-pressed=move || compare.get().to_string()
-                                on:click=move |_| compare.update(|c| *c = !*c)>"Before / after"</button>
+                                on:click=move |_| compare.update(|c| *c = !*c)>{t(K::BeforeAfter)}</button>
                         })}
                         <span class="spacer"></span>
-                        <button type="button" class="ghost small" data-testid="close-lightbox" aria-label="Close (Escape)" on:click=move |_| close()>"✕"</button>
+                        <button type="button" class="ghost small" data-testid="close-lightbox" aria-label=t(K::CloseEscape) on:click=move |_| close()>"✕"</button>
                     </div>
                     {move || match (compare.get(), input.clone()) {
                         (true, Some(before)) => view! {
                             <div class="compare" data-testid="compare">
-                                <img src=before alt="Input"/>
-                                <img src=url.clone() alt="Result" style=move || format!("clip-path: inset(0 0 0 {}%)", split.get())/>
-                                <input type="range" min="0" max="100" aria-label="Before and after"
+                                <img src=before alt=t(K::InputAlt)/>
+                                <img src=url.clone() alt=t(K::ResultAltPlain) style=move || format!("clip-path: inset(0 0 0 {}%)", split.get())/>
+                                <input type="range" min="0" max="100" aria-label=t(K::BeforeAfterSlider)
                                     prop:value=move || split.get().to_string()
                                     on:input=move |ev| split.set(event_target_value(&ev).parse().unwrap_or(50.0))/>
                             </div>
@@ -111,7 +113,7 @@ pub fn Lightbox() -> impl IntoView {
                             >
                                 <img
                                     src=url.clone()
-                                    alt="Result, large"
+                                    alt=t(K::LightboxLabel)
                                     draggable="false"
                                     style=move || {
                                         let (x, y) = pan.get();

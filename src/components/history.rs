@@ -1,7 +1,9 @@
 use leptos::prelude::*;
 
 use crate::app::{FormState, SettingsState};
-use crate::components::job_card::format_duration;
+use crate::components::job_card::phase_label;
+use crate::i18n::{duration, Msg, K};
+use crate::web::lang::{self, i18n, t};
 use crate::jobs::history::can_resend;
 use crate::jobs::Job;
 use crate::web::runner::{JobEntry, Jobs};
@@ -12,13 +14,16 @@ use crate::web::runner::{JobEntry, Jobs};
 pub fn History() -> impl IntoView {
     let jobs = expect_context::<Jobs>();
     let count = move || jobs.list.with(Vec::len);
-    let note = RwSignal::new(None::<String>);
+    let note = RwSignal::new(None::<Vec<Msg>>);
+    let i = i18n();
     view! {
         <details class="panel history" open=true>
-            <summary>"History " <span class="count">{count}</span></summary>
-            {move || jobs.history_problem.get().map(|p| view! { <p class="warn" data-testid="history-problem" role="status">{p}</p> })}
-            {move || note.get().map(|n| view! { <p class="hint" data-testid="history-note" role="status">{n}</p> })}
-            {move || (count() == 0).then(|| view! { <p class="hint">"Jobs you submit are kept here (in this browser, without your key)."</p> })}
+            <summary>{t(K::HistoryTitle)} " " <span class="count">{count}</span></summary>
+            {move || jobs.history_problem.get().map(|p| view! { <p class="warn" data-testid="history-problem" role="status">{i.msg(p)}</p> })}
+            {move || note.get().map(|n| view! {
+                <p class="hint" data-testid="history-note" role="status">{move || crate::i18n::render_all(&n, i.get(), crate::i18n::Join::Sentences)}</p>
+            })}
+            {move || (count() == 0).then(|| view! { <p class="hint">{t(K::HistoryEmpty)}</p> })}
             <ul class="history-list">
                 <For each=move || jobs.list.get() key=|e| e.id let:entry>
                     <HistoryItem entry=entry note=note/>
@@ -27,22 +32,23 @@ pub fn History() -> impl IntoView {
             {move || (count() > 0).then(|| view! {
                 <button type="button" class="ghost small" data-testid="clear-history" on:click=move |_| {
                     let ok = web_sys::window()
-                        .and_then(|w| w.confirm_with_message("Delete every finished job from the history? Running jobs stay.").ok())
+                        .and_then(|w| w.confirm_with_message(crate::i18n::text(lang::current(), K::HistoryClearConfirm)).ok())
                         .unwrap_or(false);
                     if ok {
                         jobs.clear_finished();
                     }
-                }>"Clear finished jobs…"</button>
+                }>{t(K::HistoryClear)}</button>
             })}
         </details>
     }
 }
 
 #[component]
-fn HistoryItem(entry: JobEntry, note: RwSignal<Option<String>>) -> impl IntoView {
+fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>) -> impl IntoView {
     let jobs = expect_context::<Jobs>();
     let form = expect_context::<FormState>();
     let settings = expect_context::<SettingsState>();
+    let i = i18n();
     let id = entry.id;
     let job: RwSignal<Job> = entry.job.into();
     let prompt = move || job.with(|j| j.body.get("prompt").and_then(|p| p.as_str()).unwrap_or("").to_string());
@@ -54,11 +60,11 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<String>>) -> impl IntoView
     let rerun = move |_| {
         let (body, model) = job.with_untracked(|j| (j.body.clone(), j.model.clone()));
         if !can_resend(&body) {
-            note.set(Some("This job used local files, which are not kept: load it into the form and add them again.".into()));
+            note.set(Some(vec![K::RerunLocal.into()]));
             return;
         }
         if !settings.problems().is_empty() {
-            note.set(Some("Enter your API key in Settings first.".into()));
+            note.set(Some(vec![K::RerunNoKey.into()]));
             return;
         }
         note.set(None);
@@ -67,7 +73,7 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<String>>) -> impl IntoView
     };
     let load = move |_| {
         let notes = form.load_body(&job.with_untracked(|j| j.body.clone()));
-        note.set((!notes.is_empty()).then(|| notes.join(" ")));
+        note.set((!notes.is_empty()).then_some(notes));
     };
     view! {
         <li
@@ -80,15 +86,15 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<String>>) -> impl IntoView
             <span class="history-text">
                 <span class="history-prompt">{prompt}</span>
                 <span class="hint">
-                    {when} " · " {move || job.with(|j| j.phase.as_str().replace('_', " "))}
-                    {move || job.with(|j| j.ended_at.map(|e| format!(" · {}", format_duration(e - j.submitted_at))))}
+                    {when} " · " {move || i.text(job.with(|j| phase_label(j.phase)))}
+                    {move || job.with(|j| j.ended_at.map(|e| format!(" · {}", duration(i.get(), e - j.submitted_at))))}
                 </span>
             </span>
             <span class="history-actions">
-                <button type="button" class="ghost small" data-testid="open" on:click=move |_| jobs.open(id, &settings.access())>"Open"</button>
-                <button type="button" class="ghost small" data-testid="rerun" on:click=rerun>"Re-run"</button>
-                <button type="button" class="ghost small" data-testid="load-into-form" on:click=load>"Edit"</button>
-                <button type="button" class="icon" data-testid="delete" aria-label="Delete from history" on:click=move |_| jobs.delete(id)>"✕"</button>
+                <button type="button" class="ghost small" data-testid="open" on:click=move |_| jobs.open(id, &settings.access())>{t(K::Open)}</button>
+                <button type="button" class="ghost small" data-testid="rerun" on:click=rerun>{t(K::Rerun)}</button>
+                <button type="button" class="ghost small" data-testid="load-into-form" on:click=load>{t(K::EditJob)}</button>
+                <button type="button" class="icon" data-testid="delete" aria-label=t(K::DeleteFromHistory) on:click=move |_| jobs.delete(id)>"✕"</button>
             </span>
         </li>
     }

@@ -7,6 +7,8 @@ use crate::api::output::is_safe_image_url;
 use crate::api::validate::check_image_url;
 use crate::app::{FormState, SettingsState};
 use crate::components::field_error::FieldErrorView;
+use crate::i18n::{render_all, Join, Msg, K};
+use crate::web::lang::{i18n, t};
 
 pub fn file_list(list: &FileList) -> Vec<File> {
     (0..list.length()).filter_map(|i| list.get(i)).collect()
@@ -19,7 +21,8 @@ pub fn ImageList() -> impl IntoView {
     let form = expect_context::<FormState>();
     let settings = expect_context::<SettingsState>();
     let draft = RwSignal::new(String::new());
-    let url_error = RwSignal::new(None::<String>);
+    let url_error = RwSignal::new(None::<K>);
+    let i = i18n();
     let dragging = RwSignal::new(false);
     let add = move || {
         let url = draft.get_untracked().trim().to_string();
@@ -51,13 +54,13 @@ pub fn ImageList() -> impl IntoView {
                 add_files(ev.data_transfer().and_then(|d| d.files()).map(|l| file_list(&l)).unwrap_or_default());
             }
         >
-            <legend>"Reference images"</legend>
+            <legend>{t(K::ImagesLegend)}</legend>
             <div class="url-row">
                 <input
                     type="url"
                     name="image_url"
-                    aria-label="Image URL"
-                    placeholder="https://… then Enter"
+                    aria-label=t(K::ImageUrl)
+                    placeholder=t(K::ImageUrlPlaceholder)
                     autocomplete="off"
                     spellcheck="false"
                     prop:value=draft
@@ -72,9 +75,9 @@ pub fn ImageList() -> impl IntoView {
                         }
                     }
                 />
-                <button type="button" class="ghost" on:click=move |_| add()>"Add"</button>
+                <button type="button" class="ghost" on:click=move |_| add()>{t(K::Add)}</button>
             </div>
-            {move || url_error.get().map(|e| view! { <p class="field-error" data-field-error="image_url" role="alert">{e}</p> })}
+            {move || url_error.get().map(|e| view! { <p class="field-error" data-field-error="image_url" role="alert">{t(e)}</p> })}
             <div class="file-row">
                 <label class="file-pick">
                     <input
@@ -90,19 +93,21 @@ pub fn ImageList() -> impl IntoView {
                             }
                         }
                     />
-                    "Choose files…"
+                    {t(K::ChooseFiles)}
                 </label>
                 <span class="hint">
-                    {move || if dragging.get() { "Drop the images here" } else { "or drop images here, or paste one (Ctrl/⌘+V)" }}
+                    {move || i.text(if dragging.get() { K::DropHere } else { K::DropOrPaste })}
                 </span>
             </div>
             {move || (form.pending.get() > 0).then(|| view! {
-                <p class="hint" data-testid="images-pending" role="status">"Preparing " {form.pending} " image(s)…"</p>
+                <p class="hint" data-testid="images-pending" role="status">
+                    {move || i.render(&Msg::new(K::ImagesPreparing).arg("n", form.pending.get()))}
+                </p>
             })}
             {move || {
                 let errs = form.file_errors.get();
                 (!errs.is_empty()).then(|| view! {
-                    <p class="field-error" data-field-error="image_file" role="alert">{errs.join(" · ")}</p>
+                    <p class="field-error" data-field-error="image_file" role="alert">{move || render_all(&errs, i.get(), Join::Items)}</p>
                 })
             }}
             <ol class="thumbs">
@@ -114,16 +119,22 @@ pub fn ImageList() -> impl IntoView {
                         let kind = if img.local.is_some() { "file" } else { "url" };
                         let mime = data_uri_mime(&img.url).map(str::to_string);
                         let sent = if is_data { Some(data_uri_payload_bytes(&img.url)) } else { None };
+                        let sent_text = human_bytes(sent.unwrap_or(0) as u64);
                         let (label, detail, size, src) = match &img.local {
                             Some(l) => (
-                                l.name.clone(),
-                                format!("{}×{} · {} sent (file {})", l.width, l.height, human_bytes(sent.unwrap_or(0) as u64), human_bytes(l.original_bytes)),
+                                Msg::verbatim(&l.name),
+                                Some(Msg::new(K::ThumbLocalDetail)
+                                    .arg("w", l.width)
+                                    .arg("h", l.height)
+                                    .arg("sent", sent_text)
+                                    .arg("file", human_bytes(l.original_bytes))),
                                 Some(format!("{}x{}", l.width, l.height)),
                                 l.preview.clone().unwrap_or_else(|| img.url.clone()),
                             ),
-                            None if is_data => ("inline image".to_string(), human_bytes(sent.unwrap_or(0) as u64), None, img.url.clone()),
-                            None => (img.url.clone(), String::new(), None, img.url.clone()),
+                            None if is_data => (Msg::new(K::ThumbInline), Some(Msg::verbatim(sent_text)), None, img.url.clone()),
+                            None => (Msg::verbatim(&img.url), None, None, img.url.clone()),
                         };
+                        let label = i.msg(label);
                         view! {
                             <li
                                 data-testid="input-image"
@@ -135,21 +146,21 @@ pub fn ImageList() -> impl IntoView {
                             >
                                 // A preview is our own object URL; a typed URL must be web or data:image.
                                 {(img.local.is_some() || is_safe_image_url(&src)).then(|| view! {
-                                    <img src=src.clone() alt=move || format!("Reference image {}", pos() + 1) loading="lazy"/>
+                                    <img src=src.clone() alt=move || i.render(&Msg::new(K::ThumbAlt).arg("n", pos() + 1)) loading="lazy"/>
                                 })}
                                 <span class="thumb-index">{move || pos() + 1}</span>
                                 <span class="thumb-text">
                                     <span class="thumb-url" title=label.clone()>{label.clone()}</span>
-                                    {(!detail.is_empty()).then(|| view! { <span class="thumb-detail">{detail.clone()}</span> })}
+                                    {detail.map(|d| view! { <span class="thumb-detail">{i.msg(d)}</span> })}
                                 </span>
                                 <span class="thumb-actions">
-                                    <button type="button" class="icon" data-testid="move-earlier" aria-label="Move earlier"
+                                    <button type="button" class="icon" data-testid="move-earlier" aria-label=t(K::MoveEarlier)
                                         prop:disabled=move || pos() == 0
                                         on:click=move |_| form.move_image(id, -1)>"↑"</button>
-                                    <button type="button" class="icon" data-testid="move-later" aria-label="Move later"
+                                    <button type="button" class="icon" data-testid="move-later" aria-label=t(K::MoveLater)
                                         prop:disabled=move || { pos() + 1 >= count() }
                                         on:click=move |_| form.move_image(id, 1)>"↓"</button>
-                                    <button type="button" class="icon" data-testid="remove-image" aria-label="Remove image"
+                                    <button type="button" class="icon" data-testid="remove-image" aria-label=t(K::RemoveImage)
                                         on:click=move |_| form.remove_image(id)>"✕"</button>
                                 </span>
                             </li>
@@ -157,13 +168,12 @@ pub fn ImageList() -> impl IntoView {
                     }
                 </For>
             </ol>
-            {move || (count() == 0).then(|| view! { <p class="hint">"Add one or more images; the first is the main one."</p> })}
+            {move || (count() == 0).then(|| view! { <p class="hint">{t(K::ImagesEmpty)}</p> })}
             {move || {
                 let n = body_size();
                 (n > BODY_WARN_BYTES).then(|| view! {
                     <p class="warn" data-testid="body-size-warning" role="status">
-                        "The request will be about " {human_bytes(n as u64)}
-                        ". Large bodies upload slowly and some servers refuse them; lower the maximum side in Settings or use fewer local images."
+                        {move || i.render(&Msg::new(K::BodyTooBig).arg("size", human_bytes(n as u64)))}
                     </p>
                 })
             }}

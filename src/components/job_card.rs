@@ -3,17 +3,9 @@ use leptos::prelude::*;
 use crate::app::Clock;
 use crate::components::results::Results;
 use crate::jobs::{CancelState, Job, Phase};
+use crate::i18n::{duration, Msg, K};
+use crate::web::lang::{i18n, t};
 use crate::web::runner::{JobEntry, Jobs};
-
-/// "12 s", "3 min 05 s".
-pub fn format_duration(ms: f64) -> String {
-    let s = (ms / 1000.0).floor() as u64;
-    if s < 60 {
-        format!("{s} s")
-    } else {
-        format!("{} min {:02} s", s / 60, s % 60)
-    }
-}
 
 /// `7.4` for 7.43, without pulling float formatting into the bundle.
 pub fn tenths(x: f64) -> String {
@@ -21,25 +13,28 @@ pub fn tenths(x: f64) -> String {
     format!("{}.{}", d / 10, d % 10)
 }
 
-fn phase_label(p: Phase) -> &'static str {
+pub fn phase_label(p: Phase) -> K {
     match p {
-        Phase::Submitting => "Submitting…",
-        Phase::InQueue => "In queue",
-        Phase::InProgress => "Running",
-        Phase::Completed => "Completed",
-        Phase::Failed => "Failed",
-        Phase::Cancelled => "Cancelled",
-        Phase::Lost => "Lost",
+        Phase::Submitting => K::PhaseSubmitting,
+        Phase::InQueue => K::PhaseInQueue,
+        Phase::InProgress => K::PhaseInProgress,
+        Phase::Completed => K::PhaseCompleted,
+        Phase::Failed => K::PhaseFailed,
+        Phase::Cancelled => K::PhaseCancelled,
+        Phase::Lost => K::PhaseLost,
     }
 }
 
-fn cancel_note(c: &CancelState, phase: Phase) -> Option<String> {
+fn cancel_note(c: &CancelState, phase: Phase) -> Option<Msg> {
+    let failed = |why: Msg| Msg::new(K::CancelFailed).arg_msg("why", why);
     match (c, phase) {
-        (CancelState::Sending, _) => Some("Asking the queue to cancel…".into()),
-        (CancelState::Requested, p) if p.is_active() => Some("Cancellation requested; waiting for the queue to confirm.".into()),
-        (CancelState::Requested, _) | (CancelState::None, Phase::Cancelled) => Some("The job was cancelled.".into()),
-        (CancelState::TooLate, _) => Some("Too late to cancel: the job had already finished.".into()),
-        (CancelState::Failed(m), _) => Some(format!("The cancel request failed: {m}")),
+        (CancelState::Sending, _) => Some(K::CancelSending.into()),
+        (CancelState::Requested, p) if p.is_active() => Some(K::CancelRequested.into()),
+        (CancelState::Requested, _) | (CancelState::None, Phase::Cancelled) => Some(K::CancelDone.into()),
+        (CancelState::TooLate, _) => Some(K::CancelTooLate.into()),
+        (CancelState::Refused(status), _) => Some(failed(Msg::new(K::CancelAnswered).arg("status", status))),
+        (CancelState::Error(e), _) => Some(failed(e.user_message())),
+        (CancelState::Failed(m), _) => Some(failed(Msg::verbatim(m))),
         _ => None,
     }
 }
@@ -48,11 +43,12 @@ fn cancel_note(c: &CancelState, phase: Phase) -> Option<String> {
 pub fn JobCard(entry: JobEntry) -> impl IntoView {
     let jobs = expect_context::<Jobs>();
     let clock = expect_context::<Clock>();
+    let i = i18n();
     let id = entry.id;
     let job: RwSignal<Job> = entry.job.clone().into();
     let phase = Memo::new(move |_| job.with(|j| j.phase));
     let prompt = job.with_untracked(|j| j.body.get("prompt").and_then(|p| p.as_str()).unwrap_or("").to_string());
-    let elapsed = move || format_duration(job.with(|j| j.elapsed_ms(clock.now.get())));
+    let elapsed = move || duration(i.get(), job.with(|j| j.elapsed_ms(clock.now.get())));
     let logs = Memo::new(move |_| job.with(|j| j.logs.clone()));
 
     view! {
@@ -63,19 +59,19 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
             data-status=move || phase.get().as_str()
         >
             <header class="job-head">
-                <span class="badge" role="status">{move || phase_label(phase.get())}</span>
+                <span class="badge" role="status">{move || i.text(phase_label(phase.get()))}</span>
                 {move || job.with(|j| j.raw_status.clone()).map(|s| view! { <code class="raw-status">{s}</code> })}
-                <span class="elapsed" title="Time since submit">{elapsed}</span>
+                <span class="elapsed" title=t(K::ElapsedTitle)>{elapsed}</span>
                 <span class="spacer"></span>
                 {move || job.with(Job::can_cancel).then(|| view! {
-                    <button type="button" class="ghost" data-testid="cancel" on:click=move |_| jobs.cancel(id)>"Cancel"</button>
+                    <button type="button" class="ghost" data-testid="cancel" on:click=move |_| jobs.cancel(id)>{t(K::Cancel)}</button>
                 })}
                 <button
                     type="button"
                     class="icon"
                     data-testid="dismiss"
-                    aria-label=move || if phase.get().is_active() { "Stop following and remove" } else { "Remove" }
-                    title=move || if phase.get().is_active() { "Stop following this job (it keeps running on the server)" } else { "Remove this card" }
+                    aria-label=move || i.text(if phase.get().is_active() { K::DismissActive } else { K::Dismiss })
+                    title=move || i.text(if phase.get().is_active() { K::DismissActiveTitle } else { K::DismissTitle })
                     prop:disabled=move || phase.get() == Phase::Submitting
                     on:click=move |_| jobs.dismiss(id)
                 >"✕"</button>
@@ -83,26 +79,29 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
             <p class="job-prompt">{prompt}</p>
             {move || (phase.get().is_active() && phase.get() != Phase::Submitting && !entry.followed.get()).then(|| view! {
                 <p class="retry" data-testid="not-followed">
-                    "Not followed right now: it is followed again with a key for its provider ("
-                    {job.with_untracked(|j| j.base.clone())} ") in Settings, or by the tab that submitted it."
+                    {i.msg(Msg::new(K::NotFollowed).arg("base", job.with_untracked(|j| j.base.clone())))}
                 </p>
             })}
-            {move || job.with(|j| (j.phase == Phase::InQueue).then(|| j.queue_position)).map(|pos| {
+            {move || job.with(|j| (j.phase == Phase::InQueue).then_some(j.queue_position)).map(|pos| {
                 let text = match pos {
-                    Some(0) => "Next in line".to_string(),
-                    Some(n) => format!("{n} ahead in the queue"),
-                    None => "Waiting in the queue".to_string(),
+                    Some(0) => Msg::new(K::QueueNext),
+                    Some(n) => Msg::new(K::QueueAhead).arg("n", n),
+                    None => Msg::new(K::QueueWaiting),
                 };
-                view! { <p class="queue" data-testid="queue-position" data-position=pos.map(|p| p.to_string())>{text}</p> }
+                view! { <p class="queue" data-testid="queue-position" data-position=pos.map(|p| p.to_string())>{i.msg(text)}</p> }
             })}
-            {move || job.with(|j| j.retry.clone()).map(|(why, at)| {
-                let secs = move || ((at - clock.now.get()) / 1000.0).ceil().max(0.0) as u64;
-                view! { <p class="retry" data-testid="job-retry">{why} " Retrying in " {secs} " s."</p> }
+            {move || job.with(|j| j.retrying.clone()).map(|(why, at)| {
+                let why = why.user_message();
+                let text = move || {
+                    let secs = ((at - clock.now.get()) / 1000.0).ceil().max(0.0) as u64;
+                    i.render(&Msg::new(K::Retrying).arg_msg("why", why.clone()).arg("s", secs))
+                };
+                view! { <p class="retry" data-testid="job-retry">{text}</p> }
             })}
-            {move || job.with(|j| cancel_note(&j.cancel, j.phase)).map(|n| view! { <p class="cancel-note" data-testid="cancel-note">{n}</p> })}
+            {move || job.with(|j| cancel_note(&j.cancel, j.phase)).map(|n| view! { <p class="cancel-note" data-testid="cancel-note">{i.msg(n)}</p> })}
             {move || (!logs.with(Vec::is_empty)).then(|| view! {
                 <details class="logs" open=true>
-                    <summary>"Logs (" {move || logs.with(Vec::len)} ")"</summary>
+                    <summary>{move || i.render(&Msg::new(K::Logs).arg("n", logs.with(Vec::len)))}</summary>
                     <div class="log-scroll">
                         <ol data-testid="job-logs">
                             {move || logs.get().into_iter().map(|l| view! {
@@ -114,7 +113,7 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
             })}
             {move || job.with(|j| j.error.clone()).filter(|_| phase.get() != Phase::Cancelled).map(|e| view! {
                 <div class="job-error" role="alert">
-                    <p data-testid="job-error">{e.user_message()}</p>
+                    <p data-testid="job-error">{i.msg(e.user_message())}</p>
                     {(!e.field_errors.is_empty()).then(|| view! {
                         <ul>{e.field_errors.iter().map(|f| view! { <li><code>{f.field.clone()}</code> ": " {f.message.clone()}</li> }).collect_view()}</ul>
                     })}
@@ -128,8 +127,8 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                 view! { <Results output=out prompt=prompt input=input/> }
             })}
             <footer class="job-meta">
-                {move || job.with(|j| j.request_id.clone()).map(|r| view! { <span>"Request " <code>{r}</code></span> })}
-                {move || job.with(|j| j.inference_time).map(|t| view! { <span>"Inference " {tenths(t)} " s"</span> })}
+                {move || job.with(|j| j.request_id.clone()).map(|r| view! { <span>{t(K::RequestId)} " " <code>{r}</code></span> })}
+                {move || job.with(|j| j.inference_time).map(|x| view! { <span>{i.msg(Msg::new(K::InferenceTime).arg("s", tenths(x)))}</span> })}
             </footer>
         </article>
     }

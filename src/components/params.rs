@@ -4,21 +4,23 @@ use crate::api::input::SizePreset;
 use crate::api::validate::side_hint;
 use crate::app::FormState;
 use crate::components::field_error::FieldErrorView;
+use crate::i18n::K;
+use crate::web::lang::t;
 
 /// A text or number input bound to a string signal.
 #[component]
 fn NumberField(
     name: &'static str,
-    label: &'static str,
+    label: K,
     value: RwSignal<String>,
     #[prop(optional)] min: Option<&'static str>,
     #[prop(optional)] max: Option<&'static str>,
     #[prop(optional)] step: Option<&'static str>,
-    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] hint: Option<K>,
 ) -> impl IntoView {
     view! {
         <div class="field">
-            <label for=name>{label}</label>
+            <label for=name>{t(label)}</label>
             <input
                 id=name
                 name=name
@@ -31,7 +33,7 @@ fn NumberField(
                 prop:value=value
                 on:input=move |ev| value.set(event_target_value(&ev))
             />
-            {hint.map(|h| view! { <span class="hint">{h}</span> })}
+            {hint.map(|h| view! { <span class="hint">{t(h)}</span> })}
             <FieldErrorView field=name/>
         </div>
     }
@@ -39,25 +41,25 @@ fn NumberField(
 
 /// A checkbox bound to a bool signal, its label beside it.
 #[component]
-pub fn Checkbox(name: &'static str, label: &'static str, value: RwSignal<bool>) -> impl IntoView {
+pub fn Checkbox(name: &'static str, label: K, value: RwSignal<bool>) -> impl IntoView {
     view! {
         <label class="check">
             <input type="checkbox" name=name prop:checked=value on:change=move |ev| value.set(event_target_checked(&ev))/>
-            {label}
+            {t(label)}
         </label>
     }
 }
 
 /// A select bound to a string signal.
 #[component]
-fn Choice(name: &'static str, label: &'static str, value: RwSignal<String>, options: Vec<(&'static str, &'static str)>) -> impl IntoView {
+fn Choice(name: &'static str, label: K, value: RwSignal<String>, options: Vec<(&'static str, K)>) -> impl IntoView {
     view! {
         <div class="field">
-            <label for=name>{label}</label>
+            <label for=name>{t(label)}</label>
             <select id=name name=name on:change=move |ev| value.set(event_target_value(&ev))>
                 {options
                     .into_iter()
-                    .map(|(v, text)| view! { <option value=v prop:selected=move || value.with(|x| x == v)>{text}</option> })
+                    .map(|(v, text)| view! { <option value=v prop:selected=move || value.with(|x| x == v)>{t(text)}</option> })
                     .collect_view()}
             </select>
             <FieldErrorView field=name/>
@@ -69,23 +71,23 @@ fn Choice(name: &'static str, label: &'static str, value: RwSignal<String>, opti
 #[component]
 pub fn MainParams() -> impl IntoView {
     let f = expect_context::<FormState>();
-    let mut sizes: Vec<(&'static str, &'static str)> = SizePreset::ALL.iter().map(|p| (p.api_name(), p.label())).collect();
-    sizes.push(("custom", "Custom…"));
+    let mut sizes: Vec<(&'static str, K)> = SizePreset::ALL.iter().map(|p| (p.api_name(), p.label())).collect();
+    sizes.push(("custom", K::SizeCustom));
     let custom = move || f.image_size.with(|s| s == "custom");
     view! {
         <div class="grid3">
-            <Choice name="image_size" label="Image size" value=f.image_size options=sizes/>
-            <NumberField name="num_images" label="Images (1–4)" value=f.num_images min="1" max="4" step="1"/>
-            <Choice name="output_format" label="Format" value=f.output_format options=vec![("png", "PNG"), ("jpeg", "JPEG")]/>
+            <Choice name="image_size" label=K::ImageSize value=f.image_size options=sizes/>
+            <NumberField name="num_images" label=K::NumImages value=f.num_images min="1" max="4" step="1"/>
+            <Choice name="output_format" label=K::OutputFormat value=f.output_format options=vec![("png", K::FormatPng), ("jpeg", K::FormatJpeg)]/>
         </div>
         <Show when=custom>
             <div class="grid2">
-                <NumberField name="image_width" label="Width (64–2048 px)" value=f.image_width min="64" max="2048" step="8"/>
-                <NumberField name="image_height" label="Height (64–2048 px)" value=f.image_height min="64" max="2048" step="8"/>
+                <NumberField name="image_width" label=K::ImageWidth value=f.image_width min="64" max="2048" step="8"/>
+                <NumberField name="image_height" label=K::ImageHeight value=f.image_height min="64" max="2048" step="8"/>
             </div>
             {move || {
                 let hint = side_hint(&f.image_width.get()).or(side_hint(&f.image_height.get()));
-                hint.map(|h| view! { <p class="hint">{h}</p> })
+                hint.map(|h| view! { <p class="hint">{t(h)}</p> })
             }}
         </Show>
     }
@@ -110,25 +112,25 @@ pub fn AdvancedParams(open: RwSignal<bool>) -> impl IntoView {
                 open.set(d.open());
             }
         }>
-            <summary>"Advanced"</summary>
+            <summary>{t(K::Advanced)}</summary>
             <div class="field">
-                <label for="negative_prompt">"Negative prompt"</label>
+                <label for="negative_prompt">{t(K::NegativePrompt)}</label>
                 <textarea
                     id="negative_prompt"
                     name="negative_prompt"
                     rows="2"
-                    placeholder="What to avoid, e.g. blurry, ugly"
+                    placeholder=t(K::NegativePromptPlaceholder)
                     prop:value=f.negative_prompt
                     on:input=move |ev| f.negative_prompt.set(event_target_value(&ev))
                 ></textarea>
                 <FieldErrorView field="negative_prompt"/>
             </div>
             <div class="grid2">
-                <NumberField name="num_inference_steps" label="Inference steps (2–100)" value=f.num_inference_steps min="2" max="100" step="1"/>
-                <NumberField name="guidance_scale" label="Guidance scale (0–20)" value=f.guidance_scale min="0" max="20" step="0.5"/>
+                <NumberField name="num_inference_steps" label=K::Steps value=f.num_inference_steps min="2" max="100" step="1"/>
+                <NumberField name="guidance_scale" label=K::Guidance value=f.guidance_scale min="0" max="20" step="0.5"/>
             </div>
             <div class="field">
-                <label for="seed">"Seed"</label>
+                <label for="seed">{t(K::Seed)}</label>
                 <div class="key-row">
                     <input
                         id="seed"
@@ -137,26 +139,26 @@ pub fn AdvancedParams(open: RwSignal<bool>) -> impl IntoView {
                         min="0"
                         max="4294967295"
                         step="1"
-                        placeholder="random"
+                        placeholder=t(K::SeedPlaceholder)
                         prop:value=f.seed
                         on:input=move |ev| f.seed.set(event_target_value(&ev))
                     />
-                    <button type="button" class="ghost" data-testid="randomise-seed" on:click=randomise>"Randomise"</button>
-                    <button type="button" class="ghost" on:click=move |_| f.seed.set(String::new())>"Clear"</button>
+                    <button type="button" class="ghost" data-testid="randomise-seed" on:click=randomise>{t(K::Randomise)}</button>
+                    <button type="button" class="ghost" on:click=move |_| f.seed.set(String::new())>{t(K::Clear)}</button>
                 </div>
-                <span class="hint">"Empty: the server picks one. The same seed and input give the same image."</span>
+                <span class="hint">{t(K::SeedHint)}</span>
                 <FieldErrorView field="seed"/>
             </div>
             <div class="grid2">
                 <Choice
                     name="acceleration"
-                    label="Acceleration"
+                    label=K::Acceleration
                     value=f.acceleration
-                    options=vec![("regular", "Regular (default)"), ("none", "None (slower)")]
+                    options=vec![("regular", K::AccelerationRegular), ("none", K::AccelerationNone)]
                 />
                 <div class="field checks">
-                    <Checkbox name="enable_safety_checker" label="Safety checker" value=f.enable_safety_checker/>
-                    <Checkbox name="sync_mode" label="Return images inline (sync mode)" value=f.sync_mode/>
+                    <Checkbox name="enable_safety_checker" label=K::SafetyChecker value=f.enable_safety_checker/>
+                    <Checkbox name="sync_mode" label=K::SyncMode value=f.sync_mode/>
                 </div>
             </div>
         </details>

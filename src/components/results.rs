@@ -4,6 +4,8 @@ use crate::api::image::human_bytes;
 use crate::api::output::{download_name, is_safe_image_url};
 use crate::api::EditOutput;
 use crate::components::gallery::{Gallery, Shown};
+use crate::i18n::{Msg, K};
+use crate::web::lang::{i18n, t};
 
 /// The images of a finished job, each with its size, a full-size link and a
 /// download, and a notice where the safety checker blanked one.
@@ -11,6 +13,7 @@ use crate::components::gallery::{Gallery, Shown};
 pub fn Results(output: EditOutput, prompt: String, input: Option<String>) -> impl IntoView {
     let form = expect_context::<crate::app::FormState>();
     let gallery = expect_context::<Gallery>();
+    let i18n = i18n();
     let all = output.images.clone();
     let seed = output.seed;
     view! {
@@ -24,7 +27,7 @@ pub fn Results(output: EditOutput, prompt: String, input: Option<String>) -> imp
                 if !is_safe_image_url(&img.url) {
                     return view! {
                         <figure class="result unsafe">
-                            <p>"The API returned an image URL this page will not open:"</p>
+                            <p>{t(K::UnsafeResult)}</p>
                             <code>{img.url}</code>
                         </figure>
                     }.into_any();
@@ -32,24 +35,24 @@ pub fn Results(output: EditOutput, prompt: String, input: Option<String>) -> imp
                 let name = download_name(&prompt, seed, i, img.content_type.as_deref());
                 view! {
                     <figure class="result">
-                        <button type="button" class="img-button" aria-label=format!("Show result {} large", i + 1) on:click={
+                        <button type="button" class="img-button" aria-label=i18n.msg(Msg::new(K::ShowLarge).arg("n", i + 1)) on:click={
                             let (all, input) = (all.clone(), input.clone());
                             move |_| gallery.0.set(Some(Shown { images: all.clone(), index: i, input: input.clone() }))
                         }>
                             <img
                                 data-testid="result-image"
                                 src=img.url.clone()
-                                alt=format!("Result {}", i + 1)
+                                alt=i18n.msg(Msg::new(K::ResultAlt).arg("n", i + 1))
                                 width=img.width.map(|w| w.to_string())
                                 height=img.height.map(|h| h.to_string())
                             />
                         </button>
                         <figcaption>
                             {img.nsfw.then(|| view! {
-                                <p class="nsfw" data-testid="nsfw-notice">"The safety checker blanked this image."</p>
+                                <p class="nsfw" data-testid="nsfw-notice">{t(K::NsfwNotice)}</p>
                             })}
                             <span class="meta">{meta}</span>
-                            <a href=img.url.clone() target="_blank" rel="noopener noreferrer">"Full size"</a>
+                            <a href=img.url.clone() target="_blank" rel="noopener noreferrer">{t(K::FullSize)}</a>
                             <a href=img.url.clone() download=name.clone() on:click={
                                 let (url, name) = (img.url.clone(), name.clone());
                                 move |ev| {
@@ -61,18 +64,18 @@ pub fn Results(output: EditOutput, prompt: String, input: Option<String>) -> imp
                                         leptos::task::spawn_local(async move { crate::web::images::download(&url, &name).await });
                                     }
                                 }
-                            }>"Download"</a>
+                            }>{t(K::Download)}</a>
                             <button type="button" class="ghost small" data-testid="use-as-input"
-                                title="Add this image to the reference images"
+                                title=t(K::UseAsInputTitle)
                                 on:click={
                                     let url = img.url.clone();
                                     move |_| form.add_image(url.clone())
-                                }>"Use as input"</button>
+                                }>{t(K::UseAsInput)}</button>
                         </figcaption>
                     </figure>
                 }.into_any()
             }).collect_view()}
-            {seed.map(|s| view! { <p class="seed" data-testid="result-seed">"Seed " <code>{s}</code></p> })}
+            {seed.map(|s| view! { <p class="seed" data-testid="result-seed">{t(K::Seed)} " " <code>{s}</code></p> })}
         </div>
     }
 }

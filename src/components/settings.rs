@@ -1,25 +1,25 @@
 use leptos::prelude::*;
 
 use crate::api::image::{DEFAULT_MAX_SIDE, MAX_SIDE_RANGE};
-use crate::api::provider::{AuthScheme, Provider, Settings};
+use crate::api::provider::{AuthScheme, Provider};
 use crate::app::SettingsState;
 use crate::components::field_error::FieldErrorView;
 use crate::components::params::Checkbox;
+use crate::i18n::K;
+use crate::web::lang::{i18n, t};
 
 /// Provider, base URL, key (hidden by default), auth scheme and model.
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
     let st = expect_context::<SettingsState>();
+    let i = i18n();
     let s = st.settings;
     let show_key = RwSignal::new(false);
     let is_custom = move || s.with(|s| s.provider == Provider::Custom);
     let open = st.key.with_untracked(|k| k.is_empty());
     let on_provider = move |ev| {
         if let Some(p) = Provider::parse(&event_target_value(&ev)) {
-            s.update(|cur| {
-                let model = cur.model.clone();
-                *cur = Settings { model, ..Settings::for_provider(p, &cur.api_base) };
-            });
+            s.update(|cur| cur.switch_provider(p));
         }
     };
     view! {
@@ -28,22 +28,22 @@ pub fn SettingsPanel() -> impl IntoView {
         <form class="settings-form" autocomplete="off" on:submit=|ev| ev.prevent_default()>
         <details class="panel settings" open=open>
             <summary>
-                "Settings "
+                {t(K::SettingsTitle)} " "
                 <span class="summary-note">
-                    {move || s.with(|s| s.provider.label())} " · "
-                    {move || if st.key.with(|k| k.is_empty()) { "no key yet" } else { "key set" }}
+                    {move || i.text(s.with(|s| s.provider.label()))} " · "
+                    {move || i.text(if st.key.with(|k| k.is_empty()) { K::SettingsNoKey } else { K::SettingsKeySet })}
                 </span>
             </summary>
             <div class="grid2">
                 <label>
-                    "Provider"
+                    {t(K::SettingsProvider)}
                     <select name="provider" on:change=on_provider>
                         {Provider::ALL
                             .into_iter()
                             .map(|p| {
                                 view! {
                                     <option value=p.as_str() prop:selected=move || s.with(|s| s.provider == p)>
-                                        {p.label()}
+                                        {t(p.label())}
                                     </option>
                                 }
                             })
@@ -51,7 +51,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     </select>
                 </label>
                 <label>
-                    "Auth header"
+                    {t(K::SettingsAuthHeader)}
                     <select
                         name="auth_scheme"
                         prop:disabled=move || !is_custom()
@@ -75,7 +75,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 </label>
             </div>
             <label>
-                "API base URL"
+                {t(K::SettingsBase)}
                 <input
                     type="url"
                     name="api_base"
@@ -87,7 +87,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 />
             </label>
             <FieldErrorView field="api_base"/>
-            <label for="api_key">"API key"</label>
+            <label for="api_key">{t(K::SettingsKey)}</label>
             <div class="key-row">
                 <input
                     id="api_key"
@@ -95,7 +95,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     type=move || if show_key.get() { "text" } else { "password" }
                     autocomplete="off"
                     spellcheck="false"
-                    placeholder="Paste your key"
+                    placeholder=t(K::SettingsKeyPlaceholder)
                     prop:value=st.key
                     on:input=move |ev| st.key.set(event_target_value(&ev))
                 />
@@ -105,25 +105,20 @@ pub fn SettingsPanel() -> impl IntoView {
                     aria-pressed=move || show_key.get().to_string()
                     on:click=move |_| show_key.update(|v| *v = !*v)
                 >
-                    {move || if show_key.get() { "Hide" } else { "Show" }}
+                    {move || i.text(if show_key.get() { K::Hide } else { K::Show })}
                 </button>
             </div>
             <FieldErrorView field="api_key"/>
-            <Checkbox name="remember_key" label="Remember the key on this device" value=st.remember/>
+            <Checkbox name="remember_key" label=K::SettingsRemember value=st.remember/>
             <p class="hint">
-                {move || if st.remember.get() {
-                    "The key is kept in this browser's local storage until you clear it."
-                } else {
-                    "The key is kept for this tab only and forgotten when it closes."
-                }}
-                " It is sent only to the API base above."
+                {move || i.text(if st.remember.get() { K::SettingsKeyLocal } else { K::SettingsKeySession })}
             </p>
             <label>
-                "Theme"
+                {t(K::SettingsTheme)}
                 <select name="theme" on:change=move |ev| s.update(|s| s.theme = event_target_value(&ev))>
-                    {[("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")]
+                    {[("system", K::ThemeSystem), ("light", K::ThemeLight), ("dark", K::ThemeDark)]
                         .into_iter()
-                        .map(|(v, t)| view! { <option value=v prop:selected=move || s.with(|s| s.theme == v)>{t}</option> })
+                        .map(|(v, k)| view! { <option value=v prop:selected=move || s.with(|s| s.theme == v)>{t(k)}</option> })
                         .collect_view()}
                 </select>
             </label>
@@ -134,11 +129,11 @@ pub fn SettingsPanel() -> impl IntoView {
                     prop:checked=move || s.with(|s| s.stream_status)
                     on:change=move |ev| s.update(|s| s.stream_status = event_target_checked(&ev))
                 />
-                "Follow jobs by the status stream (falls back to polling)"
+                {t(K::SettingsStream)}
             </label>
             <div class="grid2">
                 <label>
-                    "Model"
+                    {t(K::SettingsModel)}
                     <input
                         name="model"
                         spellcheck="false"
@@ -147,7 +142,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     />
                 </label>
                 <label>
-                    "Max side of local images (px)"
+                    {t(K::SettingsMaxSide)}
                     <input
                         name="max_side"
                         type="number"
@@ -164,5 +159,31 @@ pub fn SettingsPanel() -> impl IntoView {
             </div>
         </details>
         </form>
+    }
+}
+
+/// The page's language, in the header: the browser's at first, remembered
+/// once chosen. Each language is named in its own words.
+#[component]
+pub fn LanguagePicker() -> impl IntoView {
+    let st = expect_context::<SettingsState>();
+    let i = i18n();
+    view! {
+        <label class="lang-pick">
+            <span class="sr-only">{t(K::Language)}</span>
+            <select
+                name="language"
+                on:change=move |ev| st.settings.update(|s| s.language = event_target_value(&ev))
+            >
+                {crate::i18n::Lang::ALL
+                    .into_iter()
+                    .map(|l| view! {
+                        <option value=l.code() lang=l.code() prop:selected=move || i.get() == l>
+                            {crate::i18n::text(l, K::LanguageName)}
+                        </option>
+                    })
+                    .collect_view()}
+            </select>
+        </label>
     }
 }

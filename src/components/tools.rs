@@ -3,6 +3,11 @@ use leptos::prelude::*;
 use crate::api::share::{self, seed_example};
 use crate::api::snippets;
 use crate::app::{FormState, SettingsState};
+use crate::i18n::{render_all, Join, Msg, K};
+use crate::web::lang::{i18n, t};
+
+/// The shape of a request body, shown in the import box.
+const IMPORT_PLACEHOLDER: &str = "{ \"prompt\": \"…\", \"image_urls\": [\"https://…\"] }";
 
 fn copy(text: String) {
     if let Some(w) = web_sys::window() {
@@ -19,9 +24,10 @@ pub fn Tools() -> impl IntoView {
     let settings = expect_context::<SettingsState>();
     let include_key = RwSignal::new(false);
     let share_url = RwSignal::new(None::<String>);
-    let note = RwSignal::new(None::<String>);
+    let note = RwSignal::new(None::<Vec<Msg>>);
     let import_text = RwSignal::new(String::new());
-    let import_error = RwSignal::new(None::<String>);
+    let import_error = RwSignal::new(None::<Msg>);
+    let i = i18n();
     let body = Memo::new(move |_| form.draft().validate().ok().map(|i| i.to_body()));
     let code = Memo::new(move |_| {
         let b = body.get()?;
@@ -36,9 +42,9 @@ pub fn Tools() -> impl IntoView {
         let url = format!("{base}{frag}");
         copy(url.clone());
         share_url.set(Some(url));
-        let mut n = "Link copied. It holds the form only: never your key, provider or base URL.".to_string();
+        let mut n = vec![Msg::new(K::ShareCopied)];
         if left_out > 0 {
-            n.push_str(&format!(" {left_out} local image(s) were left out; only image URLs travel in a link."));
+            n.push(Msg::new(K::ShareLeftOut).arg("n", left_out));
         }
         note.set(Some(n));
     };
@@ -48,68 +54,70 @@ pub fn Tools() -> impl IntoView {
             // Show every problem of the imported request at its field.
             form.show_errors.set(true);
             import_error.set(None);
-            note.set(Some(if notes.is_empty() { "Imported into the form.".to_string() } else { notes.join(" ") }));
+            note.set(Some(if notes.is_empty() { vec![K::Imported.into()] } else { notes }));
         }
-        Ok(_) => import_error.set(Some("A request body is a JSON object: { \"prompt\": …, \"image_urls\": [ … ] }".into())),
-        Err(e) => import_error.set(Some(format!("This is not valid JSON: {e}"))),
+        Ok(_) => import_error.set(Some(K::ImportNotObject.into())),
+        Err(e) => import_error.set(Some(Msg::new(K::ImportInvalid).arg("error", e))),
     };
-    let snippet = move |testid: &'static str, title: &'static str, pick: fn(&snippets::Snippets) -> String| {
+    let snippet = move |testid: &'static str, title: K, pick: fn(&snippets::Snippets) -> String| {
         view! {
             <figure class="snippet">
                 <figcaption>
-                    {title}
+                    {t(title)}
                     <button type="button" class="ghost small" on:click=move |_| {
                         if let Some(t) = code.with_untracked(|c| c.as_ref().map(pick)) {
                             copy(t);
                         }
-                    }>"Copy"</button>
+                    }>{t(K::Copy)}</button>
                 </figcaption>
-                <pre data-testid=testid>{move || code.with(|c| c.as_ref().map(pick)).unwrap_or_else(|| "Complete the form to see the code.".into())}</pre>
+                <pre data-testid=testid>{move || code.with(|c| c.as_ref().map(pick)).unwrap_or_else(|| i.text(K::CodeIncomplete).into())}</pre>
             </figure>
         }
     };
     view! {
         <details class="panel tools">
-            <summary>"Request, code and sharing"</summary>
+            <summary>{t(K::ToolsTitle)}</summary>
             <div class="tool-row">
                 <button type="button" class="ghost" data-testid="load-example" on:click=move |_| {
                     form.load_body(&seed_example());
-                    note.set(Some("The seed document's example request is in the form.".into()));
-                }>"Load example"</button>
-                <button type="button" class="ghost" data-testid="share-link" on:click=share>"Share link"</button>
+                    note.set(Some(vec![K::ExampleLoaded.into()]));
+                }>{t(K::LoadExample)}</button>
+                <button type="button" class="ghost" data-testid="share-link" on:click=share>{t(K::ShareLink)}</button>
             </div>
             {move || share_url.get().map(|u| view! {
-                <input class="share-url" data-testid="share-url" aria-label="Share link" readonly=true prop:value=u/>
+                <input class="share-url" data-testid="share-url" aria-label=t(K::ShareLink) readonly=true prop:value=u/>
             })}
-            {move || note.get().map(|n| view! { <p class="hint" data-testid="tools-note" role="status">{n}</p> })}
-            <h3>"Request body"</h3>
+            {move || note.get().map(|n| view! {
+                <p class="hint" data-testid="tools-note" role="status">{move || render_all(&n, i.get(), Join::Sentences)}</p>
+            })}
+            <h3>{t(K::RequestBody)}</h3>
             <pre data-testid="request-json">
                 {move || body.with(|b| b.as_ref().map(|b| serde_json::to_string_pretty(b).unwrap_or_default()))
-                    .unwrap_or_else(|| "Complete the form to see the request.".into())}
+                    .unwrap_or_else(|| i.text(K::RequestIncomplete).into())}
             </pre>
-            <label for="request_json">"Import a request body (JSON)"</label>
+            <label for="request_json">{t(K::ImportLabel)}</label>
             <textarea
                 id="request_json"
                 name="request_json"
                 rows="4"
                 spellcheck="false"
-                placeholder="{ \"prompt\": \"…\", \"image_urls\": [\"https://…\"] }"
+                placeholder=IMPORT_PLACEHOLDER
                 prop:value=import_text
                 on:input=move |ev| import_text.set(event_target_value(&ev))
             ></textarea>
-            {move || import_error.get().map(|e| view! { <p class="field-error" data-field-error="request_json" role="alert">{e}</p> })}
-            <button type="button" class="ghost" data-testid="import-json" on:click=import>"Import into the form"</button>
-            <h3>"Code"</h3>
+            {move || import_error.get().map(|e| view! { <p class="field-error" data-field-error="request_json" role="alert">{i.msg(e)}</p> })}
+            <button type="button" class="ghost" data-testid="import-json" on:click=import>{t(K::Import)}</button>
+            <h3>{t(K::Code)}</h3>
             <label class="check">
                 <input type="checkbox" name="include_key" prop:checked=include_key on:change=move |ev| include_key.set(event_target_checked(&ev))/>
-                "Put my key in the code"
+                {t(K::IncludeKey)}
             </label>
             {move || include_key.get().then(|| view! {
-                <p class="warn" role="alert">"Anyone who sees this code can spend your balance. Do not share or commit it."</p>
+                <p class="warn" role="alert">{t(K::IncludeKeyWarning)}</p>
             })}
-            {snippet("snippet-curl", "curl", |s| s.curl.clone())}
-            {snippet("snippet-js", "JavaScript (fetch)", |s| s.js.clone())}
-            {snippet("snippet-python", "Python (http.client)", |s| s.python.clone())}
+            {snippet("snippet-curl", K::SnippetCurl, |s| s.curl.clone())}
+            {snippet("snippet-js", K::SnippetJs, |s| s.js.clone())}
+            {snippet("snippet-python", K::SnippetPython, |s| s.python.clone())}
         </details>
     }
 }

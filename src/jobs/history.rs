@@ -93,7 +93,7 @@ pub struct Loaded {
     /// Entries that could not be read and were left out.
     pub dropped: usize,
     /// Why nothing could be read, for the user.
-    pub problem: Option<String>,
+    pub problem: Option<crate::i18n::Msg>,
 }
 
 /// Reads a stored history. Unreadable entries are skipped and counted; an
@@ -102,12 +102,12 @@ pub fn decode(text: &str) -> Loaded {
     let parsed: In = match serde_json::from_str(text) {
         Ok(p) => p,
         Err(_) => {
-            return Loaded { problem: Some("The saved job history could not be read; it was set aside and a new one started.".into()), ..Loaded::default() };
+            return Loaded { problem: Some(crate::i18n::K::HistoryUnreadable.into()), ..Loaded::default() };
         }
     };
     if parsed.v > HISTORY_VERSION {
         return Loaded {
-            problem: Some("The job history was saved by a newer version of this app; it is left untouched.".into()),
+            problem: Some(crate::i18n::K::HistoryNewer.into()),
             ..Loaded::default()
         };
     }
@@ -182,8 +182,8 @@ mod tests {
 
     #[test]
     fn corrupt_or_foreign_histories_never_fail() {
-        assert!(decode("{not json").problem.unwrap().contains("could not be read"));
-        assert!(decode(r#"{"v":99,"jobs":[]}"#).problem.unwrap().contains("newer version"));
+        assert_eq!(decode("{not json").problem, Some(crate::i18n::K::HistoryUnreadable.into()));
+        assert_eq!(decode(r#"{"v":99,"jobs":[]}"#).problem, Some(crate::i18n::K::HistoryNewer.into()));
         let good = serde_json::to_value(job(1, 1.0, false)).unwrap();
         let text = json!({"v": 1, "jobs": [good, {"id": "x"}, 42]}).to_string();
         let l = decode(&text);

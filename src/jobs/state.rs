@@ -51,6 +51,11 @@ pub enum CancelState {
     Requested,
     /// The job had already finished.
     TooLate,
+    /// The queue answered the cancel with a status it does not document.
+    Refused(String),
+    /// The cancel request itself failed.
+    Error(ApiError),
+    /// Written by earlier versions: a message in English.
     Failed(String),
 }
 
@@ -125,7 +130,7 @@ pub struct Job {
     pub failures: u32,
     /// Why the last request failed and when the retry is due.
     #[serde(default)]
-    pub retry: Option<(String, f64)>,
+    pub retrying: Option<(ApiError, f64)>,
     /// Number of requests sent for this job, by kind.
     #[serde(default)]
     pub requests: RequestCount,
@@ -173,7 +178,7 @@ impl Job {
             status_error: None,
             cancel: CancelState::None,
             failures: 0,
-            retry: None,
+            retrying: None,
             requests: RequestCount { submit: 1, ..RequestCount::default() },
             updated_at: now,
             owner: None,
@@ -198,13 +203,13 @@ impl Job {
     pub fn can_cancel(&self) -> bool {
         self.request_id.is_some()
             && matches!(self.phase, Phase::InQueue | Phase::InProgress)
-            && matches!(self.cancel, CancelState::None | CancelState::Failed(_))
+            && matches!(self.cancel, CancelState::None | CancelState::Refused(_) | CancelState::Error(_) | CancelState::Failed(_))
     }
 
     fn end(&mut self, phase: Phase, now: f64) -> Next {
         self.phase = phase;
         self.ended_at = Some(now);
-        self.retry = None;
+        self.retrying = None;
         self.queue_position = None;
         Next::Stop
     }
@@ -217,13 +222,13 @@ impl Job {
     fn retry_later(&mut self, error: &ApiError, now: f64, jitter: f64) -> u32 {
         let delay = retry_delay_ms(self.failures, jitter, error.retry_after_ms);
         self.failures += 1;
-        self.retry = Some((error.user_message(), now + delay as f64));
+        self.retrying = Some((error.clone(), now + delay as f64));
         delay
     }
 
     fn absorb(&mut self, s: QueueStatus, now: f64, streamed: bool) -> Next {
         self.failures = 0;
-        self.retry = None;
+        self.retrying = None;
         if let Some(logs) = s.logs {
             if streamed {
                 // The stream sends only the new lines.
@@ -297,7 +302,7 @@ impl Job {
             Event::Resumed if self.request_id.is_none() => Next::Stop,
             Event::Resumed => {
                 self.failures = 0;
-                self.retry = None;
+                self.retrying = None;
                 if self.stream && !self.stream_failed {
                     Next::Stream
                 } else {
@@ -363,8 +368,8 @@ impl Job {
                     Ok(CancelAnswer::Requested) => CancelState::Requested,
                     Ok(CancelAnswer::AlreadyCompleted) => CancelState::TooLate,
                     Ok(CancelAnswer::Other(s)) if s.is_empty() => CancelState::Requested,
-                    Ok(CancelAnswer::Other(s)) => CancelState::Failed(format!("The queue answered {s}")),
-                    Err(e) => CancelState::Failed(e.user_message()),
+                    Ok(CancelAnswer::Other(s)) => CancelState::Refused(s),
+                    Err(e) => CancelState::Error(e),
                 };
                 Next::Continue
             }

@@ -4,6 +4,7 @@
 //! `Client::send` like to any provider. Results are the input images
 //! recoloured on a canvas (or a drawn card where an input cannot be read).
 
+use crate::i18n::{format, text, K};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -39,7 +40,16 @@ fn status_of(id: &str, job: &DemoJob, base: &str) -> (u16, Value) {
     let mut v = json!({"request_id": id, "status_url": format!("{prefix}/status"), "response_url": prefix,
                        "cancel_url": format!("{prefix}/cancel"), "logs": null, "metrics": {}});
     let logs = |n: u64| -> Value {
-        (1..=n).map(|i| json!({"message": format!("Demo step {i}/{STEPS}: {}", ["loading the model", "reading the inputs", "denoising", "refining", "encoding"][(i - 1) as usize]), "level": "INFO"})).collect()
+        // The demo's "server" speaks the page's language.
+        let lang = crate::web::lang::current();
+        let steps = [K::DemoStepLoad, K::DemoStepRead, K::DemoStepDenoise, K::DemoStepRefine, K::DemoStepEncode];
+        (1..=n)
+            .map(|i| {
+                let what = steps.get((i - 1) as usize).map(|k| text(lang, *k)).unwrap_or_default();
+                let message = format(lang, K::DemoStep, &[("i", i.to_string()), ("n", STEPS.to_string()), ("what", what.to_string())]);
+                json!({"message": message, "level": "INFO"})
+            })
+            .collect()
     };
     if job.cancelled || t >= QUEUE_MS + RUN_MS {
         v["status"] = json!("COMPLETED");
@@ -151,7 +161,7 @@ fn card(prompt: &str, i: usize) -> (String, u32, u32) {
     ctx.fill_rect(0.0, 0.0, w as f64, h as f64);
     ctx.set_fill_style_str("#ffffff");
     ctx.set_font("bold 28px system-ui, sans-serif");
-    let _ = ctx.fill_text("Demo result", 32.0, 60.0);
+    let _ = ctx.fill_text(text(crate::web::lang::current(), K::DemoResult), 32.0, 60.0);
     ctx.set_font("20px system-ui, sans-serif");
     let words: Vec<&str> = prompt.split_whitespace().collect();
     for (row, chunk) in words.chunks(5).take(12).enumerate() {

@@ -7,6 +7,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CanvasRenderingContext2d, File, HtmlCanvasElement, ImageBitmap, Url};
 
+use crate::i18n::{Msg, K};
 use crate::api::image::{check_file, choose_encoding, data_uri, target_size, Encoding, JPEG_QUALITY};
 
 /// A local file, ready to send.
@@ -51,16 +52,44 @@ fn has_alpha(ctx: &CanvasRenderingContext2d, width: u32, height: u32) -> bool {
     }
 }
 
-/// Reads, checks, scales and encodes one file.
-pub async fn prepare(file: &File, max_side: u32) -> Result<Prepared, String> {
+/// Why a file that looked like an image could not be used.
+enum Failure {
+    /// The browser cannot decode it.
+    Undecodable,
+    /// Something else in the browser failed (its own words).
+    Browser(String),
+}
+
+impl From<String> for Failure {
+    fn from(s: String) -> Self {
+        Failure::Browser(s)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(s: &str) -> Self {
+        Failure::Browser(s.to_string())
+    }
+}
+
+/// Reads, checks, scales and encodes one file; a refusal says why, in the
+/// page's language.
+pub async fn prepare(file: &File, max_side: u32) -> Result<Prepared, Msg> {
     let name = file.name();
     let mime = file.type_();
     check_file(&name, &mime, file.size())?;
+    encode(file, name.clone(), mime, max_side).await.map_err(|f| match f {
+        Failure::Undecodable => Msg::new(K::FileUndecodable).arg("name", &name),
+        Failure::Browser(detail) => Msg::new(K::FileFailed).arg("name", &name).arg("detail", detail),
+    })
+}
+
+async fn encode(file: &File, name: String, mime: String, max_side: u32) -> Result<Prepared, Failure> {
     let window = web_sys::window().ok_or("no window")?;
     let promise: Promise = window.create_image_bitmap_with_blob(file).map_err(js_err)?;
     let bitmap: ImageBitmap = JsFuture::from(promise)
         .await
-        .map_err(|_| format!("{name}: the browser cannot read this image (damaged, or a format it does not support)"))?
+        .map_err(|_| Failure::Undecodable)?
         .unchecked_into();
     let (w, h) = (bitmap.width(), bitmap.height());
     let (tw, th) = target_size(w, h, max_side);
@@ -75,7 +104,7 @@ pub async fn prepare(file: &File, max_side: u32) -> Result<Prepared, String> {
     let encoding = choose_encoding(&mime, w, h, max_side, || has_alpha(&ctx, tw, th));
     let uri = match encoding.mime() {
         None => {
-            let buf = JsFuture::from(file.array_buffer()).await.map_err(|e| format!("{name}: {}", js_err(e)))?;
+            let buf = JsFuture::from(file.array_buffer()).await.map_err(js_err)?;
             data_uri(&mime, &Uint8Array::new(&buf).to_vec())
         }
         Some(out) => {

@@ -5,6 +5,7 @@ pub mod demo;
 mod follow;
 pub mod http;
 pub mod images;
+pub mod lang;
 pub mod net;
 pub mod runner;
 pub mod storage;

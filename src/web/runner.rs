@@ -23,6 +23,7 @@ use super::{net, now, random};
 use crate::api::status::CancelAnswer;
 use crate::api::url::{may_send_key, submit_url};
 use crate::api::{ApiError, AuthScheme, QueueStatus};
+use crate::i18n::{Msg, K};
 use crate::jobs::history::{self, Loaded};
 use crate::jobs::{Event, Job, Next, Phase};
 
@@ -81,7 +82,7 @@ pub struct Jobs {
     /// The last job that failed, for the form to show field messages.
     pub last_failure: RwSignal<Option<Failure>>,
     /// A problem with the stored history, for the user.
-    pub history_problem: RwSignal<Option<String>>,
+    pub history_problem: RwSignal<Option<Msg>>,
     handles: StoredValue<Rc<RefCell<HashMap<u64, Handle>>>, LocalStorage>,
     deleted: StoredValue<Rc<RefCell<HashSet<u64>>>, LocalStorage>,
     /// Another tab wrote the history since this tab last saved it: the next
@@ -153,7 +154,7 @@ impl Jobs {
             if problem.is_some() {
                 storage::set(Area::Local, HISTORY_CORRUPT_KEY, &text);
             }
-            let problem = problem.or_else(|| (dropped > 0).then(|| format!("{dropped} saved job(s) could not be read and were left out.")));
+            let problem = problem.or_else(|| (dropped > 0).then(|| Msg::new(K::HistoryDropped).arg("n", dropped)));
             self.history_problem.set(problem);
             let me = self.tab.get_value();
             let t = now();
@@ -226,12 +227,12 @@ impl Jobs {
         loop {
             if storage::set(Area::Local, HISTORY_KEY, &history::encode(&merged[..keep])) {
                 if keep < merged.len() {
-                    self.history_problem.set(Some(format!("Storage is full: only the newest {keep} jobs are kept in the history.")));
+                    self.history_problem.set(Some(Msg::new(K::HistoryTrimmed).arg("n", keep)));
                 }
                 return;
             }
             if keep == 0 {
-                self.history_problem.set(Some("The job history could not be saved: this browser's storage is full or disabled.".into()));
+                self.history_problem.set(Some(K::HistoryNotSaved.into()));
                 return;
             }
             keep /= 2;

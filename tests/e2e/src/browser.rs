@@ -140,7 +140,14 @@ if (!window.__hooked) {
 "#;
 
 impl Session {
+    /// A fresh browser profile whose preferred language is English.
     pub async fn new(driver: &Driver, app_url: &str, width: u32, height: u32) -> Result<Self> {
+        Self::new_in(driver, app_url, width, height, "en-US").await
+    }
+
+    /// A fresh browser profile that prefers the language `lang` (a BCP 47
+    /// tag: `navigator.languages` and `Accept-Language` say it).
+    pub async fn new_in(driver: &Driver, app_url: &str, width: u32, height: u32, lang: &str) -> Result<Self> {
         let driver_url = driver.url.as_str();
         let caps = json!({
             "browserName": "chrome",
@@ -149,7 +156,9 @@ impl Session {
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
                          "--disable-quic", "--no-first-run", "--disable-extensions",
-                         format!("--window-size={width},{height}")]
+                         format!("--lang={lang}"),
+                         format!("--window-size={width},{height}")],
+                "prefs": { "intl.accept_languages": lang }
             }
         });
         let caps = match caps {

@@ -43,6 +43,7 @@ async fn fill_minimal(s: &Session, server: &str, prompt: &str) -> Result<()> {
 const SCENARIOS: &[(&str, Scenario)] = &[
     ("the_demo_needs_no_key_and_no_network", scenarios::people::the_demo_needs_no_key_and_no_network),
     ("accessible_in_both_themes", scenarios::people::accessible_in_both_themes),
+    ("a_chinese_browser_gets_a_chinese_page", scenarios::people::a_chinese_browser_gets_a_chinese_page),
     ("the_lightbox_shows_results_large", scenarios::people::the_lightbox_shows_results_large),
     ("a_share_link_fills_the_form_and_sends_nothing", scenarios::people::a_share_link_fills_the_form_and_sends_nothing),
     ("reload_resumes_and_history_reruns", scenarios::durable::reload_resumes_and_history_reruns),

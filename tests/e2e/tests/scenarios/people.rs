@@ -136,3 +136,85 @@ pub(crate) fn the_demo_needs_no_key_and_no_network(s: &Session) -> Fut<'_> {
         Ok(())
     })
 }
+
+/// Visible words of the page that are ASCII words outside an allow-list:
+/// text nodes and the placeholder, aria-label, title and alt attributes,
+/// leaving out what is data rather than the page's own words (prompts, logs,
+/// code, request ids, image names) and what is marked as another language.
+const ENGLISH_LEFT: &str = r#"
+const data = 'code, pre, .job-prompt, .history-prompt, .thumb-url, [data-testid=job-logs], [lang]:not([lang^=zh])';
+const allowed = new Set(['Qwen', 'QuickRouter', 'fal', 'ai', 'API', 'URL', 'URI', 'JSON', 'PNG', 'JPEG', 'SVG', 'HTTP', 'HD',
+  'CORS', 'Ctrl', 'Enter', 'Esc', 'Authorization', 'Bearer', 'Key', 'curl', 'JavaScript', 'fetch', 'Python', 'http', 'client',
+  'px', 'KB', 'MB']);
+const texts = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+  const el = n.parentElement;
+  if (!el || el.closest(data) || el.closest('script, style, noscript') || !el.getClientRects().length) continue;
+  texts.push(n.textContent);
+}
+for (const el of document.body.querySelectorAll('[placeholder], [aria-label], [title], img[alt]')) {
+  if (el.closest(data)) continue;
+  for (const a of ['placeholder', 'aria-label', 'title', 'alt']) if (el.getAttribute(a)) texts.push(el.getAttribute(a));
+}
+texts.push(document.title);
+const words = new Set();
+for (const t of texts) {
+  const cleaned = t.replace(/fal-ai\/qwen-image-edit-plus/g, ' ')
+    .replace(/[a-z]+:\/\/\S*/gi, ' ').replace(/data:image\/\S*/g, ' ').replace(/"[^"]*"/g, ' ');
+  for (const w of cleaned.match(/[A-Za-z]{2,}/g) || []) if (!allowed.has(w)) words.add(w + '  ←  ' + t.trim().slice(0, 80));
+}
+return [...words];
+"#;
+
+/// A browser that prefers Chinese gets the page in Chinese at the first
+/// visit, and a job from submit to results shows no English of the page's
+/// own (the allow-list is names: API, JSON, PNG, curl…).
+pub(crate) fn a_chinese_browser_gets_a_chinese_page(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let driver = e2e::browser::Driver::start()?;
+        let zh = Session::new_in(&driver, &s.app_url, 1280, 900, "zh-CN").await?;
+        let outcome = async {
+            let fake = FakeServer::start(Config { queue_ms: 1_500, run_ms: 600, ..Config::default() }).await?;
+            let lang = zh.c.execute("return [document.documentElement.lang, navigator.language]", vec![]).await?;
+            ensure!(lang[0] == "zh-CN", "<html lang> at the first visit: {lang}");
+            ensure!(zh.value("select[name=language]").await? == "zh-CN", "the language control");
+            ensure!(zh.text("form#edit-form button[type=submit]").await? == "生成", "the submit button");
+            // Problems are said in Chinese.
+            zh.submit().await?;
+            let err = zh.wait_for("[data-field-error=prompt]", SECS(2)).await?.text().await?;
+            ensure!(err == "请描述你想要的修改", "prompt message: {err}");
+            zh.configure(&fake.url, "Bearer", "test-key").await?;
+            fill_minimal(&zh, &fake.url, "把天空换成日落").await?;
+            zh.open_advanced().await?;
+            zh.click("details.tools > summary").await?;
+            zh.submit().await?;
+            zh.wait_job(0, "in_queue", SECS(5)).await?;
+            let queue = zh.wait_for("[data-testid=queue-position]", SECS(3)).await?.text().await?;
+            ensure!(queue.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "queue text: {queue}");
+            let left: Vec<String> = serde_json::from_value(zh.c.execute(ENGLISH_LEFT, vec![]).await?)?;
+            ensure!(left.is_empty(), "English left on the Chinese page (queued):\n  {}", left.join("\n  "));
+            zh.wait_job(0, "completed", SECS(10)).await?;
+            zh.wait_for("img[data-testid=result-image]", SECS(3)).await?;
+            let left: Vec<String> = serde_json::from_value(zh.c.execute(ENGLISH_LEFT, vec![]).await?)?;
+            ensure!(left.is_empty(), "English left on the Chinese page (completed):\n  {}", left.join("\n  "));
+            // The check can fail: an English word on the page is caught.
+            zh.c.execute("document.querySelector('h1').textContent += ' Settings'", vec![]).await?;
+            let left: Vec<String> = serde_json::from_value(zh.c.execute(ENGLISH_LEFT, vec![]).await?)?;
+            ensure!(left.iter().any(|w| w.starts_with("Settings")), "the scan missed a word: {left:?}");
+            zh.c.execute("document.querySelector('h1').textContent = document.title", vec![]).await?;
+            zh.c.execute("window.scrollTo(0, 0); document.querySelector('.col-form').scrollTop = 0", vec![]).await?;
+            zh.screenshot("desktop-zh").await?;
+            // Switching back to English is remembered over a reload.
+            zh.select("select[name=language]", "en").await?;
+            zh.open().await?;
+            ensure!(zh.text("form#edit-form button[type=submit]").await? == "Generate", "English after the reload");
+            let html_lang = zh.c.execute("return document.documentElement.lang", vec![]).await?;
+            ensure!(html_lang == "en", "<html lang> after the switch: {html_lang}");
+            Ok(())
+        }
+        .await;
+        zh.close().await;
+        outcome
+    })
+}
