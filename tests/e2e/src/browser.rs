@@ -337,6 +337,12 @@ impl Session {
         }
     }
 
+    /// Scrolls the page and the form column back to the top.
+    pub async fn scroll_top(&self) -> Result<()> {
+        self.c.execute("window.scrollTo(0, 0); document.querySelector('.col-form').scrollTop = 0", vec![]).await?;
+        Ok(())
+    }
+
     /// Saves a full-window screenshot as `<QIE_SHOTS>/<name>.png` when that
     /// directory is set (for people to look at; nothing is asserted).
     pub async fn screenshot(&self, name: &str) -> Result<()> {

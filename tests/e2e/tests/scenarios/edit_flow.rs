@@ -53,10 +53,12 @@ pub(crate) fn happy_path(s: &Session) -> Fut<'_> {
         ensure!(!polls.is_empty() && polls.iter().all(|r| r.query.as_deref() == Some("logs=1")), "polls ask for logs");
         ensure!(polls.iter().all(|r| r.status == 202 || r.status == 200), "polls answered 202/200");
         ensure!(fake.count("GET") == polls.len() + 1, "one result fetch");
+        s.scroll_top().await?;
         s.screenshot("desktop").await?;
         s.select("select[name=theme]", "dark").await?;
         let theme = s.c.execute("return document.documentElement.dataset.theme", vec![]).await?;
         ensure!(theme == json!("dark"), "dark theme applied: {theme}");
+        s.scroll_top().await?;
         s.screenshot("desktop-dark").await?;
         s.assert_alive().await
     })

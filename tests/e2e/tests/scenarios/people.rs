@@ -18,6 +18,8 @@ pub(crate) fn phone_width_has_no_horizontal_scroll(s: &Session) -> Fut<'_> {
             s.c.execute("return window.innerWidth", vec![]).await?,
         );
         ensure!(scroll.as_u64() <= inner.as_u64(), "page is {scroll} px wide in a {inner} px window");
+        s.scroll_top().await?;
+        s.screenshot("phone-top").await?;
         s.c.execute("document.querySelector('.jobs-title').scrollIntoView()", vec![]).await?;
         s.screenshot("phone").await?;
         s.select("select[name=theme]", "dark").await?;
@@ -203,7 +205,7 @@ pub(crate) fn a_chinese_browser_gets_a_chinese_page(s: &Session) -> Fut<'_> {
             let left: Vec<String> = serde_json::from_value(zh.c.execute(ENGLISH_LEFT, vec![]).await?)?;
             ensure!(left.iter().any(|w| w.starts_with("Settings")), "the scan missed a word: {left:?}");
             zh.c.execute("document.querySelector('h1').textContent = document.title", vec![]).await?;
-            zh.c.execute("window.scrollTo(0, 0); document.querySelector('.col-form').scrollTop = 0", vec![]).await?;
+            zh.scroll_top().await?;
             zh.screenshot("desktop-zh").await?;
             // Switching back to English is remembered over a reload.
             zh.select("select[name=language]", "en").await?;
