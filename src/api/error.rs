@@ -51,6 +51,29 @@ pub enum ErrorKind {
     Other,
 }
 
+/// What the app found wrong with an answer it could not use (said in the
+/// page's language; `detail` keeps the parser's own words).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    NotJson,
+    NoStatus,
+    NoImages,
+    NoRequestId,
+    NoStreamBody,
+}
+
+impl Problem {
+    pub fn key(self) -> K {
+        match self {
+            Problem::NotJson => K::ProblemNotJson,
+            Problem::NoStatus => K::ProblemNoStatus,
+            Problem::NoImages => K::ProblemNoImages,
+            Problem::NoRequestId => K::ProblemNoRequestId,
+            Problem::NoStreamBody => K::ProblemNoStreamBody,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ApiError {
     pub kind: ErrorKind,
@@ -60,6 +83,9 @@ pub struct ApiError {
     pub field_errors: Vec<ServerFieldError>,
     pub retry_after_ms: Option<u64>,
     pub error_type: Option<String>,
+    /// Set when the app itself found the answer unusable.
+    #[serde(default)]
+    pub problem: Option<Problem>,
 }
 
 /// Maps a 422 `loc` (`["body","image_size","width"]`) to a form field.
@@ -91,15 +117,16 @@ pub fn parse_retry_after(v: &str) -> Option<u64> {
 
 impl ApiError {
     fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
-        ApiError { kind, status: None, detail: detail.into(), field_errors: Vec::new(), retry_after_ms: None, error_type: None }
+        ApiError { kind, status: None, detail: detail.into(), field_errors: Vec::new(), retry_after_ms: None, error_type: None, problem: None }
     }
 
     pub fn network(detail: impl Into<String>) -> Self {
         Self::new(ErrorKind::Network, detail)
     }
 
-    pub fn malformed(detail: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Malformed, detail)
+    /// A 2xx answer the app could not use, and why.
+    pub fn unreadable(problem: Problem, detail: impl Into<String>) -> Self {
+        ApiError { problem: Some(problem), ..Self::new(ErrorKind::Malformed, detail) }
     }
 
     pub fn interrupted() -> Self {
@@ -156,6 +183,7 @@ impl ApiError {
             field_errors,
             retry_after_ms: retry_after.and_then(parse_retry_after),
             error_type,
+            problem: None,
         }
     }
 
@@ -168,7 +196,11 @@ impl ApiError {
 
     /// What to tell a person, in plain words.
     pub fn user_message(&self) -> Msg {
-        let detail = |fallback: K| if self.detail.is_empty() { Msg::new(fallback) } else { Msg::verbatim(&self.detail) };
+        let detail = |fallback: K| match self.problem {
+            Some(p) => Msg::new(p.key()).arg("detail", &self.detail),
+            None if self.detail.is_empty() => Msg::new(fallback),
+            None => Msg::verbatim(&self.detail),
+        };
         let status = self.status.map(|s| s.to_string()).unwrap_or_default();
         match self.kind {
             ErrorKind::Unauthorized => Msg::new(K::ErrUnauthorized).arg_msg("detail", detail(K::DetailUnauthorized)),
@@ -211,7 +243,7 @@ mod tests {
         assert!(r(429) && r(500) && r(502) && r(503) && r(408));
         assert!(!r(400) && !r(401) && !r(403) && !r(404) && !r(422));
         assert!(ApiError::network("x").retryable());
-        assert!(ApiError::malformed("x").retryable());
+        assert!(ApiError::unreadable(Problem::NotJson, "x").retryable());
     }
 
     #[test]

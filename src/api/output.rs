@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::error::{ApiError, ErrorKind};
+use super::error::{ApiError, ErrorKind, Problem};
 use super::status::{number_field, string_field};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,13 +32,13 @@ impl EditOutput {
     /// image with a URL is the job's failure: only images are success.
     pub fn from_result(text: &str) -> Result<Self, ApiError> {
         Self::from_json(text).map_err(|e| {
-            if serde_json::from_str::<Value>(text).is_err() {
-                ApiError::malformed(e)
+            if e.problem == Some(Problem::NotJson) {
+                e
             } else {
                 let mut err = ApiError::from_response(200, text, None, None);
                 err.kind = ErrorKind::Other;
                 if err.detail.is_empty() {
-                    err.detail = e;
+                    err.problem = e.problem;
                 }
                 err
             }
@@ -47,8 +47,8 @@ impl EditOutput {
 
     /// Parses a result body. A body without an `images` array, or with no
     /// image that has a URL, is an error.
-    pub fn from_json(text: &str) -> Result<Self, String> {
-        let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    pub fn from_json(text: &str) -> Result<Self, ApiError> {
+        let v: Value = serde_json::from_str(text).map_err(|e| ApiError::unreadable(Problem::NotJson, e.to_string()))?;
         let nsfw: Vec<bool> = v
             .get("has_nsfw_concepts")
             .and_then(Value::as_array)
@@ -57,7 +57,7 @@ impl EditOutput {
         let images: Vec<OutputImage> = v
             .get("images")
             .and_then(Value::as_array)
-            .ok_or_else(|| "the result has no images".to_string())?
+            .ok_or_else(|| ApiError::unreadable(Problem::NoImages, ""))?
             .iter()
             .filter_map(|img| {
                 let int = |k| number_field(img, k).filter(|x| *x >= 0.0);
@@ -78,7 +78,7 @@ impl EditOutput {
             })
             .collect();
         if images.is_empty() {
-            return Err("the result has no images".into());
+            return Err(ApiError::unreadable(Problem::NoImages, ""));
         }
         Ok(EditOutput {
             images,
@@ -162,8 +162,14 @@ mod tests {
         assert!(!e.retryable());
         assert_eq!(e.detail, "NSFW content detected");
         let e = EditOutput::from_result(r#"{"images":[]}"#).unwrap_err();
-        assert_eq!(e.detail, "the result has no images");
-        assert!(EditOutput::from_result("{\"images\": [").unwrap_err().retryable());
+        assert_eq!((e.problem, e.retryable()), (Some(Problem::NoImages), false));
+        use crate::i18n::Lang;
+        assert!(e.user_message().render(Lang::En).ends_with("the result has no images"), "{:?}", e.user_message().render(Lang::En));
+        assert!(e.user_message().render(Lang::ZhCn).ends_with("结果中没有图片"));
+        let garbage = EditOutput::from_result("{\"images\": [").unwrap_err();
+        assert!(garbage.retryable());
+        let said = garbage.user_message().render(Lang::ZhCn);
+        assert!(said.contains("不是 JSON") && said.contains("EOF"), "the parser's words are kept: {said}");
         assert!(EditOutput::from_result(r#"{"images":[{"url":"u"}]}"#).is_ok());
     }
 

@@ -2,6 +2,7 @@
 //! may be missing, null or of an unexpected type, and unknown fields and
 //! unknown statuses never fail the parse.
 
+use super::error::Problem;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -73,16 +74,13 @@ pub(crate) fn number_field(v: &Value, key: &str) -> Option<f64> {
 impl QueueStatus {
     /// Parses a status body. Fails only when the text is not JSON or has no
     /// string `status`.
-    pub fn from_json(text: &str) -> Result<Self, String> {
-        let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    pub fn from_json(text: &str) -> Result<Self, super::ApiError> {
+        let v: Value = serde_json::from_str(text).map_err(|e| super::ApiError::unreadable(Problem::NotJson, e.to_string()))?;
         Self::from_value(&v)
     }
 
-    pub fn from_value(v: &Value) -> Result<Self, String> {
-        let status = v
-            .get("status")
-            .and_then(Value::as_str)
-            .ok_or_else(|| "no \"status\" in the answer".to_string())?;
+    pub fn from_value(v: &Value) -> Result<Self, super::ApiError> {
+        let status = v.get("status").and_then(Value::as_str).ok_or_else(|| super::ApiError::unreadable(Problem::NoStatus, ""))?;
         let logs = v.get("logs").and_then(Value::as_array).map(|items| {
             items
                 .iter()

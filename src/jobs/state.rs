@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::schedule::{poll_delay_ms, retry_delay_ms};
 use crate::api::status::CancelAnswer;
 use crate::api::url::Endpoints;
+use crate::api::error::Problem;
 use crate::api::{ApiError, AuthScheme, EditOutput, ErrorKind, JobStatus, LogEntry, QueueStatus};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -287,7 +288,7 @@ impl Job {
         match event {
             Event::Submitted(s) => {
                 let Some(id) = s.request_id.clone().filter(|id| !id.is_empty()) else {
-                    return self.fail(ApiError::malformed("the queue's answer has no request_id"), now);
+                    return self.fail(ApiError::unreadable(Problem::NoRequestId, ""), now);
                 };
                 self.endpoints = Some(Endpoints::new(&self.base, &self.model, &id, &s.urls));
                 self.request_id = Some(id);

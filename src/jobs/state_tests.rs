@@ -101,7 +101,7 @@ fn transient_poll_errors_back_off_and_recover() {
     let mut j = submitted();
     assert_eq!(j.apply(Event::StatusFailed(http(503)), 1_000.0, 0.5), Next::Poll(1_000));
     assert_eq!(j.apply(Event::StatusFailed(ApiError::network("offline")), 2_000.0, 0.5), Next::Poll(2_000));
-    assert_eq!(j.apply(Event::StatusFailed(ApiError::malformed("x")), 4_000.0, 0.5), Next::Poll(4_000));
+    assert_eq!(j.apply(Event::StatusFailed(ApiError::unreadable(Problem::NotJson, "x")), 4_000.0, 0.5), Next::Poll(4_000));
     assert_eq!(j.retrying.as_ref().unwrap().0.kind, ErrorKind::Malformed);
     assert_eq!(j.retrying.as_ref().unwrap().1, 8_000.0);
     assert!(j.phase.is_active());

@@ -12,7 +12,7 @@ use super::http::{Client, Method};
 use super::net;
 use super::now;
 use super::runner::Jobs;
-use crate::api::{ApiError, EditOutput, QueueStatus};
+use crate::api::{EditOutput, QueueStatus};
 use crate::jobs::schedule::decide;
 use crate::jobs::{Event, Job, Next};
 
@@ -88,7 +88,7 @@ pub(super) async fn follow(
             },
             _ => match client.send(Method::Get, &urls.status, None, signal.as_ref()).await {
                 Ok(a) if a.ok() => {
-                    QueueStatus::from_json(&a.text).map(Event::Status).unwrap_or_else(|e| Event::StatusFailed(ApiError::malformed(e)))
+                    QueueStatus::from_json(&a.text).map_or_else(Event::StatusFailed, Event::Status)
                 }
                 Ok(a) => Event::StatusFailed(a.error()),
                 Err(e) => Event::StatusFailed(e),

@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 use crate::api::url::may_send_key;
+use crate::api::error::Problem;
 use crate::api::ApiError;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -101,7 +102,7 @@ impl Client {
         let reader = resp
             .body()
             .and_then(|b| b.get_reader().dyn_into::<web_sys::ReadableStreamDefaultReader>().ok())
-            .ok_or_else(|| Err(ApiError::malformed("the stream has no body")))?;
+            .ok_or_else(|| Err(ApiError::unreadable(Problem::NoStreamBody, "")))?;
         Ok(EventStream { reader, parser: Default::default(), carry: Vec::new() })
     }
 

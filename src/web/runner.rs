@@ -265,7 +265,7 @@ impl Jobs {
             match client.send(Method::Post, &url, Some(&body.to_string()), None).await {
                 Ok(a) if a.ok() => match QueueStatus::from_json(&a.text) {
                     Ok(s) => Event::Submitted(s),
-                    Err(e) => Event::SubmitFailed(ApiError::malformed(e)),
+                    Err(e) => Event::SubmitFailed(e),
                 },
                 Ok(a) => Event::SubmitFailed(a.error()),
                 Err(e) => Event::SubmitFailed(e),
