@@ -108,7 +108,7 @@ impl FormDraft {
         let guidance = match self.guidance_scale.trim().parse::<f64>() {
             Ok(g) if g.is_finite() && (d::GUIDANCE_RANGE.0..=d::GUIDANCE_RANGE.1).contains(&g) => Some(g),
             _ => {
-                errs.push(FieldError::new("guidance_scale", Msg::new(K::ValNumber).arg("min", d::GUIDANCE_RANGE.0).arg("max", d::GUIDANCE_RANGE.1)));
+                errs.push(FieldError::new("guidance_scale", Msg::new(K::ValNumber).arg("min", d::GUIDANCE_RANGE.0 as u32).arg("max", d::GUIDANCE_RANGE.1 as u32)));
                 None
             }
         };

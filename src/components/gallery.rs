@@ -25,14 +25,16 @@ pub struct Gallery(pub RwSignal<Option<Shown>>);
 #[component]
 pub fn Lightbox() -> impl IntoView {
     let g = expect_context::<Gallery>();
-    let zoom = RwSignal::new(1.0f64);
-    let pan = RwSignal::new((0.0f64, 0.0f64));
-    let drag = StoredValue::new(None::<(f64, f64)>);
+    // Whole numbers throughout (zoom in percent, pan in px, split in %):
+    // formatting floats would pull float printing into the bundle.
+    let zoom = RwSignal::new(100u32);
+    let pan = RwSignal::new((0i32, 0i32));
+    let drag = StoredValue::new(None::<(i32, i32)>);
     let compare = RwSignal::new(false);
-    let split = RwSignal::new(50.0f64);
+    let split = RwSignal::new(50u32);
     let reset = move || {
-        zoom.set(1.0);
-        pan.set((0.0, 0.0));
+        zoom.set(100);
+        pan.set((0, 0));
     };
     let step = move |d: isize| {
         g.0.update(|s| {
@@ -61,7 +63,7 @@ pub fn Lightbox() -> impl IntoView {
         e.prevent_default();
     });
     on_cleanup(move || keys.remove());
-    let zoom_by = move |f: f64| zoom.update(|z| *z = (*z * f).clamp(1.0, 8.0));
+    let zoom_by = move |f: f64| zoom.update(|z| *z = ((*z as f64 * f).round() as u32).clamp(100, 800));
     move || {
         g.0.get().map(|s| {
             let img = s.images.get(s.index).cloned();
@@ -90,7 +92,7 @@ pub fn Lightbox() -> impl IntoView {
                                 <img src=url.clone() alt=t(K::ResultAltPlain) style=move || format!("clip-path: inset(0 0 0 {}%)", split.get())/>
                                 <input type="range" min="0" max="100" aria-label=t(K::BeforeAfterSlider)
                                     prop:value=move || split.get().to_string()
-                                    on:input=move |ev| split.set(event_target_value(&ev).parse().unwrap_or(50.0))/>
+                                    on:input=move |ev| split.set(event_target_value(&ev).parse::<u32>().unwrap_or(50).min(100))/>
                             </div>
                         }.into_any(),
                         _ => view! {
@@ -100,10 +102,10 @@ pub fn Lightbox() -> impl IntoView {
                                     e.prevent_default();
                                     zoom_by(if e.delta_y() < 0.0 { 1.15 } else { 1.0 / 1.15 });
                                 }
-                                on:pointerdown=move |e: PointerEvent| drag.set_value(Some((e.client_x() as f64, e.client_y() as f64)))
+                                on:pointerdown=move |e: PointerEvent| drag.set_value(Some((e.client_x(), e.client_y())))
                                 on:pointermove=move |e: PointerEvent| {
                                     if let Some((x, y)) = drag.get_value() {
-                                        let (nx, ny) = (e.client_x() as f64, e.client_y() as f64);
+                                        let (nx, ny) = (e.client_x(), e.client_y());
                                         pan.update(|p| *p = (p.0 + nx - x, p.1 + ny - y));
                                         drag.set_value(Some((nx, ny)));
                                     }
@@ -117,7 +119,8 @@ pub fn Lightbox() -> impl IntoView {
                                     draggable="false"
                                     style=move || {
                                         let (x, y) = pan.get();
-                                        format!("transform: translate({x}px, {y}px) scale({})", zoom.get())
+                                        let z = zoom.get();
+                                        format!("transform: translate({x}px, {y}px) scale({}.{:02})", z / 100, z % 100)
                                     }
                                 />
                             </div>
