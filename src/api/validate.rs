@@ -166,7 +166,7 @@ impl FormDraft {
         let urls: Vec<&str> = body.get("image_urls").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
         let local = urls.iter().filter(|u| u.starts_with("local-file:")).count();
         if local > 0 {
-            notes.push(Msg::new(K::NoteLocalNotKept).arg("n", local));
+            notes.push(Msg::count(K::NoteLocalNotKeptOne, K::NoteLocalNotKept, local));
         }
         d.image_urls = urls.into_iter().filter(|u| !u.starts_with("local-file:")).map(str::to_string).collect();
         match body.get("image_size") {

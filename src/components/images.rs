@@ -101,7 +101,7 @@ pub fn ImageList() -> impl IntoView {
             </div>
             {move || (form.pending.get() > 0).then(|| view! {
                 <p class="hint" data-testid="images-pending" role="status">
-                    {move || i.render(&Msg::new(K::ImagesPreparing).arg("n", form.pending.get()))}
+                    {move || i.render(&Msg::count(K::ImagesPreparingOne, K::ImagesPreparing, form.pending.get() as usize))}
                 </p>
             })}
             {move || {

@@ -44,7 +44,7 @@ pub fn Tools() -> impl IntoView {
         share_url.set(Some(url));
         let mut n = vec![Msg::new(K::ShareCopied)];
         if left_out > 0 {
-            n.push(Msg::new(K::ShareLeftOut).arg("n", left_out));
+            n.push(Msg::count(K::ShareLeftOutOne, K::ShareLeftOut, left_out));
         }
         note.set(Some(n));
     };

@@ -117,6 +117,12 @@ impl Msg {
         Msg { key, args: Vec::new() }
     }
 
+    /// A count: `one` when `n` is 1, else `other`; `{n}` is filled in.
+    /// (Chinese has no plural; its `one` texts read like the others.)
+    pub fn count(one: K, other: K, n: usize) -> Self {
+        Msg::new(if n == 1 { one } else { other }).arg("n", n)
+    }
+
     /// Someone else's words (the server's, the browser's), shown as they are.
     pub fn verbatim(text: impl ToString) -> Self {
         Msg::new(K::Verbatim).arg("text", text)

@@ -141,3 +141,12 @@ fn messages_shown_together_are_joined_per_language() {
     assert!(zh.contains("基础地址。有 1 张"), "{zh}");
     assert_eq!(render_all(&[K::UrlEmpty.into(), K::UrlInvalid.into()], Lang::En, Join::Items), "Enter an image URL · This is not a valid URL");
 }
+
+#[test]
+fn counts_read_naturally_in_english() {
+    let en = |n| Msg::count(K::ShareLeftOutOne, K::ShareLeftOut, n).render(Lang::En);
+    assert!(en(1).starts_with("1 local image was left out"), "{}", en(1));
+    assert!(en(3).starts_with("3 local images were left out"), "{}", en(3));
+    assert!(en(0).starts_with("0 local images"), "{}", en(0));
+    assert!(Msg::count(K::ShareLeftOutOne, K::ShareLeftOut, 1).render(Lang::ZhCn).contains("1 张"));
+}

@@ -154,7 +154,7 @@ impl Jobs {
             if problem.is_some() {
                 storage::set(Area::Local, HISTORY_CORRUPT_KEY, &text);
             }
-            let problem = problem.or_else(|| (dropped > 0).then(|| Msg::new(K::HistoryDropped).arg("n", dropped)));
+            let problem = problem.or_else(|| (dropped > 0).then(|| Msg::count(K::HistoryDroppedOne, K::HistoryDropped, dropped)));
             self.history_problem.set(problem);
             let me = self.tab.get_value();
             let t = now();
@@ -227,7 +227,7 @@ impl Jobs {
         loop {
             if storage::set(Area::Local, HISTORY_KEY, &history::encode(&merged[..keep])) {
                 if keep < merged.len() {
-                    self.history_problem.set(Some(Msg::new(K::HistoryTrimmed).arg("n", keep)));
+                    self.history_problem.set(Some(Msg::count(K::HistoryTrimmedOne, K::HistoryTrimmed, keep)));
                 }
                 return;
             }
