@@ -317,7 +317,8 @@ impl Clock {
 pub fn provide_state() {
     let settings = SettingsState::load();
     settings.persist();
-    let language = Memo::new(move |_| settings.settings.with(|s| lang::resolve(&s.language)));
+    let preferred = lang::browser_languages_signal();
+    let language = Memo::new(move |_| settings.settings.with(|s| preferred.with(|p| crate::i18n::Lang::resolve(&s.language, p))));
     let i18n = I18n(language.into());
     i18n.sync_document();
     provide_context(i18n);

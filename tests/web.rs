@@ -593,6 +593,15 @@ async fn a_first_visit_takes_the_browsers_language() {
     browser_languages(None);
     assert_eq!((lang.as_deref(), button.as_str(), select.as_str()), (Some("zh-CN"), "生成", "zh-CN"));
     assert_eq!(other, "Generate", "a language the page does not have gives English");
+    // Until the person chooses, the page follows the browser's settings.
+    browser_languages(Some(&["zh-CN"]));
+    web_sys::window().unwrap().dispatch_event(&Event::new("languagechange").unwrap()).unwrap();
+    tick().await;
+    let followed = text(&root2, "button[type=submit]");
+    browser_languages(None);
+    web_sys::window().unwrap().dispatch_event(&Event::new("languagechange").unwrap()).unwrap();
+    tick().await;
+    assert_eq!(followed, "生成", "the browser's language changed while the page was open");
     // Nothing is stored until the person chooses.
     let stored = web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item("qie.settings").unwrap_or_default().unwrap_or_default();
     assert!(!stored.contains("zh-CN"), "{stored}");

@@ -51,6 +51,12 @@ impl Lang {
         Lang::En
     }
 
+    /// The language to show: the person's choice (`en`, `zh-CN`), else the
+    /// browser's preference.
+    pub fn resolve(chosen: &str, preferred: &[String]) -> Self {
+        Lang::parse(chosen).unwrap_or_else(|| Lang::from_browser(preferred.iter().map(String::as_str)))
+    }
+
     fn table(self) -> &'static [&'static str; keys::COUNT] {
         match self {
             Lang::En => &keys::EN,

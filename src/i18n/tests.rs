@@ -126,6 +126,10 @@ fn the_browser_language_picks_the_first_one_we_have() {
     assert_eq!(Lang::from_browser(["fr"]), Lang::En);
     assert_eq!(Lang::from_browser([]), Lang::En);
     assert_eq!(Lang::parse("zh-cn"), Some(Lang::ZhCn));
+    let zh = ["zh-CN".to_string()];
+    assert_eq!(Lang::resolve("", &zh), Lang::ZhCn, "nothing chosen: the browser's");
+    assert_eq!(Lang::resolve("en", &zh), Lang::En, "a choice wins");
+    assert_eq!(Lang::resolve("klingon", &zh), Lang::ZhCn, "an unknown stored value is no choice");
     assert_eq!(Lang::parse(""), None);
     for l in Lang::ALL {
         assert_eq!(Lang::parse(l.code()), Some(l));

@@ -28,12 +28,13 @@ pub fn browser_languages() -> Vec<String> {
     out
 }
 
-/// The language to show: the stored choice, else the browser's.
-pub fn resolve(chosen: &str) -> Lang {
-    Lang::parse(chosen).unwrap_or_else(|| {
-        let prefs = browser_languages();
-        Lang::from_browser(prefs.iter().map(String::as_str))
-    })
+/// The browser's preferred languages as a signal that follows the
+/// browser's settings (`languagechange`).
+pub fn browser_languages_signal() -> ReadSignal<Vec<String>> {
+    let (langs, set_langs) = signal(browser_languages());
+    let listener = leptos::leptos_dom::helpers::window_event_listener_untyped("languagechange", move |_| set_langs.set(browser_languages()));
+    on_cleanup(move || listener.remove());
+    langs
 }
 
 /// The page's language as context.
