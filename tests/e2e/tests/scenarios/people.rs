@@ -200,6 +200,15 @@ pub(crate) fn a_chinese_browser_gets_a_chinese_page(s: &Session) -> Fut<'_> {
             zh.wait_for("img[data-testid=result-image]", SECS(3)).await?;
             let left: Vec<String> = serde_json::from_value(zh.c.execute(ENGLISH_LEFT, vec![]).await?)?;
             ensure!(left.is_empty(), "English left on the Chinese page (completed):\n  {}", left.join("\n  "));
+            // The lightbox and its before/after view too.
+            zh.click("img[data-testid=result-image]").await?;
+            zh.wait_for("[data-testid=lightbox]", SECS(2)).await?;
+            zh.click("button[data-testid=toggle-compare]").await?;
+            zh.wait_for("[data-testid=compare]", SECS(2)).await?;
+            let left: Vec<String> = serde_json::from_value(zh.c.execute(ENGLISH_LEFT, vec![]).await?)?;
+            ensure!(left.is_empty(), "English left in the Chinese lightbox:\n  {}", left.join("\n  "));
+            zh.find("body").await?.send_keys("\u{E00C}").await?; // Escape
+            zh.wait_gone("[data-testid=lightbox]", SECS(2)).await?;
             // The check can fail: an English word on the page is caught.
             zh.c.execute("document.querySelector('h1').textContent += ' Settings'", vec![]).await?;
             let left: Vec<String> = serde_json::from_value(zh.c.execute(ENGLISH_LEFT, vec![]).await?)?;
