@@ -2,9 +2,9 @@ use leptos::prelude::*;
 use web_sys::{ClipboardEvent, KeyboardEvent, SubmitEvent};
 
 use crate::app::{FormState, SettingsState};
-use crate::components::field_error::{Errors, FieldErrorView};
+use crate::components::field_error::Errors;
 use crate::components::images::{file_list, ImageList};
-use crate::components::params::{AdvancedParams, MainParams, ADVANCED_FIELDS};
+use crate::components::params::{AdvancedParams, MainParams, TextField, ADVANCED_FIELDS};
 use crate::i18n::{Msg, K};
 use crate::web::lang::{i18n, t};
 use crate::web::runner::Jobs;
@@ -80,19 +80,7 @@ pub fn EditForm() -> impl IntoView {
             }
         >
             {move || form.notice.get().map(|n| view! { <p class="notice" data-testid="form-notice" role="status">{i.msg(n)}</p> })}
-            <div class="field">
-                <label for="prompt">{t(K::Prompt)}</label>
-                <textarea
-                    id="prompt"
-                    name="prompt"
-                    rows="3"
-                    placeholder=t(K::PromptPlaceholder)
-                    aria-describedby="err-prompt"
-                    prop:value=form.prompt
-                    on:input=move |ev| form.prompt.set(event_target_value(&ev))
-                ></textarea>
-                <FieldErrorView field="prompt"/>
-            </div>
+            <TextField name="prompt" label=K::Prompt placeholder=K::PromptPlaceholder rows=3 value=form.prompt/>
             <ImageList/>
             <MainParams/>
             <AdvancedParams open=advanced_open/>

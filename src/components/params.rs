@@ -7,7 +7,7 @@ use crate::components::field_error::FieldErrorView;
 use crate::i18n::K;
 use crate::web::lang::t;
 
-/// A text or number input bound to a string signal.
+/// A number input bound to a string signal (kept as typed; validation reads it).
 #[component]
 fn NumberField(
     name: &'static str,
@@ -34,6 +34,26 @@ fn NumberField(
                 on:input=move |ev| value.set(event_target_value(&ev))
             />
             {hint.map(|h| view! { <span class="hint">{t(h)}</span> })}
+            <FieldErrorView field=name/>
+        </div>
+    }
+}
+
+/// A multi-line text field bound to a string signal, with its messages.
+#[component]
+pub fn TextField(name: &'static str, label: K, placeholder: K, rows: u32, value: RwSignal<String>) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=name>{t(label)}</label>
+            <textarea
+                id=name
+                name=name
+                rows=rows
+                placeholder=t(placeholder)
+                aria-describedby=format!("err-{name}")
+                prop:value=value
+                on:input=move |ev| value.set(event_target_value(&ev))
+            ></textarea>
             <FieldErrorView field=name/>
         </div>
     }
@@ -113,18 +133,7 @@ pub fn AdvancedParams(open: RwSignal<bool>) -> impl IntoView {
             }
         }>
             <summary>{t(K::Advanced)}</summary>
-            <div class="field">
-                <label for="negative_prompt">{t(K::NegativePrompt)}</label>
-                <textarea
-                    id="negative_prompt"
-                    name="negative_prompt"
-                    rows="2"
-                    placeholder=t(K::NegativePromptPlaceholder)
-                    prop:value=f.negative_prompt
-                    on:input=move |ev| f.negative_prompt.set(event_target_value(&ev))
-                ></textarea>
-                <FieldErrorView field="negative_prompt"/>
-            </div>
+            <TextField name="negative_prompt" label=K::NegativePrompt placeholder=K::NegativePromptPlaceholder rows=2 value=f.negative_prompt/>
             <div class="grid2">
                 <NumberField name="num_inference_steps" label=K::Steps value=f.num_inference_steps min="2" max="100" step="1"/>
                 <NumberField name="guidance_scale" label=K::Guidance value=f.guidance_scale min="0" max="20" step="0.5"/>

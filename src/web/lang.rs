@@ -6,7 +6,7 @@ use std::cell::Cell;
 
 use leptos::prelude::*;
 
-pub use crate::i18n::{Lang, Msg, K};
+use crate::i18n::{Lang, Msg, K};
 
 thread_local! {
     static CURRENT: Cell<Lang> = const { Cell::new(Lang::En) };

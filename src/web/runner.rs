@@ -263,10 +263,7 @@ impl Jobs {
             let url = submit_url(&client.base, &model);
             // The submit is not aborted with its card: it may already bill.
             match client.send(Method::Post, &url, Some(&body.to_string()), None).await {
-                Ok(a) if a.ok() => match QueueStatus::from_json(&a.text) {
-                    Ok(s) => Event::Submitted(s),
-                    Err(e) => Event::SubmitFailed(e),
-                },
+                Ok(a) if a.ok() => QueueStatus::from_json(&a.text).map_or_else(Event::SubmitFailed, Event::Submitted),
                 Ok(a) => Event::SubmitFailed(a.error()),
                 Err(e) => Event::SubmitFailed(e),
             }
