@@ -39,6 +39,13 @@ pub enum ErrorKind {
     Unauthorized,
     Forbidden,
     NotFound,
+    /// 405: the address does not take this method (no such endpoint here).
+    NotAllowed,
+    /// The result is not ready yet: a 202, or a 400 saying the request is
+    /// still in queue or in progress. Not an error of the job.
+    NotYet,
+    /// The API answered with a redirect, which is never followed with the key.
+    Redirect,
     Validation,
     RateLimited,
     Server,
@@ -60,6 +67,14 @@ pub enum Problem {
     NoImages,
     NoRequestId,
     NoStreamBody,
+    /// The request id is missing from the usable set (`valid_request_id`).
+    BadRequestId,
+    /// A 200 to the stream request that is not `text/event-stream`.
+    NotEventStream,
+    /// A stream line or event over 1 MB.
+    StreamTooLong,
+    /// No event and no comment on the stream for 60 s.
+    StreamIdle,
 }
 
 impl Problem {
@@ -70,6 +85,10 @@ impl Problem {
             Problem::NoImages => K::ProblemNoImages,
             Problem::NoRequestId => K::ProblemNoRequestId,
             Problem::NoStreamBody => K::ProblemNoStreamBody,
+            Problem::BadRequestId => K::ProblemBadRequestId,
+            Problem::NotEventStream => K::ProblemNotEventStream,
+            Problem::StreamTooLong => K::ProblemStreamTooLong,
+            Problem::StreamIdle => K::ProblemStreamIdle,
         }
     }
 }
@@ -115,6 +134,13 @@ pub fn parse_retry_after(v: &str) -> Option<u64> {
     (secs.is_finite() && secs >= 0.0).then(|| (secs * 1000.0).min(600_000.0) as u64)
 }
 
+/// Whether a detail says the request is still queued or running (relays
+/// answer the result URL so while a job runs).
+fn says_not_yet(detail: &str) -> bool {
+    let d = detail.to_ascii_lowercase();
+    ["in queue", "in progress", "in_queue", "in_progress", "still running", "still processing"].iter().any(|p| d.contains(p))
+}
+
 impl ApiError {
     fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
         ApiError { kind, status: None, detail: detail.into(), field_errors: Vec::new(), retry_after_ms: None, error_type: None, problem: None }
@@ -133,6 +159,26 @@ impl ApiError {
         Self::new(ErrorKind::Interrupted, "")
     }
 
+    pub fn redirect(status: u16) -> Self {
+        ApiError { status: (status != 0).then_some(status), ..Self::new(ErrorKind::Redirect, "") }
+    }
+
+    /// A result that is not there yet (a 202 to the result URL).
+    pub fn not_yet(status: u16) -> Self {
+        ApiError { status: Some(status), ..Self::new(ErrorKind::NotYet, "") }
+    }
+
+    /// Whether the answer says the address has no such request or endpoint:
+    /// the next candidate URL is tried.
+    pub fn not_here(&self) -> bool {
+        matches!(self.kind, ErrorKind::NotFound | ErrorKind::NotAllowed | ErrorKind::Redirect)
+    }
+
+    /// Whether the key was refused (the job waits for the user).
+    pub fn key_refused(&self) -> bool {
+        matches!(self.kind, ErrorKind::Unauthorized | ErrorKind::Forbidden)
+    }
+
     /// Classifies a non-2xx answer.
     pub fn from_response(status: u16, body: &str, retry_after: Option<&str>, fal_error_type: Option<&str>) -> Self {
         let kind = match status {
@@ -140,6 +186,7 @@ impl ApiError {
             401 => ErrorKind::Unauthorized,
             403 => ErrorKind::Forbidden,
             404 | 410 => ErrorKind::NotFound,
+            405 => ErrorKind::NotAllowed,
             422 => ErrorKind::Validation,
             429 => ErrorKind::RateLimited,
             500..=599 => ErrorKind::Server,
@@ -173,13 +220,15 @@ impl ApiError {
                 messages.push(text);
             }
         }
+        let detail = messages.join("; ");
+        let kind = if kind == ErrorKind::BadRequest && says_not_yet(&detail) { ErrorKind::NotYet } else { kind };
         let error_type = fal_error_type
             .map(str::to_string)
             .or_else(|| json.as_ref().and_then(|v| v.get("error_type")).and_then(Value::as_str).map(str::to_string));
         ApiError {
             kind,
             status: Some(status),
-            detail: messages.join("; "),
+            detail,
             field_errors,
             retry_after_ms: retry_after.and_then(parse_retry_after),
             error_type,
@@ -206,6 +255,9 @@ impl ApiError {
             ErrorKind::Unauthorized => Msg::new(K::ErrUnauthorized).arg_msg("detail", detail(K::DetailUnauthorized)),
             ErrorKind::Forbidden => Msg::new(K::ErrForbidden).arg_msg("detail", detail(K::DetailForbidden)),
             ErrorKind::NotFound => Msg::new(K::ErrNotFound),
+            ErrorKind::NotAllowed => Msg::new(K::ErrNotAllowed),
+            ErrorKind::NotYet => Msg::new(K::ErrNotYet),
+            ErrorKind::Redirect => Msg::new(K::ErrRedirect),
             ErrorKind::Validation => Msg::new(K::ErrValidation).arg_msg("detail", detail(K::DetailInvalidInput)),
             ErrorKind::BadRequest => Msg::new(K::ErrBadRequest).arg_msg("detail", detail(K::DetailBadRequest)),
             ErrorKind::RateLimited => Msg::new(K::ErrRateLimited),
@@ -235,6 +287,24 @@ mod tests {
         assert_eq!(k(500), ErrorKind::Server);
         assert_eq!(k(503), ErrorKind::Server);
         assert_eq!(k(418), ErrorKind::Other);
+        assert_eq!(k(405), ErrorKind::NotAllowed);
+    }
+
+    #[test]
+    fn a_result_still_running_is_not_yet_an_error() {
+        let k = |s, b: &str| ApiError::from_response(s, b, None, None).kind;
+        assert_eq!(k(400, r#"{"detail":"Request is still in progress"}"#), ErrorKind::NotYet);
+        assert_eq!(k(400, r#"{"detail":"Request is in queue"}"#), ErrorKind::NotYet);
+        assert_eq!(k(400, r#"{"detail":"status: IN_PROGRESS"}"#), ErrorKind::NotYet);
+        assert_eq!(k(400, r#"{"detail":"Request was cancelled"}"#), ErrorKind::BadRequest);
+        assert_eq!(k(500, r#"{"detail":"in progress"}"#), ErrorKind::Server, "only a 400 says so");
+        assert!(!ApiError::not_yet(202).retryable());
+        assert!(ApiError::from_response(404, "", None, None).not_here());
+        assert!(ApiError::from_response(405, "", None, None).not_here());
+        assert!(ApiError::redirect(0).not_here());
+        assert!(!ApiError::from_response(500, "", None, None).not_here());
+        assert!(ApiError::from_response(401, "", None, None).key_refused() && ApiError::from_response(403, "", None, None).key_refused());
+        assert!(ApiError::redirect(0).user_message().render(Lang::En).contains("redirect"));
     }
 
     #[test]

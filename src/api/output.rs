@@ -45,6 +45,22 @@ impl EditOutput {
         })
     }
 
+    /// Reads a 2xx answer of the result URL: 202, or a status body saying
+    /// the job is still queued or running, means "not yet".
+    pub fn from_answer(code: u16, text: &str) -> Result<Self, ApiError> {
+        if code == 202 {
+            return Err(ApiError::not_yet(code));
+        }
+        match Self::from_result(text) {
+            Err(e) if e.problem == Some(Problem::NoImages) || e.kind == ErrorKind::Other => {
+                let still = super::QueueStatus::from_json(text)
+                    .is_ok_and(|s| matches!(s.status, super::JobStatus::InQueue | super::JobStatus::InProgress));
+                Err(if still { ApiError::not_yet(code) } else { e })
+            }
+            other => other,
+        }
+    }
+
     /// Parses a result body. A body without an `images` array, or with no
     /// image that has a URL, is an error.
     pub fn from_json(text: &str) -> Result<Self, ApiError> {
@@ -171,6 +187,16 @@ mod tests {
         let said = garbage.user_message().render(Lang::ZhCn);
         assert!(said.contains("不是 JSON") && said.contains("EOF"), "the parser's words are kept: {said}");
         assert!(EditOutput::from_result(r#"{"images":[{"url":"u"}]}"#).is_ok());
+    }
+
+    #[test]
+    fn a_result_url_that_answers_while_running_says_not_yet() {
+        assert_eq!(EditOutput::from_answer(202, "").unwrap_err().kind, ErrorKind::NotYet);
+        assert_eq!(EditOutput::from_answer(202, r#"{"images":[{"url":"u"}]}"#).unwrap_err().kind, ErrorKind::NotYet);
+        assert_eq!(EditOutput::from_answer(200, r#"{"status":"IN_PROGRESS"}"#).unwrap_err().kind, ErrorKind::NotYet);
+        assert_eq!(EditOutput::from_answer(200, r#"{"status":"COMPLETED"}"#).unwrap_err().kind, ErrorKind::Other);
+        assert!(EditOutput::from_answer(200, r#"{"images":[{"url":"u"}]}"#).is_ok());
+        assert!(EditOutput::from_answer(200, "{").unwrap_err().retryable());
     }
 
     #[test]

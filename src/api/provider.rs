@@ -191,6 +191,20 @@ impl Settings {
     }
 }
 
+/// Checks a key as typed (surrounding whitespace is trimmed): an HTTP
+/// header carries only visible ASCII, so a key with anything else (a
+/// zero-width space from a copy, say) could never be sent.
+pub fn check_key(key: &str) -> Result<(), crate::i18n::K> {
+    let k = key.trim();
+    if k.is_empty() {
+        return Err(crate::i18n::K::ValApiKey);
+    }
+    if !k.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+        return Err(crate::i18n::K::ValApiKeyChars);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +230,16 @@ mod tests {
         assert_eq!((s.theme.as_str(), s.language.as_str(), s.max_side, s.stream_status, s.model.as_str()), ("dark", "zh-CN", 1024, false, "fal-ai/x"));
         s.switch_provider(Provider::Custom);
         assert_eq!(s.api_base, "https://queue.fal.run", "a custom provider starts from the base it had");
+    }
+
+    #[test]
+    fn keys_a_header_cannot_carry_are_refused() {
+        use crate::i18n::K;
+        assert_eq!(check_key("  fal-key:abc123  "), Ok(()));
+        assert_eq!(check_key(" \t"), Err(K::ValApiKey));
+        for bad in ["abc\u{200B}def", "\u{200B}abc", "ключ", "a b", "a\tb", "abc\u{7f}", "a\u{a0}b"] {
+            assert_eq!(check_key(bad), Err(K::ValApiKeyChars), "{bad:?}");
+        }
     }
 
     #[test]

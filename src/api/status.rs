@@ -79,6 +79,18 @@ impl QueueStatus {
         Self::from_value(&v)
     }
 
+    /// Reads the answer to a submit: a status with a request id the app
+    /// accepts (`url::valid_request_id`). Otherwise the error carries the raw
+    /// answer (cut to 2,000 characters): the POST happened, and the person
+    /// may need what the queue said.
+    pub fn submit_answer(text: &str) -> Result<Self, super::ApiError> {
+        let s = Self::from_json(text)?;
+        match s.request_id.as_deref() {
+            Some(id) if super::url::valid_request_id(id) => Ok(s),
+            _ => Err(super::ApiError::unreadable(Problem::BadRequestId, text.chars().take(2_000).collect::<String>())),
+        }
+    }
+
     pub fn from_value(v: &Value) -> Result<Self, super::ApiError> {
         let status = v.get("status").and_then(Value::as_str).ok_or_else(|| super::ApiError::unreadable(Problem::NoStatus, ""))?;
         let logs = v.get("logs").and_then(Value::as_array).map(|items| {
@@ -162,6 +174,18 @@ mod tests {
         assert!(s.urls.cancel_url.unwrap().ends_with("/cancel"));
         assert_eq!(s.logs, None);
         assert_eq!(s.inference_time, None);
+    }
+
+    #[test]
+    fn a_submit_answer_needs_a_plain_request_id() {
+        assert!(QueueStatus::submit_answer(r#"{"status":"IN_QUEUE","request_id":"9c08e7d8-312c"}"#).is_ok());
+        for bad in [r#"{"status":"IN_QUEUE","request_id":".."}"#, r#"{"status":"IN_QUEUE"}"#, r#"{"status":"IN_QUEUE","request_id":"a/b"}"#, r#"{"status":"IN_QUEUE","request_id":""}"#] {
+            let e = QueueStatus::submit_answer(bad).unwrap_err();
+            assert_eq!(e.problem, Some(Problem::BadRequestId), "{bad}");
+            assert_eq!(e.detail, bad, "the raw answer is kept");
+            assert!(!e.retryable() || e.kind == crate::api::ErrorKind::Malformed);
+        }
+        assert_eq!(QueueStatus::submit_answer("<html>").unwrap_err().problem, Some(Problem::NotJson));
     }
 
     #[test]

@@ -82,6 +82,15 @@ pub fn encode_segment(s: &str) -> String {
     out
 }
 
+/// The request ids the app accepts from a queue (PROTOCOL.md, "Limits"):
+/// 1–128 characters of `A–Z a–z 0–9 - _ . ~`, and not `.` or `..`.
+pub fn valid_request_id(id: &str) -> bool {
+    (1..=128).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+        && id != "."
+        && id != ".."
+}
+
 fn join(base: &str, path: &str) -> String {
     format!("{}/{}", base.trim().trim_end_matches('/'), path.trim_start_matches('/'))
 }
@@ -91,36 +100,158 @@ pub fn submit_url(base: &str, model: &str) -> String {
     join(base, model)
 }
 
-/// Where each follow-up request of one job goes.
+/// A model id's `owner/name`: status, stream, result and cancel live there
+/// even for a subpath model (`fal-ai/qwen-image-edit-2511/lora`).
+pub fn model_root(model: &str) -> String {
+    model.trim_matches('/').splitn(3, '/').take(2).collect::<Vec<_>>().join("/")
+}
+
+/// Resolves `.` and `..` segments of a path the way a browser does, `%2e`
+/// counting as a dot.
+pub fn remove_dot_segments(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    let last = segments.len().saturating_sub(1);
+    for (i, seg) in segments.iter().enumerate() {
+        let dots = seg.to_ascii_lowercase().replace("%2e", ".");
+        match dots.as_str() {
+            "." => {
+                if i == last {
+                    out.push("");
+                }
+            }
+            ".." => {
+                out.pop();
+                if i == last {
+                    out.push("");
+                }
+            }
+            _ => out.push(seg),
+        }
+    }
+    format!("/{}", out.join("/"))
+}
+
+/// Whether `path` is `prefix` or below it (segment-wise).
+fn under(path: &str, prefix: &str) -> bool {
+    let prefix = prefix.trim_end_matches('/');
+    prefix.is_empty() || path == prefix || path.starts_with(&format!("{prefix}/"))
+}
+
+/// Puts a URL on the configured base (PROTOCOL.md's origin rule): kept as is
+/// on the base's origin, else its path and query moved onto the base. `None`
+/// when the URL cannot be read or its path, dot segments resolved, leaves
+/// the base's path prefix (a proxy at `https://host/proxy`).
+pub fn place(base: &str, url: &str) -> Option<String> {
+    let (base_origin, base_rest) = split_origin(base.trim())?;
+    let base_path = base_rest.split('?').next().unwrap_or("/").to_string();
+    let (o, rest) = split_origin(url)?;
+    let (path, query) = match rest.split_once('?') {
+        Some((p, q)) => (p.to_string(), Some(q)),
+        None => (rest.clone(), None),
+    };
+    let path = if o == base_origin || (base_path != "/" && under(&path, &base_path)) {
+        path
+    } else {
+        format!("{}{}", base_path.trim_end_matches('/'), path)
+    };
+    let path = remove_dot_segments(&path);
+    if !under(&path, &base_path) {
+        return None;
+    }
+    Some(match query {
+        Some(q) => format!("{base_origin}{path}?{q}"),
+        None => format!("{base_origin}{path}"),
+    })
+}
+
+/// How a candidate URL was made, to remember per base which one worked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Form {
+    /// The URL the queue returned, moved onto the base when needed.
+    Returned,
+    /// Built from the model's `owner/name` (PROTOCOL.md's table).
+    Built,
+    /// Built from the whole submitted model path (some relays keep the subpath).
+    BuiltFull,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Candidate {
+    pub form: Form,
+    pub url: String,
+}
+
+/// The URLs one operation may use, in the order they are tried.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Candidates(pub Vec<Candidate>);
+
+impl<'de> serde::Deserialize<'de> for Candidates {
+    /// Histories written before candidates existed hold one URL per operation.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Stored {
+            One(String),
+            Many(Vec<Candidate>),
+        }
+        Ok(match Stored::deserialize(d)? {
+            Stored::One(url) => Candidates(vec![Candidate { form: Form::Returned, url }]),
+            Stored::Many(c) => Candidates(c),
+        })
+    }
+}
+
+impl Candidates {
+    fn push(&mut self, form: Form, url: Option<String>) {
+        if let Some(url) = url {
+            if !self.0.iter().any(|c| c.url == url) {
+                self.0.push(Candidate { form, url });
+            }
+        }
+    }
+
+    pub fn get(&self, i: usize) -> Option<&Candidate> {
+        self.0.get(i)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Moves the candidate of `form` to the front (the form that worked
+    /// before on this base).
+    pub fn prefer(&mut self, form: Form) {
+        if let Some(i) = self.0.iter().position(|c| c.form == form) {
+            let c = self.0.remove(i);
+            self.0.insert(0, c);
+        }
+    }
+
+    fn map(&self, f: impl Fn(&str) -> String) -> Candidates {
+        Candidates(self.0.iter().map(|c| Candidate { form: c.form, url: f(&c.url) }).collect())
+    }
+}
+
+/// Where each follow-up request of one job may go, best guess first.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Endpoints {
     /// Status, with `logs=1` in the query.
-    pub status: String,
-    /// The status stream, with `logs=1` in the query.
-    pub stream: String,
-    pub result: String,
-    pub cancel: String,
+    pub status: Candidates,
+    /// The status stream, with `logs=1` in the query (one per status URL).
+    pub stream: Candidates,
+    pub result: Candidates,
+    pub cancel: Candidates,
 }
 
-/// Applies the origin rule to one returned URL, or builds the URL when none
-/// came back.
-pub fn resolve(base: &str, returned: Option<&str>, built_path: &str) -> String {
-    let base = base.trim().trim_end_matches('/');
-    match returned.map(str::trim).filter(|u| !u.is_empty()).and_then(|u| split_origin(u).map(|s| (u, s))) {
-        Some((url, (o, _))) if Some(&o) == origin(base).as_ref() => url.split('#').next().unwrap_or(url).to_string(),
-        Some((_, (_, rest))) => {
-            // Keep the path (and query) and put it on the configured base,
-            // whose own path (a proxy's prefix) stays in front.
-            let base_path = split_origin(base).map(|(_, p)| p).unwrap_or_default();
-            let under_base = rest == base_path || rest.starts_with(&format!("{base_path}/")) || rest.starts_with(&format!("{base_path}?"));
-            if base_path != "/" && under_base {
-                format!("{}{}", origin(base).unwrap_or_default(), rest)
-            } else {
-                join(base, &rest)
-            }
-        }
-        None => join(base, built_path),
-    }
+fn built(base: &str, path: &str) -> String {
+    let url = join(base, path);
+    place(base, &url).unwrap_or(url)
 }
 
 fn with_logs(url: &str) -> String {
@@ -132,23 +263,35 @@ fn with_logs(url: &str) -> String {
     }
 }
 
+fn stream_of(status: &str) -> String {
+    match status.split_once('?') {
+        Some((p, q)) => format!("{}/stream?{q}", p.trim_end_matches('/')),
+        None => format!("{}/stream", status.trim_end_matches('/')),
+    }
+}
+
 impl Endpoints {
+    /// The candidates of each operation: (a) the returned URL, moved onto
+    /// the base; (b) built from the model's `owner/name`; (c) built from the
+    /// whole model path. Duplicates are left out.
     pub fn new(base: &str, model: &str, request_id: &str, returned: &ReturnedUrls) -> Self {
-        let prefix = format!("{}/requests/{}", model.trim_matches('/'), encode_segment(request_id));
-        let status = resolve(base, returned.status_url.as_deref(), &format!("{prefix}/status"));
-        let (status_path, status_query) = match status.split_once('?') {
-            Some((p, q)) => (p.to_string(), Some(q.to_string())),
-            None => (status.clone(), None),
+        let id = encode_segment(request_id);
+        let root = format!("{}/requests/{id}", model_root(model));
+        let full = format!("{}/requests/{id}", model.trim_matches('/'));
+        let placed = |u: &Option<String>| u.as_deref().map(str::trim).filter(|u| !u.is_empty()).and_then(|u| place(base, u));
+        let three = |returned: &Option<String>, tail: &str| {
+            let mut c = Candidates::default();
+            c.push(Form::Returned, placed(returned));
+            c.push(Form::Built, Some(built(base, &format!("{root}{tail}"))));
+            c.push(Form::BuiltFull, Some(built(base, &format!("{full}{tail}"))));
+            c
         };
-        let stream = match &status_query {
-            Some(q) => format!("{}/stream?{q}", status_path.trim_end_matches('/')),
-            None => format!("{}/stream", status_path.trim_end_matches('/')),
-        };
+        let status = three(&returned.status_url, "/status");
         Endpoints {
-            status: with_logs(&status),
-            stream: with_logs(&stream),
-            result: resolve(base, returned.response_url.as_deref(), &prefix),
-            cancel: resolve(base, returned.cancel_url.as_deref(), &format!("{prefix}/cancel")),
+            stream: status.map(|u| with_logs(&stream_of(u))),
+            status: status.map(with_logs),
+            result: three(&returned.response_url, ""),
+            cancel: three(&returned.cancel_url, "/cancel"),
         }
     }
 }
@@ -195,6 +338,10 @@ mod tests {
         assert!(check_base("https://a.b/?x=1").is_err());
     }
 
+    fn all(c: &Candidates) -> Vec<&str> {
+        c.0.iter().map(|c| c.url.as_str()).collect()
+    }
+
     #[test]
     fn same_origin_urls_are_used_as_returned() {
         let r = urls(
@@ -203,14 +350,15 @@ mod tests {
             "https://queue.fal.run/fal-ai/qwen-image-edit-plus/requests/abc/cancel",
         );
         let e = Endpoints::new("https://queue.fal.run", "fal-ai/qwen-image-edit-plus", "abc", &r);
-        assert_eq!(e.status, "https://queue.fal.run/fal-ai/qwen-image-edit-plus/requests/abc/status?logs=1");
-        assert_eq!(e.stream, "https://queue.fal.run/fal-ai/qwen-image-edit-plus/requests/abc/status/stream?logs=1");
-        assert_eq!(e.result, "https://queue.fal.run/fal-ai/qwen-image-edit-plus/requests/abc");
-        assert_eq!(e.cancel, "https://queue.fal.run/fal-ai/qwen-image-edit-plus/requests/abc/cancel");
+        // The returned URLs are the built ones: one candidate each.
+        assert_eq!(all(&e.status), ["https://queue.fal.run/fal-ai/qwen-image-edit-plus/requests/abc/status?logs=1"]);
+        assert_eq!(all(&e.stream), ["https://queue.fal.run/fal-ai/qwen-image-edit-plus/requests/abc/status/stream?logs=1"]);
+        assert_eq!(all(&e.result), ["https://queue.fal.run/fal-ai/qwen-image-edit-plus/requests/abc"]);
+        assert_eq!(all(&e.cancel), ["https://queue.fal.run/fal-ai/qwen-image-edit-plus/requests/abc/cancel"]);
     }
 
     #[test]
-    fn foreign_origin_urls_are_moved_onto_the_base() {
+    fn foreign_origin_urls_are_moved_onto_the_base_with_the_built_ones_behind() {
         // What the seed's relay returns: URLs on queue.fal.run, model renamed.
         let r = urls(
             "https://queue.fal.run/fal-ai/qwen-edit-plus/requests/9c08/status",
@@ -218,30 +366,107 @@ mod tests {
             "https://queue.fal.run/fal-ai/qwen-edit-plus/requests/9c08/cancel",
         );
         let e = Endpoints::new("https://api.quickrouter.ai", "fal-ai/qwen-image-edit-plus", "9c08", &r);
-        assert_eq!(e.status, "https://api.quickrouter.ai/fal-ai/qwen-edit-plus/requests/9c08/status?logs=1");
-        assert_eq!(e.result, "https://api.quickrouter.ai/fal-ai/qwen-edit-plus/requests/9c08");
-        assert_eq!(e.cancel, "https://api.quickrouter.ai/fal-ai/qwen-edit-plus/requests/9c08/cancel");
-        for u in [&e.status, &e.stream, &e.result, &e.cancel] {
-            assert!(may_send_key("https://api.quickrouter.ai", u), "{u}");
+        assert_eq!(
+            all(&e.status),
+            [
+                "https://api.quickrouter.ai/fal-ai/qwen-edit-plus/requests/9c08/status?logs=1",
+                "https://api.quickrouter.ai/fal-ai/qwen-image-edit-plus/requests/9c08/status?logs=1"
+            ]
+        );
+        assert_eq!(
+            all(&e.result),
+            ["https://api.quickrouter.ai/fal-ai/qwen-edit-plus/requests/9c08", "https://api.quickrouter.ai/fal-ai/qwen-image-edit-plus/requests/9c08"]
+        );
+        assert_eq!(e.result.0.iter().map(|c| c.form).collect::<Vec<_>>(), [Form::Returned, Form::Built]);
+        assert_eq!(all(&e.cancel)[0], "https://api.quickrouter.ai/fal-ai/qwen-edit-plus/requests/9c08/cancel");
+        for c in [&e.status, &e.stream, &e.result, &e.cancel] {
+            for u in all(c) {
+                assert!(may_send_key("https://api.quickrouter.ai", u), "{u}");
+            }
         }
+    }
+
+    #[test]
+    fn a_subpath_model_is_followed_under_owner_and_name_then_the_whole_path() {
+        let e = Endpoints::new("https://queue.fal.run", "fal-ai/qwen-image-edit-2511/lora", "r", &ReturnedUrls::default());
+        assert_eq!(
+            all(&e.result),
+            ["https://queue.fal.run/fal-ai/qwen-image-edit-2511/requests/r", "https://queue.fal.run/fal-ai/qwen-image-edit-2511/lora/requests/r"]
+        );
+        assert_eq!(e.result.0.iter().map(|c| c.form).collect::<Vec<_>>(), [Form::Built, Form::BuiltFull]);
+        assert_eq!(model_root("/a/b/c/d"), "a/b");
+        assert_eq!(model_root("a"), "a");
+    }
+
+    #[test]
+    fn the_form_that_worked_goes_first() {
+        let r = urls("https://x.example/o/other/requests/1/status", "", "");
+        let mut e = Endpoints::new("https://h", "o/n", "1", &r);
+        assert_eq!(e.status.0[0].form, Form::Returned);
+        e.status.prefer(Form::Built);
+        assert_eq!(all(&e.status), ["https://h/o/n/requests/1/status?logs=1", "https://h/o/other/requests/1/status?logs=1"]);
+        e.status.prefer(Form::BuiltFull);
+        assert_eq!(e.status.0[0].form, Form::Built, "a form that is not there changes nothing");
+    }
+
+    #[test]
+    fn histories_with_one_url_per_operation_still_load() {
+        let old = r#"{"status":"https://h/m/requests/1/status?logs=1","stream":"https://h/m/requests/1/status/stream?logs=1","result":"https://h/m/requests/1","cancel":"https://h/m/requests/1/cancel"}"#;
+        let e: Endpoints = serde_json::from_str(old).unwrap();
+        assert_eq!(all(&e.result), ["https://h/m/requests/1"]);
+        assert_eq!(e.result.0[0].form, Form::Returned);
+        let again: Endpoints = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        assert_eq!(again, e);
     }
 
     #[test]
     fn a_proxy_prefix_is_kept_once() {
         let r = urls("https://queue.fal.run/fal-ai/m/requests/1/status?x=2", "https://proxy.example/fal/fal-ai/m/requests/1", "");
         let e = Endpoints::new("https://proxy.example/fal/", "fal-ai/m", "1", &r);
-        assert_eq!(e.status, "https://proxy.example/fal/fal-ai/m/requests/1/status?x=2&logs=1");
-        assert_eq!(e.stream, "https://proxy.example/fal/fal-ai/m/requests/1/status/stream?x=2&logs=1");
-        assert_eq!(e.result, "https://proxy.example/fal/fal-ai/m/requests/1");
-        assert_eq!(e.cancel, "https://proxy.example/fal/fal-ai/m/requests/1/cancel");
+        assert_eq!(all(&e.status)[0], "https://proxy.example/fal/fal-ai/m/requests/1/status?x=2&logs=1");
+        assert_eq!(all(&e.stream)[0], "https://proxy.example/fal/fal-ai/m/requests/1/status/stream?x=2&logs=1");
+        assert_eq!(all(&e.result), ["https://proxy.example/fal/fal-ai/m/requests/1"]);
+        assert_eq!(all(&e.cancel), ["https://proxy.example/fal/fal-ai/m/requests/1/cancel"]);
+    }
+
+    #[test]
+    fn moved_urls_stay_under_the_base_prefix() {
+        let base = "https://host/proxy";
+        assert_eq!(place(base, "https://up.example/m/requests/1").as_deref(), Some("https://host/proxy/m/requests/1"));
+        for escape in [
+            "https://up.example/../admin",
+            "https://up.example/a/../../admin",
+            "https://up.example/%2e%2e/admin",
+            "https://up.example/.%2E/admin",
+            "https://up.example/%2E%2e/%2e%2e/x?y=1",
+            "https://host/admin/requests/1",
+            "https://host/proxy/../admin",
+            "https://host/proxy/%2e%2e/admin",
+            "https://host/proxyx/requests/1",
+        ] {
+            assert_eq!(place(base, escape), None, "{escape}");
+        }
+        // A dot segment that stays inside the prefix is resolved.
+        assert_eq!(place(base, "https://up.example/m/./x/../requests/1").as_deref(), Some("https://host/proxy/m/requests/1"));
+        assert_eq!(place(base, "https://host/proxy/a/%2e/b").as_deref(), Some("https://host/proxy/a/b"));
+        // A percent-encoded slash is not a separator: it stays where it is.
+        assert_eq!(place(base, "https://up.example/..%2Fadmin").as_deref(), Some("https://host/proxy/..%2Fadmin"));
+        // The built URL replaces a returned one that escapes.
+        let r = urls("https://up.example/../../admin/status", "https://up.example/%2e%2e/%2e%2e/admin", "");
+        let e = Endpoints::new(base, "o/n", "1", &r);
+        assert_eq!(all(&e.status), ["https://host/proxy/o/n/requests/1/status?logs=1"]);
+        assert_eq!(all(&e.result), ["https://host/proxy/o/n/requests/1"]);
+        assert_eq!(remove_dot_segments("/a/b/.."), "/a/");
+        assert_eq!(remove_dot_segments("/.."), "/");
+        assert_eq!(remove_dot_segments("/"), "/");
     }
 
     #[test]
     fn missing_urls_are_built_from_the_table() {
         let e = Endpoints::new("http://127.0.0.1:8787/", "/fal-ai/qwen-image-edit-plus/", "r-1", &ReturnedUrls::default());
-        assert_eq!(e.status, "http://127.0.0.1:8787/fal-ai/qwen-image-edit-plus/requests/r-1/status?logs=1");
-        assert_eq!(e.result, "http://127.0.0.1:8787/fal-ai/qwen-image-edit-plus/requests/r-1");
-        assert_eq!(e.cancel, "http://127.0.0.1:8787/fal-ai/qwen-image-edit-plus/requests/r-1/cancel");
+        assert_eq!(all(&e.status), ["http://127.0.0.1:8787/fal-ai/qwen-image-edit-plus/requests/r-1/status?logs=1"]);
+        assert_eq!(all(&e.result), ["http://127.0.0.1:8787/fal-ai/qwen-image-edit-plus/requests/r-1"]);
+        assert_eq!(all(&e.cancel), ["http://127.0.0.1:8787/fal-ai/qwen-image-edit-plus/requests/r-1/cancel"]);
         assert_eq!(submit_url("http://127.0.0.1:8787/", "fal-ai/x"), "http://127.0.0.1:8787/fal-ai/x");
     }
 
@@ -249,8 +474,8 @@ mod tests {
     fn garbage_urls_fall_back_to_built_ones() {
         let r = urls("javascript:alert(1)", "not a url", "");
         let e = Endpoints::new("https://api.quickrouter.ai", "m/n", "id", &r);
-        assert_eq!(e.status, "https://api.quickrouter.ai/m/n/requests/id/status?logs=1");
-        assert_eq!(e.result, "https://api.quickrouter.ai/m/n/requests/id");
+        assert_eq!(all(&e.status), ["https://api.quickrouter.ai/m/n/requests/id/status?logs=1"]);
+        assert_eq!(all(&e.result), ["https://api.quickrouter.ai/m/n/requests/id"]);
     }
 
     #[test]
@@ -260,7 +485,17 @@ mod tests {
         assert_eq!(encode_segment(".."), "%2E%2E");
         assert_eq!(encode_segment("a b?c#"), "a%20b%3Fc%23");
         let e = Endpoints::new("https://h", "m", "../../admin", &ReturnedUrls::default());
-        assert_eq!(e.result, "https://h/m/requests/..%2F..%2Fadmin");
+        assert_eq!(all(&e.result), ["https://h/m/requests/..%2F..%2Fadmin"]);
+    }
+
+    #[test]
+    fn only_plain_request_ids_are_accepted() {
+        for ok in ["9c08e7d8-312c-402d-a691-c207a9cb8121", "a", "A.b_c~d-0", "...", &"x".repeat(128)] {
+            assert!(valid_request_id(ok), "{ok}");
+        }
+        for bad in ["", ".", "..", "a/b", "a b", "a%2Fb", "é", "a?b", "a#b", "<script>", &"x".repeat(129), "a\\b", "a\nb"] {
+            assert!(!valid_request_id(bad), "{bad:?}");
+        }
     }
 
     #[test]

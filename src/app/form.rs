@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::validate::FormDraft;
-use crate::api::FieldError;
+
 use crate::i18n::Msg;
 
 /// One reference image in the form.
@@ -47,10 +47,9 @@ pub struct FormState {
     pub sync_mode: RwSignal<bool>,
     /// Set by the first submit: from then on problems show as they change.
     pub show_errors: RwSignal<bool>,
-    /// Messages the API sent about fields (422) or the key (401).
-    pub server_errors: RwSignal<Vec<FieldError>>,
-    /// The API refused the last submit for a reason that names no field.
-    pub form_error: RwSignal<Option<Msg>>,
+    /// The job this form submitted last: its failure (a refused submit, a
+    /// 422 at the result) is shown on the form, no other job's.
+    pub own_job: RwSignal<Option<u64>>,
     /// Local files still being read and scaled.
     pub pending: RwSignal<u32>,
     /// Something the person should know about the form (filled from a link).
@@ -79,8 +78,7 @@ impl FormState {
             acceleration: RwSignal::new(d.acceleration),
             sync_mode: RwSignal::new(d.sync_mode),
             show_errors: RwSignal::new(false),
-            server_errors: RwSignal::new(Vec::new()),
-            form_error: RwSignal::new(None),
+            own_job: RwSignal::new(None),
             pending: RwSignal::new(0),
             notice: RwSignal::new(None),
             file_errors: RwSignal::new(Vec::new()),
@@ -136,8 +134,7 @@ impl FormState {
             self.add_image(url);
         }
         self.show_errors.set(false);
-        self.server_errors.set(Vec::new());
-        self.form_error.set(None);
+        self.own_job.set(None);
     }
 
     pub fn add_image(&self, url: String) {

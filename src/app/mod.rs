@@ -10,7 +10,7 @@ mod settings;
 pub use form::{FormState, InputImage, LocalInfo};
 pub use settings::SettingsState;
 
-use crate::api::{ErrorKind, FieldError};
+use crate::api::{ApiError, ErrorKind, FieldError};
 use crate::components::field_error::Errors;
 use crate::components::gallery::Lightbox;
 use crate::components::history::History;
@@ -18,7 +18,8 @@ use crate::components::tools::Tools;
 use crate::components::{form::EditForm, job_list::JobList, settings::{LanguagePicker, SettingsPanel}};
 use crate::i18n::K;
 use crate::web::lang::{self, t, I18n};
-use crate::web::runner::Jobs;
+use crate::jobs::Phase;
+use crate::web::store::Jobs;
 
 /// A clock for elapsed times that ticks once a second, and only while a job
 /// is running: when no job runs, no timer runs.
@@ -43,6 +44,11 @@ impl Clock {
     }
 }
 
+/// The failure of the job the form submitted last, and whether the queue
+/// refused the submit itself.
+#[derive(Clone, Copy)]
+pub struct OwnFailure(pub Memo<Option<(bool, ApiError)>>);
+
 /// Provides the page's state. Split from `App` so component tests can mount
 /// parts of the page with the same context.
 pub fn provide_state() {
@@ -63,39 +69,40 @@ pub fn provide_state() {
     let jobs = Jobs::new();
     jobs.load();
     // Jobs still running (after a reload, or left by a closed tab) are
-    // followed again as soon as there is a key for their provider.
+    // followed again once a key is committed for their provider: at load,
+    // when the key field is committed, or when the provider changes; never
+    // at each keystroke.
     Effect::new(move |_| {
         settings.settings.track();
-        settings.key.track();
+        settings.key_commits.track();
         jobs.resume(&settings.access());
     });
     let clock = Clock::start(jobs);
-    // A failed job's messages about fields (422) or the key (401) are shown
-    // next to those fields.
-    Effect::new(move |_| {
-        if let Some(f) = jobs.last_failure.get() {
-            let e = f.error;
-            if f.at_submit {
-                form.form_error.set(Some(e.user_message()));
-            }
-            let mut errs: Vec<FieldError> = e.field_errors.iter().map(FieldError::from).collect();
+    // The failure of the job this form submitted (not of a re-run from the
+    // history, nor of an older job): `at_submit` when the queue refused
+    // the submit itself.
+    let own_failure = OwnFailure(Memo::new(move |_| {
+        let entry = jobs.list.with(|l| form.own_job.get().and_then(|id| l.iter().find(|e| e.id == id).cloned()))?;
+        entry.job.with(|j| j.error.clone().filter(|_| j.phase == Phase::Failed).map(|e| (j.request_id.is_none(), e)))
+    }));
+    provide_context(own_failure);
+    // Every message that blocks a submit or came back from the API.
+    let errors = Errors(Memo::new(move |_| {
+        let mut errs: Vec<FieldError> = Vec::new();
+        if let Some((_, e)) = own_failure.0.get() {
+            errs.extend(e.field_errors.iter().map(FieldError::from));
             if e.kind == ErrorKind::Unauthorized {
                 errs.push(FieldError::new("api_key", e.user_message()));
             }
-            if !errs.is_empty() {
-                form.server_errors.set(errs);
-            }
         }
-    });
-    // Every message that blocks a submit or came back from the API.
-    let errors = Errors(Memo::new(move |_| {
-        let mut errs: Vec<FieldError> = form.server_errors.get();
         if form.show_errors.get() {
             errs.extend(form.draft().validate().err().unwrap_or_default());
             if form.pending.get() > 0 {
                 errs.push(FieldError::new("image_urls", K::ValImagesPending));
             }
             errs.extend(settings.problems());
+        } else {
+            errs.extend(settings.key_problem());
         }
         errs
     }));

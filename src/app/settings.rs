@@ -4,11 +4,12 @@
 
 use leptos::prelude::*;
 
-use crate::api::provider::Settings;
+use crate::api::provider::{check_key, Settings};
 use crate::api::url::check_base;
 use crate::api::FieldError;
 use crate::i18n::K;
-use crate::web::runner::Access;
+use crate::web::http::Transport;
+use crate::web::store::Access;
 use crate::web::storage::{self, Area};
 
 const SETTINGS_KEY: &str = "qie.settings";
@@ -22,6 +23,10 @@ pub struct SettingsState {
     pub key: RwSignal<String>,
     /// Off: the key lives in this tab's session storage. On: local storage.
     pub remember: RwSignal<bool>,
+    /// Bumped when the key is committed (the field's `change`, Enter):
+    /// running jobs are followed with a key only then, never with one that
+    /// is half typed.
+    pub key_commits: RwSignal<u64>,
 }
 
 impl SettingsState {
@@ -30,7 +35,7 @@ impl SettingsState {
         let remember = storage::get(Area::Local, REMEMBER_KEY).as_deref() == Some("1");
         let area = if remember { Area::Local } else { Area::Session };
         let key = storage::get(area, API_KEY_KEY).unwrap_or_default();
-        SettingsState { settings: RwSignal::new(settings), key: RwSignal::new(key), remember: RwSignal::new(remember) }
+        SettingsState { settings: RwSignal::new(settings), key: RwSignal::new(key), remember: RwSignal::new(remember), key_commits: RwSignal::new(0) }
     }
 
     /// Writes every change back; the key goes only where `remember` says.
@@ -66,10 +71,26 @@ impl SettingsState {
         });
     }
 
+    pub fn commit_key(&self) {
+        self.key_commits.update(|n| *n += 1);
+    }
+
     /// How to reach the API now (untracked).
     pub fn access(&self) -> Access {
         let s = self.settings.get_untracked();
-        Access { base: s.api_base.trim().to_string(), scheme: s.auth_scheme, key: self.key.get_untracked().trim().to_string() }
+        let transport = if s.provider == crate::api::Provider::Demo { Transport::Demo } else { Transport::Fetch };
+        Access { base: s.api_base.trim().to_string(), scheme: s.auth_scheme, key: self.key.get_untracked().trim().to_string(), transport }
+    }
+
+    /// A key no HTTP header can carry, said at once at the key field.
+    pub fn key_problem(&self) -> Option<FieldError> {
+        if self.settings.with(|s| s.provider == crate::api::Provider::Demo) {
+            return None;
+        }
+        match self.key.with(|k| check_key(k)) {
+            Err(K::ValApiKeyChars) => Some(FieldError::new("api_key", K::ValApiKeyChars)),
+            _ => None,
+        }
     }
 
     /// Problems that block a submit, by field.
@@ -81,8 +102,8 @@ impl SettingsState {
         if let Err(m) = self.settings.with(|s| check_base(&s.api_base)) {
             errs.push(FieldError::new("api_base", m));
         }
-        if self.key.with(|k| k.trim().is_empty()) {
-            errs.push(FieldError::new("api_key", K::ValApiKey));
+        if let Err(k) = self.key.with(|k| check_key(k)) {
+            errs.push(FieldError::new("api_key", k));
         }
         errs
     }

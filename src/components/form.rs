@@ -1,13 +1,13 @@
 use leptos::prelude::*;
 use web_sys::{ClipboardEvent, KeyboardEvent, SubmitEvent};
 
-use crate::app::{FormState, SettingsState};
+use crate::app::{FormState, OwnFailure, SettingsState};
 use crate::components::field_error::Errors;
 use crate::components::images::{file_list, ImageList};
 use crate::components::params::{AdvancedParams, MainParams, TextField, ADVANCED_FIELDS};
 use crate::i18n::{Msg, K};
 use crate::web::lang::{i18n, t};
-use crate::web::runner::Jobs;
+use crate::web::store::Jobs;
 
 /// The edit form. Validation is `FormDraft::validate` (src/api), the same
 /// code the tests check natively; its messages block the submit.
@@ -20,10 +20,9 @@ pub fn EditForm() -> impl IntoView {
     let i = i18n();
 
     let errors = expect_context::<Errors>();
+    let own_failure = expect_context::<OwnFailure>();
 
     let submit = move || {
-        form.server_errors.set(Vec::new());
-        form.form_error.set(None);
         let draft = untrack(|| form.draft());
         let problems = untrack(|| settings.problems());
         let busy = form.pending.get_untracked() > 0;
@@ -31,7 +30,8 @@ pub fn EditForm() -> impl IntoView {
             Ok(input) if problems.is_empty() && !busy => {
                 form.show_errors.set(false);
                 let s = settings.settings.get_untracked();
-                jobs.submit(&settings.access(), s.model_path(), input.to_body(), s.stream_status);
+                let id = jobs.submit(&settings.access(), s.model_path(), input.to_body(), s.stream_status);
+                form.own_job.set(Some(id));
             }
             result => {
                 form.show_errors.set(true);
@@ -51,7 +51,7 @@ pub fn EditForm() -> impl IntoView {
         let msg = if form.show_errors.get() && n > 0 {
             Some(if n == 1 { Msg::new(K::FixOneField) } else { Msg::new(K::FixFields).arg("n", n) })
         } else {
-            form.form_error.get()
+            own_failure.0.get().filter(|(at_submit, _)| *at_submit).map(|(_, e)| e.user_message())
         };
         msg.map(|m| view! { <p class="form-error" data-testid="form-error" role="alert">{i.msg(m)}</p> })
     };

@@ -6,7 +6,7 @@ use crate::i18n::{duration, Msg, K};
 use crate::web::lang::{self, i18n, t};
 use crate::jobs::history::can_resend;
 use crate::jobs::Job;
-use crate::web::runner::{JobEntry, Jobs};
+use crate::web::store::{JobEntry, Jobs};
 
 /// Every job this browser remembers, newest first: open, re-run, load into
 /// the form, delete; clear all finished ones.

@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 
-use crate::app::Clock;
+use crate::app::{Clock, SettingsState};
 use crate::components::results::Results;
-use crate::jobs::{CancelState, Job, Phase};
+use crate::jobs::{CancelState, Job, Pause, Phase};
 use crate::i18n::{duration, Msg, K};
 use crate::web::lang::{i18n, t};
-use crate::web::runner::{JobEntry, Jobs};
+use crate::web::store::{JobEntry, Jobs};
 
 /// `7.4` for 7.43, without pulling float formatting into the bundle.
 pub fn tenths(x: f64) -> String {
@@ -42,6 +42,7 @@ fn cancel_note(c: &CancelState, phase: Phase) -> Option<Msg> {
 #[component]
 pub fn JobCard(entry: JobEntry) -> impl IntoView {
     let jobs = expect_context::<Jobs>();
+    let settings = expect_context::<SettingsState>();
     let clock = expect_context::<Clock>();
     let i = i18n();
     let id = entry.id;
@@ -50,6 +51,8 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
     let prompt = job.with_untracked(|j| j.body.get("prompt").and_then(|p| p.as_str()).unwrap_or("").to_string());
     let elapsed = move || duration(i.get(), job.with(|j| j.elapsed_ms(clock.now.get())));
     let logs = Memo::new(move |_| job.with(|j| j.logs.clone()));
+    let logs_dropped = Memo::new(move |_| job.with(|j| j.logs_dropped));
+    let paused = Memo::new(move |_| job.with(|j| j.paused.clone().filter(|_| j.phase.is_active())));
 
     view! {
         <article
@@ -77,10 +80,25 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                 >"✕"</button>
             </header>
             <p class="job-prompt">{prompt}</p>
-            {move || (phase.get().is_active() && phase.get() != Phase::Submitting && !entry.followed.get()).then(|| view! {
+            {move || paused.get().map(|p| {
+                let why = match p {
+                    Pause::KeyRefused(e) => Msg::new(K::PausedKey).arg_msg("detail", e.user_message()),
+                    Pause::Parked(e) => Msg::new(K::PausedParked).arg("min", crate::jobs::state::PARK_AFTER_MS as u64 / 60_000).arg_msg("why", e.user_message()),
+                };
+                view! {
+                    <div class="paused" data-testid="job-paused" role="status">
+                        <p>{i.msg(why)}</p>
+                        <button type="button" class="ghost" data-testid="resume" on:click=move |_| jobs.open(id, &settings.access())>{t(K::Resume)}</button>
+                    </div>
+                }
+            })}
+            {move || (phase.get().is_active() && phase.get() != Phase::Submitting && !entry.followed.get() && paused.with(Option::is_none)).then(|| view! {
                 <p class="retry" data-testid="not-followed">
                     {i.msg(Msg::new(K::NotFollowed).arg("base", job.with_untracked(|j| j.base.clone())))}
                 </p>
+            })}
+            {move || job.with(|j| j.stream && j.route.no_stream && j.phase.is_active()).then(|| view! {
+                <p class="hint" data-testid="stream-off">{t(K::StreamOff)}</p>
             })}
             {move || job.with(|j| (j.phase == Phase::InQueue).then_some(j.queue_position)).map(|pos| {
                 let text = match pos {
@@ -99,21 +117,39 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                 view! { <p class="retry" data-testid="job-retry">{text}</p> }
             })}
             {move || job.with(|j| cancel_note(&j.cancel, j.phase)).map(|n| view! { <p class="cancel-note" data-testid="cancel-note">{i.msg(n)}</p> })}
-            {move || (!logs.with(Vec::is_empty)).then(|| view! {
-                <details class="logs" open=true>
-                    <summary>{move || i.render(&Msg::new(K::Logs).arg("n", logs.with(Vec::len)))}</summary>
-                    <div class="log-scroll">
-                        <ol data-testid="job-logs">
-                            {move || logs.get().into_iter().map(|l| view! {
-                                <li class=format!("log-{}", l.level.as_deref().unwrap_or("info").to_ascii_lowercase())>{l.message}</li>
-                            }).collect_view()}
-                        </ol>
-                    </div>
-                </details>
+            {move || (!logs.with(Vec::is_empty)).then(|| {
+                let label = move || i.render(&Msg::new(K::Logs).arg("n", logs.with(Vec::len) as u64 + logs_dropped.get()));
+                view! {
+                    <details class="logs" open=true>
+                        <summary>{label}</summary>
+                        // Focusable and named: a scrolling region must be reachable by keyboard.
+                        <div class="log-scroll" tabindex="0" role="region" aria-label=label>
+                            {move || (logs_dropped.get() > 0).then(|| view! {
+                                <p class="logs-dropped" data-testid="logs-dropped">{i.msg(Msg::count(K::LogsDroppedOne, K::LogsDropped, logs_dropped.get() as usize))}</p>
+                            })}
+                            <ol data-testid="job-logs">
+                                // Keyed by line number: a new line adds one item, it does not redraw the list.
+                                <For
+                                    each=move || { let d = logs_dropped.get(); logs.get().into_iter().enumerate().map(move |(k, l)| (d + k as u64, l)).collect::<Vec<_>>() }
+                                    key=|(n, _)| *n
+                                    let:((_, l))
+                                >
+                                    <li class=format!("log-{}", l.level.as_deref().unwrap_or("info").to_ascii_lowercase())>{l.message}</li>
+                                </For>
+                            </ol>
+                        </div>
+                    </details>
+                }
             })}
             {move || job.with(|j| j.error.clone()).filter(|_| phase.get() != Phase::Cancelled).map(|e| view! {
                 <div class="job-error" role="alert">
                     <p data-testid="job-error">{i.msg(e.user_message())}</p>
+                    {move || job.with(|j| (j.phase == Phase::Lost || j.phase == Phase::Failed) && !j.route.tried.is_empty()).then(|| view! {
+                        <p class="tried">{t(K::LostTried)}</p>
+                        <ul class="tried" data-testid="tried-urls">
+                            {job.with_untracked(|j| j.route.tried.clone()).into_iter().map(|u| view! { <li><code>{u}</code></li> }).collect_view()}
+                        </ul>
+                    })}
                     {(!e.field_errors.is_empty()).then(|| view! {
                         <ul>{e.field_errors.iter().map(|f| view! { <li><code>{f.field.clone()}</code> ": " {f.message.clone()}</li> }).collect_view()}</ul>
                     })}

@@ -4,7 +4,7 @@ use crate::components::job_card::JobCard;
 use crate::components::job_card::phase_label;
 use crate::i18n::{Msg, K};
 use crate::web::lang::{i18n, t};
-use crate::web::runner::Jobs;
+use crate::web::store::Jobs;
 
 #[component]
 pub fn JobList() -> impl IntoView {

@@ -98,6 +98,12 @@ pub fn SettingsPanel() -> impl IntoView {
                     placeholder=t(K::SettingsKeyPlaceholder)
                     prop:value=st.key
                     on:input=move |ev| st.key.set(event_target_value(&ev))
+                    on:change=move |_| st.commit_key()
+                    on:keydown=move |ev: web_sys::KeyboardEvent| {
+                        if ev.key() == "Enter" {
+                            st.commit_key();
+                        }
+                    }
                 />
                 <button
                     type="button"

@@ -18,7 +18,8 @@ pub const HISTORY_VERSION: u32 = 1;
 /// Finished jobs past this many (oldest first) are dropped; running jobs
 /// are always kept.
 pub const HISTORY_LIMIT: usize = 200;
-/// A job nobody has updated for this long may be taken over by another tab.
+/// A job nobody has updated for this long may be taken over by another tab
+/// (its follower writes at least every `WRITE_EVERY_MS` while it runs).
 pub const STALE_MS: f64 = 20_000.0;
 /// What replaces a local file's data URI in the stored body.
 pub const LOCAL_PLACEHOLDER: &str = "local-file:not-stored";
@@ -35,10 +36,55 @@ struct In {
     jobs: Vec<Value>,
 }
 
+/// The longest text a stored field keeps (an error's detail, a status).
+pub const MAX_FIELD_CHARS: usize = 4_000;
+
+fn cut(s: &mut String, max: usize) {
+    if s.len() > max {
+        if let Some((i, _)) = s.char_indices().nth(max) {
+            s.truncate(i);
+            s.push('…');
+        }
+    }
+}
+
+fn cut_error(e: &mut crate::api::ApiError) {
+    cut(&mut e.detail, MAX_FIELD_CHARS);
+    e.field_errors.truncate(50);
+    for f in e.field_errors.iter_mut() {
+        cut(&mut f.message, MAX_FIELD_CHARS);
+        cut(&mut f.field, 200);
+    }
+    if let Some(t) = e.error_type.as_mut() {
+        cut(t, 200);
+    }
+}
+
 /// A job as it may be stored: data URIs (inputs, and results of sync mode)
-/// replaced by placeholders, logs capped.
+/// replaced by placeholders, logs and oversize fields cut (a 6 MB error
+/// detail from a server must not fill the storage).
 pub fn storable(job: &Job) -> Job {
     let mut j = job.clone();
+    if let Some(e) = j.error.as_mut() {
+        cut_error(e);
+    }
+    if let Some((e, _)) = j.retrying.as_mut() {
+        cut_error(e);
+    }
+    match j.paused.as_mut() {
+        Some(super::state::Pause::KeyRefused(e) | super::state::Pause::Parked(e)) => cut_error(e),
+        None => {}
+    }
+    if let super::state::CancelState::Error(e) = &mut j.cancel {
+        cut_error(e);
+    }
+    for s in [j.raw_status.as_mut(), j.status_error.as_mut()].into_iter().flatten() {
+        cut(s, MAX_FIELD_CHARS);
+    }
+    j.route.tried.truncate(10);
+    for l in j.logs.iter_mut() {
+        cut(&mut l.message, super::state::MAX_LOG_CHARS);
+    }
     if let Some(urls) = j.body.get_mut("image_urls").and_then(Value::as_array_mut) {
         for u in urls.iter_mut() {
             if u.as_str().is_some_and(|s| s.starts_with("data:")) {
@@ -54,11 +100,79 @@ pub fn storable(job: &Job) -> Job {
         }
     }
     let n = j.logs.len();
-    if n > 200 {
-        j.logs.drain(..n - 200);
+    if n > super::state::MAX_LOG_LINES {
+        j.logs.drain(..n - super::state::MAX_LOG_LINES);
+        j.logs_dropped += (n - super::state::MAX_LOG_LINES) as u64;
     }
     j
 }
+
+/// Of two stored versions of one job, the one further along: an ended job
+/// over a running one, else the one changed last.
+fn newer<'a>(a: &'a Job, b: &'a Job) -> bool {
+    match (a.phase.is_active(), b.phase.is_active()) {
+        (false, true) => true,
+        (true, false) => false,
+        _ => a.updated_at >= b.updated_at,
+    }
+}
+
+/// One entry per job id (a history written by two tabs at once, or edited
+/// by hand, may hold several): the version further along stays.
+pub fn dedup(jobs: Vec<Job>) -> Vec<Job> {
+    let mut out: Vec<Job> = Vec::with_capacity(jobs.len());
+    for j in jobs {
+        match out.iter().position(|o| o.id == j.id) {
+            Some(i) if newer(&j, &out[i]) => out[i] = j,
+            Some(_) => {}
+            None => out.push(j),
+        }
+    }
+    out
+}
+
+/// The ways to make a history smaller when storage is full, in order: the
+/// logs of finished jobs, then the oldest finished jobs (halving what is
+/// left of them each step). Running jobs are never dropped. Each step gives
+/// the jobs to write and how many jobs it dropped.
+pub fn shrink(jobs: &[Job]) -> Vec<(Vec<Job>, usize)> {
+    let mut steps = Vec::new();
+    let mut light: Vec<Job> = bounded(jobs.to_vec());
+    for j in light.iter_mut().filter(|j| !j.phase.is_active()) {
+        j.logs_dropped += j.logs.len() as u64;
+        j.logs.clear();
+    }
+    steps.push((light.clone(), 0));
+    let finished = light.iter().filter(|j| !j.phase.is_active()).count();
+    let mut keep = finished;
+    while keep > 0 {
+        keep /= 2;
+        let mut seen = 0;
+        let kept: Vec<Job> = light
+            .iter()
+            .filter(|j| {
+                if j.phase.is_active() {
+                    return true;
+                }
+                seen += 1;
+                seen <= keep
+            })
+            .cloned()
+            .collect();
+        steps.push((kept, finished - keep));
+    }
+    steps
+}
+
+/// Whether the history is written now: at a phase change, else at most
+/// once every `WRITE_EVERY_MS` (stream events do not each rewrite it).
+pub fn write_due(last_write: f64, now: f64, phase_changed: bool) -> bool {
+    phase_changed || now - last_write >= WRITE_EVERY_MS
+}
+
+/// The least time between two history writes of one tab, but for phase
+/// changes and the page going away.
+pub const WRITE_EVERY_MS: f64 = 2_000.0;
 
 /// Whether a stored body still has everything to be sent again.
 pub fn can_resend(body: &Value) -> bool {
@@ -113,7 +227,8 @@ pub fn decode(text: &str) -> Loaded {
     }
     let total = parsed.jobs.len();
     let jobs: Vec<Job> = parsed.jobs.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect();
-    Loaded { dropped: total - jobs.len(), jobs: bounded(jobs), problem: None }
+    let read = jobs.len();
+    Loaded { dropped: total - read, jobs: bounded(dedup(jobs)), problem: None }
 }
 
 /// The history to write: for the jobs this tab follows, its own version;
@@ -135,18 +250,22 @@ pub fn merge(stored: Vec<Job>, mine: &[Job], following: impl Fn(u64) -> bool, de
 /// running, with a request id, and either this tab's own (a reload) or not
 /// kept fresh by another tab.
 pub fn should_follow(job: &Job, now: f64, me: &str) -> bool {
-    job.phase.is_active() && job.request_id.is_some() && (job.owner.as_deref() == Some(me) || now - job.updated_at > STALE_MS)
+    job.phase.is_active()
+        && job.request_id.is_some()
+        && job.paused.is_none()
+        && (job.owner.as_deref() == Some(me) || now - job.updated_at > STALE_MS)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::api::QueueStatus;
-    use crate::jobs::{Event, Phase};
+    use crate::jobs::{CancelState, Event, NewJob, Phase};
     use serde_json::json;
 
     fn job(id: u64, at: f64, active: bool) -> Job {
-        let mut j = Job::new(id, json!({"prompt":"p","image_urls":["https://a/x.png","data:image/png;base64,AAAA"]}), "http://h", "m", at);
+        let body = json!({"prompt":"p","image_urls":["https://a/x.png","data:image/png;base64,AAAA"]});
+        let mut j = Job::new(NewJob::polled(id, body, "http://h", "m", "tab-a"), at);
         let s = QueueStatus::from_json(r#"{"status":"IN_QUEUE","request_id":"r"}"#).unwrap();
         j.apply(Event::Submitted(s), at, 0.5);
         if !active {
@@ -214,8 +333,99 @@ mod tests {
         assert!(should_follow(&j, 1_001.0, "tab-a"), "after a reload, the same tab resumes at once");
         let done = job(2, 0.0, false);
         assert!(!should_follow(&done, 1e12, "tab-a"));
-        let mut unsent = Job::new(3, json!({}), "h", "m", 0.0);
+        let mut unsent = Job::new(NewJob::polled(3, json!({}), "h", "m", "tab-a"), 0.0);
         unsent.updated_at = 0.0;
         assert!(!should_follow(&unsent, 1e12, "tab-a"), "no request id: never resubmitted");
+    }
+
+    #[test]
+    fn a_history_of_the_previous_format_loads() {
+        let l = decode(include_str!("fixtures/history_v1.json"));
+        assert_eq!((l.jobs.len(), l.dropped, l.problem.clone()), (3, 0, None));
+        let running = &l.jobs[0];
+        assert_eq!(running.request_id.as_deref(), Some("9c08e7d8-312c-402d-a691-c207a9cb8121"));
+        assert!(running.stream && running.phase.is_active());
+        let e = running.endpoints.as_ref().unwrap();
+        assert_eq!(e.result.0[0].url, "https://api.quickrouter.ai/fal-ai/qwen-edit-plus/requests/9c08e7d8-312c-402d-a691-c207a9cb8121");
+        assert_eq!(running.target(crate::jobs::Next::Stream).unwrap().1, e.stream.0[0].url);
+        assert!(should_follow(running, running.updated_at + 1.0, "tab-18f-2a"), "its tab follows it after a reload");
+        let done = &l.jobs[1];
+        assert_eq!(done.output.as_ref().unwrap().images[0].url, "https://v3.fal.media/files/x.png");
+        assert!(matches!(&done.cancel, CancelState::Failed(m) if m.contains("network")));
+        assert_eq!(l.jobs[2].error.as_ref().unwrap().field_errors[0].field, "image_size");
+        // Written back in today's format, it reads the same.
+        let again = decode(&encode(&l.jobs));
+        assert_eq!(again.jobs, l.jobs);
+    }
+
+    #[test]
+    fn duplicate_ids_are_merged_on_load() {
+        let a = job(1, 1.0, true);
+        let mut b = job(1, 1.0, true);
+        b.updated_at = 50.0;
+        b.logs.push(crate::api::LogEntry { message: "newer".into(), timestamp: None, level: None });
+        let ended = job(2, 2.0, false);
+        let mut ended_old = job(2, 2.0, true);
+        ended_old.updated_at = 1e9;
+        let text = json!({"v": 1, "jobs": [a, b, ended_old, ended.clone()]}).to_string();
+        let l = decode(&text);
+        assert_eq!(l.jobs.len(), 2);
+        assert_eq!(l.jobs.iter().find(|j| j.id == 1).unwrap().logs.len(), 1, "the version changed last");
+        assert_eq!(l.jobs.iter().find(|j| j.id == 2).unwrap().phase, ended.phase, "an ended version over a running one");
+    }
+
+    #[test]
+    fn full_storage_drops_finished_logs_then_the_oldest_finished_jobs_never_running_ones() {
+        let mut jobs: Vec<Job> = (0..8u64).map(|i| job(i, i as f64, i % 3 != 0)).collect();
+        for j in jobs.iter_mut() {
+            j.logs.push(crate::api::LogEntry { message: "x".into(), timestamp: None, level: None });
+        }
+        let running: Vec<u64> = jobs.iter().filter(|j| j.phase.is_active()).map(|j| j.id).collect();
+        let steps = shrink(&jobs);
+        let (first, dropped) = &steps[0];
+        assert_eq!((first.len(), *dropped), (8, 0), "first only the logs go");
+        assert!(first.iter().all(|j| j.phase.is_active() || j.logs.is_empty()));
+        assert!(first.iter().filter(|j| j.phase.is_active()).all(|j| j.logs.len() == 1), "running jobs keep theirs");
+        let mut last_len = first.len();
+        for (kept, dropped) in &steps[1..] {
+            assert!(kept.len() < last_len, "each step is smaller");
+            last_len = kept.len();
+            for id in &running {
+                assert!(kept.iter().any(|j| j.id == *id), "running job {id} kept");
+            }
+            assert_eq!(kept.len() + dropped, 8);
+            // The newest finished jobs are the ones kept.
+            let finished: Vec<u64> = kept.iter().filter(|j| !j.phase.is_active()).map(|j| j.id).collect();
+            let all_finished: Vec<u64> = [6u64, 3, 0].into_iter().collect();
+            assert_eq!(finished[..], all_finished[..finished.len()]);
+        }
+        assert_eq!(steps.last().unwrap().0.len(), running.len(), "at the end only running jobs");
+    }
+
+    #[test]
+    fn oversize_fields_are_cut_before_storing() {
+        let mut j = job(1, 1.0, false);
+        let huge = "x".repeat(6 << 20);
+        j.error = Some(crate::api::ApiError::from_response(500, &json!({"detail": huge}).to_string(), None, None));
+        j.logs.push(crate::api::LogEntry { message: huge.clone(), timestamp: None, level: None });
+        j.raw_status = Some(huge);
+        let text = encode(&[j]);
+        assert!(text.len() < 20_000, "{} bytes", text.len());
+        let back = decode(&text).jobs.remove(0);
+        assert_eq!(back.error.unwrap().detail.chars().count(), MAX_FIELD_CHARS + 1);
+    }
+
+    #[test]
+    fn writes_are_throttled_but_phase_changes_are_not() {
+        assert!(write_due(0.0, WRITE_EVERY_MS, false));
+        assert!(!write_due(1_000.0, 1_000.0 + WRITE_EVERY_MS - 1.0, false));
+        assert!(write_due(1_000.0, 1_001.0, true));
+    }
+
+    #[test]
+    fn a_paused_job_is_not_followed_again_by_itself() {
+        let mut j = job(1, 1_000.0, true);
+        j.paused = Some(crate::jobs::Pause::Parked(crate::api::ApiError::network("x")));
+        assert!(!should_follow(&j, 1_001.0, "tab-a"));
     }
 }

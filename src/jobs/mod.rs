@@ -6,4 +6,7 @@ pub mod schedule;
 pub mod state;
 
 pub use schedule::{backoff_ms, poll_delay_ms};
-pub use state::{CancelState, Event, Job, Next, Phase};
+pub use state::{CancelState, Event, Job, Known, NewJob, Next, Op, Pause, Phase};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod props;

@@ -25,13 +25,18 @@ pub fn backoff_ms(attempt: u32, jitter: f64) -> u32 {
     (base * factor).min(BACKOFF_CAP_MS) as u32
 }
 
+/// No retry goes sooner than this, whatever the server says
+/// (`Retry-After: 0`, negative or unreadable).
+pub const RETRY_FLOOR_MS: u32 = 1_000;
+
 /// The wait before retrying: the server's `Retry-After` when it gave one,
-/// else the backoff.
+/// else the backoff; at least `RETRY_FLOOR_MS`, at most 30 s.
 pub fn retry_delay_ms(attempt: u32, jitter: f64, retry_after_ms: Option<u64>) -> u32 {
-    match retry_after_ms {
-        Some(ms) => ms.min(600_000) as u32,
+    let ms = match retry_after_ms {
+        Some(ms) => ms.min(BACKOFF_CAP_MS as u64) as u32,
         None => backoff_ms(attempt, jitter),
-    }
+    };
+    ms.max(RETRY_FLOOR_MS)
 }
 
 /// A hidden tab polls less often: four times slower, at least every 2 s and
@@ -53,8 +58,9 @@ pub fn decide(delay_ms: u32, is_poll: bool, hidden: bool, online: bool) -> Optio
 }
 
 /// The smallest gap between two requests of the app, whatever the number
-/// of jobs: many jobs take turns instead of polling in a burst.
-pub const MIN_GAP_MS: f64 = 150.0;
+/// of jobs: many jobs take turns instead of polling in a burst, at most
+/// four requests a second (PROTOCOL.md, "Limits").
+pub const MIN_GAP_MS: f64 = 250.0;
 
 /// When a request may go: not before `last + MIN_GAP_MS`. Returns the wait
 /// and the new "last request" time.
@@ -88,11 +94,11 @@ mod tests {
     #[test]
     fn requests_take_turns() {
         assert_eq!(next_slot(1_000.0, 0.0), (0, 1_000.0));
-        assert_eq!(next_slot(1_000.0, 950.0), (100, 1_100.0));
-        // Five jobs due at once go 150 ms apart.
+        assert_eq!(next_slot(1_000.0, 950.0), (200, 1_200.0));
+        // Five jobs due at once go 250 ms apart: four requests a second.
         let mut last = 0.0;
         let waits: Vec<u32> = (0..5).map(|_| { let (w, at) = next_slot(5_000.0, last); last = at; w }).collect();
-        assert_eq!(waits, [0, 150, 300, 450, 600]);
+        assert_eq!(waits, [0, 250, 500, 750, 1_000]);
     }
 
     #[test]
@@ -124,8 +130,15 @@ mod tests {
     #[test]
     fn retry_after_wins_over_backoff() {
         assert_eq!(retry_delay_ms(0, 0.5, Some(2_000)), 2_000);
-        assert_eq!(retry_delay_ms(3, 0.5, Some(0)), 0);
         assert_eq!(retry_delay_ms(3, 0.5, None), 8_000);
-        assert_eq!(retry_delay_ms(0, 0.5, Some(10_000_000)), 600_000);
+        assert_eq!(retry_delay_ms(0, 0.5, Some(10_000_000)), 30_000, "capped at 30 s");
+    }
+
+    #[test]
+    fn no_retry_goes_sooner_than_a_second() {
+        assert_eq!(retry_delay_ms(3, 0.5, Some(0)), 1_000, "Retry-After: 0");
+        assert_eq!(retry_delay_ms(0, 0.0, Some(10)), 1_000);
+        assert_eq!(retry_delay_ms(0, 0.0, None), 1_000, "the backoff's low jitter too");
+        assert_eq!(retry_delay_ms(0, 0.999, None), 1_249);
     }
 }

@@ -1,22 +1,45 @@
 //! The job reducer's transitions.
 
 use super::*;
-use crate::api::AuthScheme;
+use crate::api::url::Form;
 use serde_json::json;
 
 fn status(json: &str) -> QueueStatus {
     QueueStatus::from_json(json).unwrap()
 }
 
+fn fresh(id: u64, stream: bool) -> Job {
+    Job::new(NewJob { stream, ..NewJob::polled(id, json!({"prompt":"p"}), "http://127.0.0.1:9", "fal-ai/m", "tab-a") }, 0.0)
+}
+
 fn submitted() -> Job {
-    let mut j = Job::new(1, json!({"prompt":"p"}), "http://127.0.0.1:9", "fal-ai/m", 0.0);
+    let mut j = fresh(1, false);
     let next = j.apply(Event::Submitted(status(r#"{"status":"IN_QUEUE","request_id":"r1","queue_position":2}"#)), 100.0, 0.5);
     assert_eq!(next, Next::Poll(500));
     j
 }
 
+/// A job submitted to a relay that returns the seed's renamed model path.
+fn seed_style() -> Job {
+    let mut j = Job::new(NewJob::polled(1, json!({}), "https://relay.example", "fal-ai/qwen-image-edit-plus", "tab-a"), 0.0);
+    let answer = r#"{"status":"IN_QUEUE","request_id":"r1",
+        "status_url":"https://queue.fal.run/fal-ai/qwen-edit-plus/requests/r1/status",
+        "response_url":"https://queue.fal.run/fal-ai/qwen-edit-plus/requests/r1",
+        "cancel_url":"https://queue.fal.run/fal-ai/qwen-edit-plus/requests/r1/cancel"}"#;
+    j.apply(Event::Submitted(status(answer)), 100.0, 0.5);
+    j
+}
+
 fn http(code: u16) -> ApiError {
     ApiError::from_response(code, r#"{"detail":"d"}"#, None, None)
+}
+
+fn target(j: &Job, n: Next) -> (Op, String) {
+    j.target(n).unwrap()
+}
+
+fn out() -> EditOutput {
+    EditOutput::from_json(r#"{"images":[{"url":"https://x/y.png"}],"seed":5}"#).unwrap()
 }
 
 #[test]
@@ -25,26 +48,41 @@ fn a_submit_answer_starts_polling_with_built_urls() {
     assert_eq!(j.phase, Phase::InQueue);
     assert_eq!(j.queue_position, Some(2));
     assert_eq!(j.request_id.as_deref(), Some("r1"));
-    assert_eq!(j.endpoints.unwrap().status, "http://127.0.0.1:9/fal-ai/m/requests/r1/status?logs=1");
+    assert_eq!(j.owner.as_deref(), Some("tab-a"));
+    assert_eq!(target(&j, Next::Poll(500)), (Op::Status, "http://127.0.0.1:9/fal-ai/m/requests/r1/status?logs=1".into()));
 }
 
 #[test]
-fn a_submit_answer_without_an_id_fails_the_job() {
-    let mut j = Job::new(1, json!({}), "http://h", "m", 0.0);
-    assert_eq!(j.apply(Event::Submitted(status(r#"{"status":"IN_QUEUE"}"#)), 1.0, 0.5), Next::Stop);
-    assert_eq!(j.phase, Phase::Failed);
-    assert_eq!(j.error.unwrap().kind, ErrorKind::Malformed);
+fn a_submit_answer_without_a_usable_id_fails_the_job() {
+    for answer in [r#"{"status":"IN_QUEUE"}"#, r#"{"status":"IN_QUEUE","request_id":".."}"#, r#"{"status":"IN_QUEUE","request_id":"a/b"}"#] {
+        let mut j = fresh(1, false);
+        assert_eq!(j.apply(Event::Submitted(status(answer)), 1.0, 0.5), Next::Stop);
+        assert_eq!(j.phase, Phase::Failed);
+        let e = j.error.unwrap();
+        assert_eq!((e.kind, e.problem), (ErrorKind::Malformed, Some(Problem::BadRequestId)));
+        assert!(j.endpoints.is_none(), "nothing is built from a bad id");
+    }
 }
 
 #[test]
 fn a_failed_submit_ends_the_job_without_retry() {
     for code in [401, 403, 422, 429, 500, 503] {
-        let mut j = Job::new(1, json!({}), "http://h", "m", 0.0);
+        let mut j = fresh(1, false);
         assert_eq!(j.apply(Event::SubmitFailed(http(code)), 5.0, 0.5), Next::Stop, "{code}");
         assert_eq!(j.phase, Phase::Failed);
         assert_eq!(j.ended_at, Some(5.0));
-        assert_eq!(j.requests.submit, 1);
     }
+}
+
+#[test]
+fn a_submit_cut_off_by_a_reload_is_lost_and_never_resent() {
+    let mut j = fresh(1, false);
+    assert_eq!(j.apply(Event::Interrupted, 9.0, 0.5), Next::Stop);
+    assert_eq!(j.phase, Phase::Lost);
+    assert_eq!(j.error.unwrap().kind, ErrorKind::Interrupted);
+    let mut j = submitted();
+    assert_eq!(j.apply(Event::Interrupted, 9.0, 0.5), Next::Continue, "a job with a ticket is not interrupted");
+    assert_eq!(j.phase, Phase::InQueue);
 }
 
 #[test]
@@ -52,11 +90,7 @@ fn the_queue_counts_down_then_runs_with_logs() {
     let mut j = submitted();
     j.apply(Event::Status(status(r#"{"status":"IN_QUEUE","queue_position":0}"#)), 600.0, 0.5);
     assert_eq!(j.queue_position, Some(0));
-    let n = j.apply(
-        Event::Status(status(r#"{"status":"IN_PROGRESS","logs":[{"message":"a"},{"message":"b"}]}"#)),
-        12_000.0,
-        0.5,
-    );
+    let n = j.apply(Event::Status(status(r#"{"status":"IN_PROGRESS","logs":[{"message":"a"},{"message":"b"}]}"#)), 12_000.0, 0.5);
     assert_eq!(n, Next::Poll(1_000), "slower after ten seconds");
     assert_eq!(j.phase, Phase::InProgress);
     assert_eq!(j.queue_position, None);
@@ -71,14 +105,13 @@ fn completion_fetches_the_result_then_stops() {
     let mut j = submitted();
     let n = j.apply(Event::Status(status(r#"{"status":"COMPLETED","metrics":{"inference_time":7.4}}"#)), 900.0, 0.5);
     assert_eq!(n, Next::FetchResult(0));
+    assert_eq!(target(&j, n), (Op::Result, "http://127.0.0.1:9/fal-ai/m/requests/r1".into()));
     assert_eq!(j.phase, Phase::InProgress, "completed only once the images are in");
     assert_eq!(j.inference_time, Some(7.4));
-    let out = EditOutput::from_json(r#"{"images":[{"url":"https://x/y.png"}],"seed":5}"#).unwrap();
-    assert_eq!(j.apply(Event::Result(out), 1_000.0, 0.5), Next::Stop);
+    assert_eq!(j.apply(Event::Result(out()), 1_000.0, 0.5), Next::Stop);
     assert_eq!(j.phase, Phase::Completed);
     assert_eq!(j.output.as_ref().unwrap().seed, Some(5));
     assert_eq!(j.elapsed_ms(99_999.0), 1_000.0);
-    assert_eq!(j.requests, RequestCount { submit: 1, status: 1, result: 1, cancel: 0 });
 }
 
 #[test]
@@ -106,31 +139,167 @@ fn transient_poll_errors_back_off_and_recover() {
     assert_eq!(j.retrying.as_ref().unwrap().1, 8_000.0);
     assert!(j.phase.is_active());
     j.apply(Event::Status(status(r#"{"status":"IN_PROGRESS"}"#)), 9_000.0, 0.5);
-    assert_eq!((j.failures, j.retrying.clone()), (0, None));
+    assert_eq!((j.failures, j.retrying.clone(), j.failing_since), (0, None, None));
     assert_eq!(j.apply(Event::StatusFailed(http(503)), 9_500.0, 0.5), Next::Poll(1_000), "the backoff starts over");
 }
 
 #[test]
-fn retry_after_is_honoured() {
+fn retry_after_is_honoured_with_a_floor_of_one_second() {
     let mut j = submitted();
     let e = ApiError::from_response(429, "", Some("2"), None);
     assert_eq!(j.apply(Event::StatusFailed(e.clone()), 1_000.0, 0.9), Next::Poll(2_000));
     j.apply(Event::Status(status(r#"{"status":"COMPLETED"}"#)), 3_000.0, 0.5);
     assert_eq!(j.apply(Event::ResultFailed(e), 3_100.0, 0.9), Next::FetchResult(2_000));
+    for v in ["0", "-3", "soon", "0.001"] {
+        let mut j = submitted();
+        let e = ApiError::from_response(429, "", Some(v), None);
+        assert_eq!(j.apply(Event::StatusFailed(e), 1_000.0, 0.0), Next::Poll(1_000), "Retry-After: {v}");
+    }
 }
 
 #[test]
-fn refusals_stop_polling() {
-    for (code, phase) in [(401, Phase::Failed), (403, Phase::Failed), (400, Phase::Failed), (404, Phase::Lost)] {
+fn ten_minutes_of_failures_park_the_job_until_resumed() {
+    let mut j = submitted();
+    let mut t = 1_000.0;
+    let mut n = j.apply(Event::StatusFailed(http(503)), t, 0.5);
+    while let Next::Poll(ms) = n {
+        t += ms as f64;
+        n = j.apply(Event::StatusFailed(if t as u64 % 2 == 0 { ApiError::network("x") } else { http(502) }), t, 0.5);
+        assert!(t < 1_000.0 + PARK_AFTER_MS + 31_000.0, "parks in time");
+    }
+    assert_eq!(n, Next::Stop);
+    assert!(t >= 1_000.0 + PARK_AFTER_MS, "not before ten minutes: {t}");
+    assert!(matches!(j.paused, Some(Pause::Parked(_))));
+    assert_eq!(j.phase, Phase::InQueue, "it keeps its phase");
+    assert!(j.retrying.is_none());
+    assert!(!j.can_cancel());
+    // Late answers do not restart it; the person does.
+    assert_eq!(j.apply(Event::Status(status(r#"{"status":"IN_PROGRESS"}"#)), t + 1.0, 0.5), Next::Stop);
+    assert_eq!(j.phase, Phase::InQueue);
+    assert_eq!(j.apply(Event::Resumed { owner: "tab-a".into(), known: Known::default() }, t + 2.0, 0.5), Next::Poll(0));
+    assert_eq!(j.paused, None);
+    assert_eq!(j.apply(Event::StatusFailed(http(503)), t + 3.0, 0.5), Next::Poll(1_000), "a fresh run of failures");
+}
+
+#[test]
+fn a_refused_key_while_following_pauses_the_job_in_its_phase() {
+    for code in [401, 403] {
         let mut j = submitted();
+        j.apply(Event::Status(status(r#"{"status":"IN_PROGRESS"}"#)), 600.0, 0.5);
         assert_eq!(j.apply(Event::StatusFailed(http(code)), 1_000.0, 0.5), Next::Stop, "{code}");
-        assert_eq!(j.phase, phase, "{code}");
-        assert!(!j.phase.is_active());
+        assert_eq!(j.phase, Phase::InProgress, "{code}: keeps its phase");
+        assert!(matches!(&j.paused, Some(Pause::KeyRefused(e)) if e.status == Some(code)));
+        assert!(j.error.is_none(), "not an error of the job");
+        assert_eq!(j.apply(Event::Resumed { owner: "tab-a".into(), known: Known::default() }, 2_000.0, 0.5), Next::Poll(0));
+        assert_eq!(j.apply(Event::Status(status(r#"{"status":"COMPLETED"}"#)), 2_500.0, 0.5), Next::FetchResult(0));
     }
     let mut j = submitted();
-    j.apply(Event::Status(status(r#"{"status":"COMPLETED"}"#)), 1_000.0, 0.5);
-    j.apply(Event::ResultFailed(http(404)), 1_100.0, 0.5);
+    j.apply(Event::Status(status(r#"{"status":"COMPLETED"}"#)), 600.0, 0.5);
+    assert_eq!(j.apply(Event::ResultFailed(http(401)), 700.0, 0.5), Next::Stop);
+    assert!(j.paused.is_some() && j.phase.is_active(), "at the result too");
+    let mut j = fresh(2, true);
+    j.apply(Event::Submitted(status(r#"{"status":"IN_QUEUE","request_id":"r"}"#)), 10.0, 0.5);
+    assert_eq!(j.apply(Event::StreamEnded(Some(http(401))), 20.0, 0.5), Next::Stop);
+    assert!(j.paused.is_some() && j.phase.is_active(), "on the stream too");
+    // At submit it stays an error of that submit.
+    let mut j = fresh(3, false);
+    j.apply(Event::SubmitFailed(http(401)), 1.0, 0.5);
+    assert_eq!((j.phase, j.paused.clone()), (Phase::Failed, None));
+}
+
+#[test]
+fn a_wrong_address_tries_the_next_candidate() {
+    // The seed's relay: returned paths answer 404 on the relay; the built ones work.
+    let mut j = seed_style();
+    assert_eq!(target(&j, Next::Poll(0)).1, "https://relay.example/fal-ai/qwen-edit-plus/requests/r1/status?logs=1");
+    assert_eq!(j.apply(Event::StatusFailed(http(404)), 600.0, 0.5), Next::Poll(0));
+    assert_eq!(target(&j, Next::Poll(0)).1, "https://relay.example/fal-ai/qwen-image-edit-plus/requests/r1/status?logs=1");
+    assert!(j.phase.is_active());
+    j.apply(Event::Status(status(r#"{"status":"COMPLETED"}"#)), 700.0, 0.5);
+    assert_eq!(target(&j, Next::FetchResult(0)).1, "https://relay.example/fal-ai/qwen-edit-plus/requests/r1");
+    assert_eq!(j.apply(Event::ResultFailed(http(405)), 800.0, 0.5), Next::FetchResult(0));
+    assert_eq!(target(&j, Next::FetchResult(0)).1, "https://relay.example/fal-ai/qwen-image-edit-plus/requests/r1");
+    assert_eq!(j.apply(Event::Result(out()), 900.0, 0.5), Next::Stop);
+    assert_eq!(j.phase, Phase::Completed);
+    assert_eq!(j.learned(), Known { no_stream: false, no_status: false, status: Some(Form::Built), result: Some(Form::Built) });
+    assert_eq!(j.cancel_url().as_deref(), Some("https://relay.example/fal-ai/qwen-image-edit-plus/requests/r1/cancel"));
+}
+
+#[test]
+fn what_worked_on_a_base_is_tried_first_by_the_next_job() {
+    let known = Known { status: Some(Form::Built), result: Some(Form::Built), ..Known::default() };
+    let mut j = Job::new(NewJob { known, ..NewJob::polled(2, json!({}), "https://relay.example", "fal-ai/qwen-image-edit-plus", "t") }, 0.0);
+    j.apply(Event::Submitted(status(r#"{"status":"IN_QUEUE","request_id":"r2","status_url":"https://queue.fal.run/fal-ai/qwen-edit-plus/requests/r2/status"}"#)), 1.0, 0.5);
+    assert_eq!(target(&j, Next::Poll(0)).1, "https://relay.example/fal-ai/qwen-image-edit-plus/requests/r2/status?logs=1");
+    let mut k = Known::default();
+    k.merge(Known { no_stream: true, ..Known::default() });
+    k.merge(known);
+    assert_eq!(k, Known { no_stream: true, ..known });
+}
+
+#[test]
+fn with_no_status_address_the_result_url_is_polled() {
+    let mut j = submitted();
+    assert_eq!(j.apply(Event::StatusFailed(http(404)), 600.0, 0.5), Next::Poll(0));
+    assert!(j.route.no_status, "one candidate only: no status address");
+    assert_eq!(target(&j, Next::Poll(0)).0, Op::Result);
+    // 202, or a 400 saying it still runs: not yet.
+    assert_eq!(j.apply(Event::ResultFailed(ApiError::not_yet(202)), 700.0, 0.5), Next::Poll(500));
+    let in_progress = ApiError::from_response(400, r#"{"detail":"Request is still in progress"}"#, None, None);
+    assert_eq!(j.apply(Event::ResultFailed(in_progress), 12_000.0, 0.5), Next::Poll(1_000));
+    assert!(j.phase.is_active() && j.error.is_none());
+    assert_eq!(j.learned().no_status, true);
+    assert_eq!(j.apply(Event::ResultFailed(http(503)), 12_500.0, 0.5), Next::Poll(1_000), "a retry polls the result too");
+    assert_eq!(j.apply(Event::Result(out()), 14_000.0, 0.5), Next::Stop);
+    assert_eq!(j.phase, Phase::Completed);
+}
+
+#[test]
+fn lost_only_when_every_candidate_answered_404_twice_5_s_apart() {
+    let mut j = seed_style();
+    let mut t = 200.0;
+    let mut asked = Vec::new();
+    let mut n = Next::Poll(0);
+    let mut waits = Vec::new();
+    while n != Next::Stop {
+        let (op, url) = target(&j, n);
+        asked.push(url);
+        if let Next::Poll(ms) | Next::FetchResult(ms) = n {
+            waits.push(ms);
+            t += ms as f64 + 100.0;
+        }
+        n = j.apply(if op == Op::Result { Event::ResultFailed(http(404)) } else { Event::StatusFailed(http(404)) }, t, 0.5);
+    }
     assert_eq!(j.phase, Phase::Lost);
+    // Two status and two result candidates, twice each.
+    assert_eq!(asked.len(), 8, "{asked:#?}");
+    assert_eq!(asked[..4], asked[4..], "the same addresses the second time");
+    assert!(waits.contains(&SECOND_ROUND_MS), "{waits:?}");
+    assert_eq!(j.route.tried.len(), 4, "the card lists every address tried: {:?}", j.route.tried);
+    assert_eq!(j.error.unwrap().kind, ErrorKind::NotFound);
+}
+
+#[test]
+fn an_answer_between_two_rounds_keeps_the_job() {
+    let mut j = submitted();
+    j.apply(Event::StatusFailed(http(404)), 600.0, 0.5);
+    assert_eq!(j.apply(Event::ResultFailed(http(404)), 700.0, 0.5), Next::Poll(SECOND_ROUND_MS));
+    assert_eq!(j.route.round, 1);
+    // The second time, the status answers after all.
+    assert_eq!(j.apply(Event::Status(status(r#"{"status":"IN_PROGRESS"}"#)), 6_000.0, 0.5), Next::Poll(500));
+    assert_eq!((j.route.round, j.route.tried.len()), (0, 0));
+    assert!(j.phase.is_active());
+}
+
+#[test]
+fn a_redirect_is_not_followed_and_said_as_such() {
+    let mut j = submitted();
+    j.apply(Event::StatusFailed(ApiError::redirect(0)), 600.0, 0.5);
+    j.apply(Event::ResultFailed(ApiError::redirect(0)), 700.0, 0.5);
+    j.apply(Event::StatusFailed(ApiError::redirect(0)), 6_000.0, 0.5);
+    assert_eq!(j.apply(Event::ResultFailed(ApiError::redirect(0)), 6_100.0, 0.5), Next::Stop);
+    assert_eq!(j.phase, Phase::Failed);
+    assert_eq!(j.error.unwrap().kind, ErrorKind::Redirect);
 }
 
 #[test]
@@ -152,9 +321,8 @@ fn cancel_then_the_end_tells_what_happened() {
     j.apply(Event::CancelAnswered(Ok(CancelAnswer::Requested)), 750.0, 0.5);
     assert_eq!(j.cancel, CancelState::Requested);
     assert_eq!(j.apply(Event::Status(status(r#"{"status":"COMPLETED"}"#)), 1_000.0, 0.5), Next::FetchResult(0));
-    j.apply(Event::ResultFailed(http(400)), 1_100.0, 0.5);
+    j.apply(Event::ResultFailed(ApiError::from_response(400, r#"{"detail":"Request was cancelled"}"#, None, None)), 1_100.0, 0.5);
     assert_eq!(j.phase, Phase::Cancelled);
-    assert_eq!(j.requests.cancel, 1);
 
     // Too late: the images came anyway.
     let mut j = submitted();
@@ -162,7 +330,7 @@ fn cancel_then_the_end_tells_what_happened() {
     j.apply(Event::CancelAnswered(CancelAnswer::from_response(400, r#"{"status":"ALREADY_COMPLETED"}"#)), 750.0, 0.5);
     assert_eq!(j.cancel, CancelState::TooLate);
     j.apply(Event::Status(status(r#"{"status":"COMPLETED"}"#)), 800.0, 0.5);
-    j.apply(Event::Result(EditOutput::from_json(r#"{"images":[{"url":"u"}]}"#).unwrap()), 900.0, 0.5);
+    j.apply(Event::Result(out()), 900.0, 0.5);
     assert_eq!(j.phase, Phase::Completed);
 
     // A failed cancel request leaves the job running and can be retried.
@@ -184,38 +352,94 @@ fn late_answers_after_the_end_are_ignored() {
 
 #[test]
 fn streaming_appends_logs_and_falls_back_to_polling() {
-    let mut j = Job::new(1, json!({}), "http://h", "m", 0.0);
-    j.stream = true;
+    let mut j = fresh(1, true);
     let n = j.apply(Event::Submitted(status(r#"{"status":"IN_QUEUE","request_id":"r"}"#)), 10.0, 0.5);
     assert_eq!(n, Next::Stream);
+    assert_eq!(target(&j, n), (Op::Stream, "http://127.0.0.1:9/fal-ai/m/requests/r/status/stream?logs=1".into()));
     let ev = |s: &str| Event::Streamed(status(s));
     assert_eq!(j.apply(ev(r#"{"status":"IN_PROGRESS","logs":[{"message":"a"}]}"#), 20.0, 0.5), Next::Continue);
     assert_eq!(j.apply(ev(r#"{"status":"IN_PROGRESS","logs":[{"message":"b"},{"message":"c"}]}"#), 30.0, 0.5), Next::Continue);
     assert_eq!(j.logs.iter().map(|l| l.message.as_str()).collect::<Vec<_>>(), ["a", "b", "c"], "appended");
     // The stream closes early: polling takes over at once, for good.
     assert_eq!(j.apply(Event::StreamEnded(None), 40.0, 0.5), Next::Poll(0));
-    assert!(j.stream_failed);
+    assert!(j.stream_failed && !j.route.no_stream, "closing early says nothing of the base");
     assert_eq!(j.apply(Event::Status(status(r#"{"status":"IN_PROGRESS"}"#)), 50.0, 0.5), Next::Poll(500));
     assert_eq!(j.logs.len(), 3, "a poll without logs keeps them");
 }
 
 #[test]
-fn a_completed_stream_fetches_the_result_and_a_failed_one_is_classified() {
-    let mut j = Job::new(1, json!({}), "http://h", "m", 0.0);
-    j.stream = true;
+fn a_server_without_a_stream_is_polled_and_remembered() {
+    let missing = [
+        http(404),
+        http(405),
+        http(400),
+        ApiError::unreadable(Problem::NotEventStream, ""),
+    ];
+    for e in missing {
+        let mut j = fresh(1, true);
+        j.apply(Event::Submitted(status(r#"{"status":"IN_QUEUE","request_id":"r"}"#)), 10.0, 0.5);
+        assert_eq!(j.apply(Event::StreamEnded(Some(e.clone())), 20.0, 0.5), Next::Poll(0), "{e:?}");
+        assert!(j.phase.is_active() && j.error.is_none(), "a stream failure never ends a job");
+        assert!(j.learned().no_stream, "{e:?}");
+        assert_eq!(target(&j, Next::Poll(0)).0, Op::Status);
+    }
+    // Other stream failures poll too, without saying the base has no stream.
+    for e in [http(503), ApiError::network("x"), ApiError::unreadable(Problem::StreamTooLong, ""), ApiError::unreadable(Problem::StreamIdle, "")] {
+        let mut j = fresh(1, true);
+        j.apply(Event::Submitted(status(r#"{"status":"IN_QUEUE","request_id":"r"}"#)), 10.0, 0.5);
+        assert_eq!(j.apply(Event::StreamEnded(Some(e.clone())), 20.0, 0.5), Next::Poll(0), "{e:?}");
+        assert!(!j.learned().no_stream);
+    }
+    // The next job on that base polls from the start.
+    let known = Known { no_stream: true, ..Known::default() };
+    let mut j = Job::new(NewJob { stream: true, known, ..NewJob::polled(2, json!({}), "http://h", "m", "t") }, 0.0);
+    assert_eq!(j.apply(Event::Submitted(status(r#"{"status":"IN_QUEUE","request_id":"r"}"#)), 10.0, 0.5), Next::Poll(500));
+}
+
+#[test]
+fn a_completed_stream_fetches_the_result() {
+    let mut j = fresh(1, true);
     j.apply(Event::Submitted(status(r#"{"status":"IN_QUEUE","request_id":"r"}"#)), 10.0, 0.5);
     assert_eq!(j.apply(Event::Streamed(status(r#"{"status":"COMPLETED"}"#)), 20.0, 0.5), Next::FetchResult(0));
+}
 
-    let mut j = Job::new(2, json!({}), "http://h", "m", 0.0);
-    j.stream = true;
+#[test]
+fn logs_are_capped_with_a_count_of_what_was_left_out() {
+    let lines = |n: usize, from: usize| -> String {
+        let items: Vec<String> = (from..from + n).map(|i| format!(r#"{{"message":"line {i}"}}"#)).collect();
+        format!(r#"{{"status":"IN_PROGRESS","logs":[{}]}}"#, items.join(","))
+    };
+    let mut j = submitted();
+    j.apply(Event::Status(status(&lines(700, 0))), 600.0, 0.5);
+    assert_eq!((j.logs.len(), j.logs_dropped), (MAX_LOG_LINES, 200));
+    assert_eq!(j.logs[0].message, "line 200");
+    // Polling sends all lines again: the same count is no change.
+    j.apply(Event::Status(status(&lines(650, 0))), 700.0, 0.5);
+    assert_eq!((j.logs.len(), j.logs_dropped), (MAX_LOG_LINES, 200), "never shrinks");
+    j.apply(Event::Status(status(&lines(701, 0))), 800.0, 0.5);
+    assert_eq!((j.logs.len(), j.logs_dropped, j.logs[499].message.as_str()), (MAX_LOG_LINES, 201, "line 700"));
+    // Streaming appends and drops from the front.
+    let mut j = fresh(1, true);
     j.apply(Event::Submitted(status(r#"{"status":"IN_QUEUE","request_id":"r"}"#)), 10.0, 0.5);
-    assert_eq!(j.apply(Event::StreamEnded(Some(http(503))), 20.0, 0.5), Next::Poll(1_000), "backoff, then polls");
-    assert!(j.stream_failed);
-    let mut j = Job::new(3, json!({}), "http://h", "m", 0.0);
-    j.stream = true;
-    j.apply(Event::Submitted(status(r#"{"status":"IN_QUEUE","request_id":"r"}"#)), 10.0, 0.5);
-    assert_eq!(j.apply(Event::StreamEnded(Some(http(401))), 20.0, 0.5), Next::Stop);
-    assert_eq!(j.phase, Phase::Failed);
+    for k in 0..3 {
+        j.apply(Event::Streamed(status(&lines(300, k * 300))), 20.0, 0.5);
+    }
+    assert_eq!((j.logs.len(), j.logs_dropped, j.logs[0].message.as_str()), (MAX_LOG_LINES, 400, "line 400"));
+    // A long line is cut.
+    let long = format!(r#"{{"status":"IN_PROGRESS","logs":[{{"message":"{}"}}]}}"#, "é".repeat(5_000));
+    j.apply(Event::Streamed(status(&long)), 30.0, 0.5);
+    assert_eq!(j.logs.last().unwrap().message.chars().count(), MAX_LOG_CHARS + 1);
+}
+
+#[test]
+fn resuming_takes_the_job_over_for_this_tab() {
+    let mut j = submitted();
+    j.apply(Event::StatusFailed(http(503)), 600.0, 0.5);
+    assert_eq!(j.apply(Event::Resumed { owner: "tab-b".into(), known: Known::default() }, 700.0, 0.5), Next::Poll(0));
+    assert_eq!((j.owner.as_deref(), j.failures, j.retrying.clone(), j.updated_at), (Some("tab-b"), 0, None, 700.0));
+    let mut unsent = fresh(2, false);
+    assert_eq!(unsent.apply(Event::Resumed { owner: "tab-b".into(), known: Known::default() }, 700.0, 0.5), Next::Stop, "no request id: never resubmitted");
+    assert_eq!(unsent.phase, Phase::Submitting);
 }
 
 #[test]
@@ -225,11 +449,11 @@ fn jobs_round_trip_through_json_and_old_records_load() {
     let text = serde_json::to_string(&j).unwrap();
     let back: Job = serde_json::from_str(&text).unwrap();
     assert_eq!(back, j);
-    // A record written before the stream and scheme fields existed.
+    // A record written before later fields existed.
     let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    for f in ["scheme", "stream", "stream_failed", "failures", "retry", "requests", "updated_at"] {
+    for f in ["stream", "stream_failed", "failures", "retrying", "updated_at", "route", "logs_dropped", "paused", "failing_since", "owner"] {
         v.as_object_mut().unwrap().remove(f);
     }
     let old: Job = serde_json::from_value(v).unwrap();
-    assert_eq!((old.scheme, old.stream, old.request_id.as_deref()), (AuthScheme::Bearer, false, Some("r1")));
+    assert_eq!((old.stream, old.request_id.as_deref(), old.route.clone()), (false, Some("r1"), Route::default()));
 }

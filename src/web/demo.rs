@@ -1,7 +1,8 @@
 //! The demo queue: the queue protocol answered inside the browser, so the
 //! whole flow (queue position, logs, completion, results) can be tried with
-//! no key and no network. The app's own job machinery talks to it through
-//! `Client::send` like to any provider. Results are the input images
+//! no key and no network. It is a transport of the one client
+//! (`http::Transport::Demo`): submit, status, the status stream, result and
+//! cancel, like any provider. Results are the input images
 //! recoloured on a canvas (or a drawn card where an input cannot be read).
 
 use crate::i18n::{format, text, K};
@@ -12,9 +13,12 @@ use serde_json::{json, Value};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlImageElement};
 
+use gloo_timers::future::TimeoutFuture;
+
 use super::http::{Answer, Method};
 use super::now;
 use crate::api::provider::DEMO_BASE;
+use crate::api::ApiError;
 
 const QUEUE_MS: f64 = 2_000.0;
 const RUN_MS: f64 = 3_000.0;
@@ -102,6 +106,50 @@ pub async fn answer_request(method: Method, url: &str, body: Option<&str>) -> An
         (Method::Get, []) => reply(200, result(&input).await),
         _ => reply(405, json!({"detail": "Method not allowed"})),
     }
+}
+
+/// The demo's status stream: an event every 250 ms with the new log lines,
+/// closed after `COMPLETED`.
+pub struct DemoStream {
+    url: String,
+    sent_logs: usize,
+    done: bool,
+    first: bool,
+}
+
+impl DemoStream {
+    /// The next chunk of the stream, or `None` once it is closed.
+    pub async fn next(&mut self) -> Option<Vec<u8>> {
+        if self.done {
+            return None;
+        }
+        if !self.first {
+            TimeoutFuture::new(250).await;
+        }
+        self.first = false;
+        let status_url = self.url.replace("/status/stream", "/status");
+        let answer = answer_request(Method::Get, &status_url, None).await;
+        let Ok(mut v) = serde_json::from_str::<Value>(&answer.text) else { return None };
+        if answer.status == 404 {
+            return None;
+        }
+        if let Some(all) = v.get("logs").and_then(Value::as_array).cloned() {
+            v["logs"] = Value::Array(all.get(self.sent_logs..).unwrap_or_default().to_vec());
+            self.sent_logs = self.sent_logs.max(all.len());
+        }
+        self.done = answer.status == 200;
+        Some(format!("data: {v}\n\n").into_bytes())
+    }
+}
+
+/// Opens the stream of a demo job; an unknown job answers 404.
+pub fn open_stream(url: &str) -> Result<DemoStream, ApiError> {
+    let path = url.strip_prefix(DEMO_BASE).unwrap_or(url).split('?').next().unwrap_or("");
+    let id = path.split("/requests/").nth(1).and_then(|r| r.split('/').next()).unwrap_or("");
+    if !JOBS.with(|j| j.borrow().contains_key(id)) {
+        return Err(reply(404, json!({"detail": "Request not found (demo jobs live only as long as the page)"})).error());
+    }
+    Ok(DemoStream { url: url.to_string(), sent_logs: 0, done: false, first: true })
 }
 
 async fn result(input: &Value) -> Value {

@@ -1,139 +1,94 @@
-//! Following one job: wait, ask (status, stream or result), apply the
-//! answer, repeat until the reducer says stop. Waits wake early when the
-//! browser comes back online or the tab becomes visible; nothing is sent
-//! while offline; requests of all jobs take turns.
+//! Following one job: wait, ask (status, stream or result), hand the answer
+//! to `dispatch`, repeat until it says stop. Knows the client, where the
+//! job's next request goes (`target`) and `dispatch`; not the store.
+//!
+//! Waits wake early when the browser comes back online or the tab becomes
+//! visible; nothing is sent while offline; requests of all jobs take turns.
+//! The loop checks for nothing by hand: its task is dropped to end it.
 
-use futures::channel::oneshot;
-use futures::future::{select, Either};
+use futures::future::select;
 use gloo_timers::future::TimeoutFuture;
-use leptos::prelude::*;
+use web_sys::AbortSignal;
 
 use super::http::{Client, Method};
-use super::net;
-use super::now;
-use super::runner::Jobs;
+use super::{net, now};
 use crate::api::{EditOutput, QueueStatus};
 use crate::jobs::schedule::decide;
-use crate::jobs::{Event, Job, Next};
+use crate::jobs::{Event, Next, Op};
 
-enum Woke {
-    Timer,
-    Early,
-    Stopped,
-}
-
-/// Waits `ms`; wakes early when the browser comes back online or the tab
-/// becomes visible; returns at once when the job was stopped.
-async fn sleep(ms: u32, stop: &mut oneshot::Receiver<()>) -> Woke {
-    if !matches!(stop.try_recv(), Ok(None)) {
-        return Woke::Stopped;
-    }
-    if ms == 0 {
-        return Woke::Timer;
-    }
-    let wake = net::waker();
-    match select(select(TimeoutFuture::new(ms), wake), stop).await {
-        Either::Left((Either::Left(_), _)) => Woke::Timer,
-        Either::Left((Either::Right(_), _)) => Woke::Early,
-        Either::Right(_) => Woke::Stopped,
+/// Waits `ms`, or until the browser comes back online or the tab shows.
+async fn sleep(ms: u32) {
+    if ms > 0 {
+        let _ = select(TimeoutFuture::new(ms), net::wake_up()).await;
     }
 }
 
 /// Waits until requests may go: online, and this request's turn.
-async fn ready(stop: &mut oneshot::Receiver<()>) -> bool {
+async fn ready() {
     while !net::online() {
         // Offline: no timer, no request; the `online` event wakes us.
-        if matches!(select(net::waker(), &mut *stop).await, Either::Right(_)) {
-            return false;
-        }
+        net::wake_up().await;
     }
     let wait = net::reserve_slot(now());
-    !matches!(sleep(wait, stop).await, Woke::Stopped)
+    if wait > 0 {
+        TimeoutFuture::new(wait).await;
+    }
 }
 
-pub(super) async fn follow(
-    jobs: Jobs,
-    job: ArcRwSignal<Job>,
+/// Follows a job from `next` on until `dispatch` answers `Stop`.
+pub async fn follow(
     client: Client,
     mut next: Next,
-    mut stop: oneshot::Receiver<()>,
-    signal: Option<web_sys::AbortSignal>,
+    target: impl Fn(Next) -> Option<(Op, String)>,
+    dispatch: impl Fn(Event) -> Next,
+    signal: Option<AbortSignal>,
 ) {
+    let signal = signal.as_ref();
     loop {
         let wait = match next {
             Next::Poll(ms) | Next::FetchResult(ms) => ms,
             Next::Stream => 0,
             Next::Stop | Next::Continue => return,
         };
-        // Offline: no timer at all; the `online` event wakes the job.
-        let wait = decide(wait, matches!(next, Next::Poll(_)), net::hidden(), net::online()).unwrap_or(0);
-        if matches!(sleep(wait, &mut stop).await, Woke::Stopped) || !ready(&mut stop).await {
-            return;
-        }
-        let Some(urls) = job.with_untracked(|j| j.endpoints.clone()) else { return };
-        let event = match next {
-            Next::Stream => {
-                match stream(&jobs, &job, &client, &urls.stream, signal.as_ref(), &mut stop).await {
-                    Some(n) => {
-                        next = n;
-                        continue;
-                    }
-                    None => return,
-                }
-            }
-            Next::FetchResult(_) => match client.send(Method::Get, &urls.result, None, signal.as_ref()).await {
-                Ok(a) if a.ok() => EditOutput::from_result(&a.text).map_or_else(Event::ResultFailed, Event::Result),
-                Ok(a) => Event::ResultFailed(a.error()),
-                Err(e) => Event::ResultFailed(e),
-            },
-            _ => match client.send(Method::Get, &urls.status, None, signal.as_ref()).await {
-                Ok(a) if a.ok() => {
-                    QueueStatus::from_json(&a.text).map_or_else(Event::StatusFailed, Event::Status)
-                }
-                Ok(a) => Event::StatusFailed(a.error()),
+        sleep(decide(wait, matches!(next, Next::Poll(_)), net::hidden(), net::online()).unwrap_or(0)).await;
+        ready().await;
+        let Some((op, url)) = target(next) else { return };
+        next = match op {
+            Op::Stream => stream(&client, &url, &dispatch, signal).await,
+            Op::Status => dispatch(match client.send(Method::Get, &url, None, signal).await.and_then(|a| a.success()) {
+                Ok(a) => QueueStatus::from_json(&a.text).map_or_else(Event::StatusFailed, Event::Status),
                 Err(e) => Event::StatusFailed(e),
-            },
+            }),
+            Op::Result => dispatch(match client.send(Method::Get, &url, None, signal).await.and_then(|a| a.success()) {
+                Ok(a) => EditOutput::from_answer(a.status, &a.text).map_or_else(Event::ResultFailed, Event::Result),
+                Err(e) => Event::ResultFailed(e),
+            }),
         };
-        if !matches!(stop.try_recv(), Ok(None)) {
-            return;
-        }
-        next = jobs.apply(&job, event);
     }
 }
 
-/// Reads the status stream, applying each event as it comes; returns what
-/// to do once the stream has done its work (fetch the result, or poll when
-/// it closed early or failed), or `None` when the job was stopped.
-async fn stream(
-    jobs: &Jobs,
-    job: &ArcRwSignal<Job>,
-    client: &Client,
-    url: &str,
-    signal: Option<&web_sys::AbortSignal>,
-    stop: &mut oneshot::Receiver<()>,
-) -> Option<Next> {
+/// Reads the status stream, dispatching each event as it comes; returns
+/// what to do once the stream has done its work (fetch the result), or
+/// ended (poll).
+async fn stream(client: &Client, url: &str, dispatch: &impl Fn(Event) -> Next, signal: Option<&AbortSignal>) -> Next {
     let mut events = match client.open_stream(url, signal).await {
         Ok(s) => s,
-        Err(Ok(answer)) => return Some(jobs.apply(job, Event::StreamEnded(Some(answer.error())))),
-        Err(Err(e)) => return Some(jobs.apply(job, Event::StreamEnded(Some(e)))),
+        Err(e) => return dispatch(Event::StreamEnded(Some(e))),
     };
     loop {
-        let batch = events.next().await;
-        if !matches!(stop.try_recv(), Ok(None)) {
-            return None;
-        }
-        match batch {
+        match events.next().await {
             Ok(Some(datas)) => {
                 for data in datas {
+                    // An event the app cannot read is skipped; the next one tells.
                     let Ok(s) = QueueStatus::from_json(&data) else { continue };
-                    match jobs.apply(job, Event::Streamed(s)) {
+                    match dispatch(Event::Streamed(s)) {
                         Next::Continue => {}
-                        other => return Some(other),
+                        other => return other,
                     }
                 }
             }
-            Ok(None) => return Some(jobs.apply(job, Event::StreamEnded(None))),
-            Err(e) => return Some(jobs.apply(job, Event::StreamEnded(Some(e)))),
+            Ok(None) => return dispatch(Event::StreamEnded(None)),
+            Err(e) => return dispatch(Event::StreamEnded(Some(e))),
         }
     }
 }

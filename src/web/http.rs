@@ -1,19 +1,41 @@
-//! The one place requests leave the app. `Client` holds the configured base
-//! and the `Authorization` value, and attaches it only to URLs on the base's
-//! origin (PROTOCOL.md's origin rule), whatever URL it is asked to fetch.
+//! The one place requests leave the app. `Client` holds the configured base,
+//! the `Authorization` value and the transport chosen once from the
+//! provider (`fetch`, or the in-browser demo queue). The key is attached
+//! only to URLs on the base's origin (PROTOCOL.md's origin rule), whatever
+//! URL the client is asked to fetch, and only when an HTTP header can carry
+//! it. Redirects are never followed (`redirect: "manual"`): the key would
+//! go with them.
 
+use futures::future::{select, Either};
 use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
-use web_sys::AbortSignal;
+use web_sys::{AbortSignal, RequestRedirect};
 
-use crate::api::url::may_send_key;
+use super::demo;
 use crate::api::error::Problem;
+use crate::api::sse::SseParser;
+use crate::api::url::may_send_key;
 use crate::api::ApiError;
+
+/// A stream that sends nothing, not even a comment, for this long is
+/// closed and the job polled.
+pub const STREAM_IDLE_MS: u32 = 60_000;
+
+/// How requests travel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    /// The browser's `fetch`.
+    Fetch,
+    /// The queue protocol answered inside the page (`web::demo`).
+    Demo,
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Client {
     pub base: String,
     pub authorization: String,
+    pub transport: Transport,
 }
 
 /// A response's code and text, with the headers the app reads.
@@ -25,13 +47,18 @@ pub struct Answer {
 }
 
 impl Answer {
-    pub fn ok(&self) -> bool {
-        (200..300).contains(&self.status)
-    }
-
-    /// The answer as an error, for a non-2xx status.
+    /// The answer as an error (the one place a non-2xx becomes an `ApiError`).
     pub fn error(&self) -> ApiError {
         ApiError::from_response(self.status, &self.text, self.retry_after.as_deref(), self.error_type.as_deref())
+    }
+
+    /// The answer when it is a 2xx; any other code as an `ApiError`.
+    pub fn success(self) -> Result<Answer, ApiError> {
+        if (200..300).contains(&self.status) {
+            Ok(self)
+        } else {
+            Err(self.error())
+        }
     }
 }
 
@@ -42,34 +69,42 @@ pub enum Method {
     Put,
 }
 
+/// Where an open stream's bytes come from.
+enum Source {
+    Reader(web_sys::ReadableStreamDefaultReader),
+    Demo(demo::DemoStream),
+}
+
 /// An open status stream: its events' `data`, as they come.
 pub struct EventStream {
-    reader: web_sys::ReadableStreamDefaultReader,
-    parser: crate::api::sse::SseParser,
-    /// Bytes of a UTF-8 character cut by a chunk boundary.
-    carry: Vec<u8>,
+    source: Source,
+    parser: SseParser,
 }
 
 impl EventStream {
     /// The next events' data; `Ok(None)` when the server closed the stream.
+    /// Fails when nothing at all came for `STREAM_IDLE_MS`, or a line or an
+    /// event is over a megabyte.
     pub async fn next(&mut self) -> Result<Option<Vec<String>>, ApiError> {
         loop {
-            let chunk = wasm_bindgen_futures::JsFuture::from(self.reader.read())
-                .await
-                .map_err(|e| ApiError::network(format!("{e:?}")))?;
-            let done = js_sys::Reflect::get(&chunk, &"done".into()).ok().is_some_and(|d| d.is_truthy());
-            if done {
-                return Ok(None);
-            }
-            let Ok(value) = js_sys::Reflect::get(&chunk, &"value".into()) else { continue };
-            self.carry.extend(js_sys::Uint8Array::new(&value).to_vec());
-            let valid = match std::str::from_utf8(&self.carry) {
-                Ok(s) => s.len(),
-                Err(e) => e.valid_up_to(),
+            let bytes = match &mut self.source {
+                Source::Demo(d) => d.next().await,
+                Source::Reader(reader) => {
+                    let read = wasm_bindgen_futures::JsFuture::from(reader.read());
+                    let chunk = match select(read, TimeoutFuture::new(STREAM_IDLE_MS)).await {
+                        Either::Left((c, _)) => c.map_err(|e| ApiError::network(format!("{e:?}")))?,
+                        Either::Right(_) => return Err(ApiError::unreadable(Problem::StreamIdle, "")),
+                    };
+                    let done = js_sys::Reflect::get(&chunk, &"done".into()).ok().is_some_and(|d| d.is_truthy());
+                    if done {
+                        None
+                    } else {
+                        js_sys::Reflect::get(&chunk, &"value".into()).ok().map(|v| js_sys::Uint8Array::new(&v).to_vec())
+                    }
+                }
             };
-            let text = String::from_utf8_lossy(&self.carry[..valid]).into_owned();
-            self.carry.drain(..valid);
-            let events = self.parser.feed(&text);
+            let Some(bytes) = bytes else { return Ok(None) };
+            let events = self.parser.feed(&bytes).map_err(|_| ApiError::unreadable(Problem::StreamTooLong, ""))?;
             if !events.is_empty() {
                 return Ok(Some(events));
             }
@@ -79,54 +114,45 @@ impl EventStream {
 
 impl Drop for EventStream {
     fn drop(&mut self) {
-        let _ = self.reader.cancel();
+        if let Source::Reader(r) = &self.source {
+            let _ = r.cancel();
+        }
     }
 }
 
-impl Client {
-    /// Opens the status stream. A non-2xx answer comes back as `Err(Ok(answer))`.
-    pub async fn open_stream(&self, url: &str, signal: Option<&AbortSignal>) -> Result<EventStream, Result<Answer, ApiError>> {
-        let resp = self
-            .builder(Method::Get, url, "text/event-stream")
-            .abort_signal(signal)
-            .send()
-            .await
-            .map_err(|e| Err(ApiError::network(e.to_string())))?;
-        let status = resp.status();
-        if !(200..300).contains(&status) {
-            let headers = resp.headers();
-            let (retry_after, error_type) = (headers.get("retry-after"), headers.get("x-fal-error-type"));
-            let text = resp.text().await.unwrap_or_default();
-            return Err(Ok(Answer { status, text, retry_after, error_type }));
-        }
-        let reader = resp
-            .body()
-            .and_then(|b| b.get_reader().dyn_into::<web_sys::ReadableStreamDefaultReader>().ok())
-            .ok_or_else(|| Err(ApiError::unreadable(Problem::NoStreamBody, "")))?;
-        Ok(EventStream { reader, parser: Default::default(), carry: Vec::new() })
-    }
+/// Whether an HTTP header can carry `value` (visible ASCII and spaces).
+fn header_safe(value: &str) -> bool {
+    value.bytes().all(|b| (0x20..=0x7e).contains(&b))
+}
 
-    fn builder(&self, method: Method, url: &str, accept: &str) -> RequestBuilder {
+fn headers_of(resp: &Response) -> (Option<String>, Option<String>) {
+    let h = resp.headers();
+    (h.get("retry-after"), h.get("x-fal-error-type"))
+}
+
+impl Client {
+    fn builder(&self, method: Method, url: &str, accept: &str) -> Result<RequestBuilder, ApiError> {
         let b = match method {
             Method::Get => Request::get(url),
             Method::Post => Request::post(url),
             Method::Put => Request::put(url),
         }
-        .header("Accept", accept);
-        if may_send_key(&self.base, url) {
-            b.header("Authorization", &self.authorization)
-        } else {
-            b
+        .header("Accept", accept)
+        .redirect(RequestRedirect::Manual);
+        if !may_send_key(&self.base, url) {
+            return Ok(b);
         }
+        if !header_safe(&self.authorization) {
+            // The key field refuses such keys; this is the last gate, so a
+            // header that cannot be built never throws inside a request.
+            return Err(ApiError::from_response(401, r#"{"detail":"the key has characters an HTTP header cannot carry"}"#, None, None));
+        }
+        Ok(b.header("Authorization", &self.authorization))
     }
 
-    /// Sends one request. A rejected `fetch` (offline, DNS, CORS) is a
-    /// network error; any HTTP answer is returned as is.
-    pub async fn send(&self, method: Method, url: &str, body: Option<&str>, signal: Option<&AbortSignal>) -> Result<Answer, ApiError> {
-        if url.starts_with(crate::api::provider::DEMO_BASE) {
-            return Ok(super::demo::answer_request(method, url, body).await);
-        }
-        let builder = self.builder(method, url, "application/json").abort_signal(signal);
+    /// Sends the request; a redirect (an opaque answer, status 0) is an error.
+    async fn fetch(&self, method: Method, url: &str, accept: &str, body: Option<&str>, signal: Option<&AbortSignal>) -> Result<Response, ApiError> {
+        let builder = self.builder(method, url, accept)?.abort_signal(signal);
         let sent = match body {
             Some(b) => match builder.header("Content-Type", "application/json").body(b.to_string()) {
                 Ok(req) => req.send().await,
@@ -134,13 +160,50 @@ impl Client {
             },
             None => builder.send().await,
         };
-        let resp: Response = sent.map_err(|e| ApiError::network(e.to_string()))?;
-        let headers = resp.headers();
-        let retry_after = headers.get("retry-after");
-        let error_type = headers.get("x-fal-error-type");
+        let resp = sent.map_err(|e| ApiError::network(e.to_string()))?;
+        if resp.status() == 0 || (300..400).contains(&resp.status()) {
+            return Err(ApiError::redirect(resp.status()));
+        }
+        Ok(resp)
+    }
+
+    /// Sends one request. A rejected `fetch` (offline, DNS, CORS) is a
+    /// network error, a redirect an error of its own; any other HTTP answer
+    /// is returned as is.
+    pub async fn send(&self, method: Method, url: &str, body: Option<&str>, signal: Option<&AbortSignal>) -> Result<Answer, ApiError> {
+        if self.transport == Transport::Demo {
+            return Ok(demo::answer_request(method, url, body).await);
+        }
+        let resp = self.fetch(method, url, "application/json", body, signal).await?;
+        let (retry_after, error_type) = headers_of(&resp);
         let status = resp.status();
         // A body that cannot be read is treated like a dropped connection.
         let text = resp.text().await.map_err(|e| ApiError::network(e.to_string()))?;
         Ok(Answer { status, text, retry_after, error_type })
+    }
+
+    /// Opens the status stream. A non-2xx answer, or a 2xx that is not an
+    /// event stream, is an error.
+    pub async fn open_stream(&self, url: &str, signal: Option<&AbortSignal>) -> Result<EventStream, ApiError> {
+        if self.transport == Transport::Demo {
+            let d = demo::open_stream(url)?;
+            return Ok(EventStream { source: Source::Demo(d), parser: SseParser::default() });
+        }
+        let resp = self.fetch(Method::Get, url, "text/event-stream", None, signal).await?;
+        if !resp.ok() {
+            let (retry_after, error_type) = headers_of(&resp);
+            let status = resp.status();
+            let text = resp.text().await.unwrap_or_default();
+            return Err(Answer { status, text, retry_after, error_type }.error());
+        }
+        let content_type = resp.headers().get("content-type").unwrap_or_default();
+        if !content_type.to_ascii_lowercase().contains("text/event-stream") {
+            return Err(ApiError::unreadable(Problem::NotEventStream, content_type));
+        }
+        let reader = resp
+            .body()
+            .and_then(|b| b.get_reader().dyn_into::<web_sys::ReadableStreamDefaultReader>().ok())
+            .ok_or_else(|| ApiError::unreadable(Problem::NoStreamBody, ""))?;
+        Ok(EventStream { source: Source::Reader(reader), parser: SseParser::default() })
     }
 }

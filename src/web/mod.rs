@@ -1,5 +1,10 @@
-//! Browser glue: HTTP, storage, time and the job runner. Thin by design;
+//! Browser glue: HTTP, storage, time and the job engine. Thin by design;
 //! the decisions live in `api` and `jobs`.
+//!
+//! The job engine, one way: `store` (the jobs and their intents, the only
+//! caller of the reducer) → `runner` (owns each job's task) → `follow` (the
+//! loop of one job) → `http` (the client and its transport: `fetch`, or the
+//! in-page `demo`). `sync` keeps the history in storage from snapshots.
 
 pub mod demo;
 mod follow;
@@ -7,8 +12,12 @@ pub mod http;
 pub mod images;
 pub mod lang;
 pub mod net;
-pub mod runner;
+mod runner;
 pub mod storage;
+pub mod store;
+mod sync;
+
+pub use sync::HISTORY_KEY;
 
 /// Milliseconds since the epoch.
 pub fn now() -> f64 {

@@ -1,15 +1,25 @@
-//! Connectivity and visibility: whether requests may go now, and a way for
-//! sleeping jobs to be woken when the browser comes back online or the tab
-//! becomes visible again.
+//! Connectivity and visibility: whether requests may go now, and a future
+//! that sleeping jobs await to be woken when the browser comes back online
+//! or the tab becomes visible again.
+//!
+//! A waiting future registers its waker under its own number and removes it
+//! when dropped, so nothing accumulates however many sleeps a job has (or
+//! however many tasks are aborted mid-sleep).
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
 
-use futures::channel::oneshot;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 thread_local! {
-    static WAKERS: RefCell<Vec<oneshot::Sender<()>>> = const { RefCell::new(Vec::new()) };
+    static WAITERS: RefCell<HashMap<u64, Waker>> = RefCell::new(HashMap::new());
+    static NEXT_ID: Cell<u64> = const { Cell::new(0) };
+    /// Bumped at every wake-up.
+    static GENERATION: Cell<u64> = const { Cell::new(0) };
     static INSTALLED: Cell<bool> = const { Cell::new(false) };
     static LAST_REQUEST: Cell<f64> = const { Cell::new(0.0) };
 }
@@ -22,22 +32,50 @@ pub fn hidden() -> bool {
     web_sys::window().and_then(|w| w.document()).map(|d| d.hidden()).unwrap_or(false)
 }
 
-/// A receiver that completes at the next wake-up.
-pub fn waker() -> oneshot::Receiver<()> {
-    let (tx, rx) = oneshot::channel();
-    WAKERS.with(|w| w.borrow_mut().push(tx));
-    rx
+/// Completes at the next wake-up (`online`, `visibilitychange`).
+pub struct WakeUp {
+    id: u64,
+    generation: u64,
+}
+
+pub fn wake_up() -> WakeUp {
+    install();
+    let id = NEXT_ID.with(|n| n.replace(n.get() + 1));
+    WakeUp { id, generation: GENERATION.with(Cell::get) }
+}
+
+impl Future for WakeUp {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if GENERATION.with(Cell::get) != self.generation {
+            return Poll::Ready(());
+        }
+        WAITERS.with(|w| w.borrow_mut().insert(self.id, cx.waker().clone()));
+        Poll::Pending
+    }
+}
+
+impl Drop for WakeUp {
+    fn drop(&mut self) {
+        WAITERS.with(|w| w.borrow_mut().remove(&self.id));
+    }
+}
+
+/// How many futures wait for a wake-up now (for tests).
+pub fn waiting() -> usize {
+    WAITERS.with(|w| w.borrow().len())
 }
 
 pub fn wake_all() {
-    let all = WAKERS.with(|w| std::mem::take(&mut *w.borrow_mut()));
-    for tx in all {
-        let _ = tx.send(());
+    GENERATION.with(|g| g.set(g.get() + 1));
+    let all: Vec<Waker> = WAITERS.with(|w| w.borrow_mut().drain().map(|(_, w)| w).collect());
+    for w in all {
+        w.wake();
     }
 }
 
 /// Listens (once, for the page's life) for `online` and `visibilitychange`.
-pub fn install() {
+fn install() {
     if INSTALLED.with(|i| i.replace(true)) {
         return;
     }

@@ -1,0 +1,337 @@
+//! The job store: the list of jobs and the intents on them (submit, resume,
+//! open, cancel, dismiss, delete). It is the only place that calls the
+//! reducer (`Job::apply`, through `dispatch`); the task runner follows each
+//! job and history sync keeps the list in storage, from snapshots.
+
+use std::collections::{HashMap, HashSet};
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::follow::follow;
+use super::http::{Client, Method, Transport};
+use super::runner::Runner;
+use super::storage::{self, Area};
+use super::sync::{HistorySync, Snapshot};
+use super::{now, random};
+use crate::api::provider::check_key;
+use crate::api::status::CancelAnswer;
+use crate::api::url::{may_send_key, submit_url};
+use crate::api::{AuthScheme, QueueStatus};
+use crate::i18n::{Msg, K};
+use crate::jobs::history;
+use crate::jobs::{Event, Job, Known, NewJob, Next};
+
+const TAB_KEY: &str = "qie.tab";
+
+/// One job in the list. The job's signal is written only by `dispatch`.
+#[derive(Clone)]
+pub struct JobEntry {
+    pub id: u64,
+    pub job: ArcRwSignal<Job>,
+    /// Shown as a card (jobs of this visit); every job is in the history.
+    pub shown: RwSignal<bool>,
+    /// This tab is following it now.
+    pub followed: RwSignal<bool>,
+}
+
+/// How to reach the API for jobs: the configured base, the key and the
+/// transport (chosen once from the provider).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Access {
+    pub base: String,
+    pub scheme: AuthScheme,
+    pub key: String,
+    pub transport: Transport,
+}
+
+impl Access {
+    fn client(&self, base: &str) -> Client {
+        Client { base: base.to_string(), authorization: self.scheme.header_value(&self.key), transport: self.transport }
+    }
+
+    /// Whether jobs on `base` may be followed with this key.
+    fn reaches(&self, base: &str) -> bool {
+        check_key(&self.key).is_ok() && may_send_key(&self.base, base)
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct Jobs {
+    /// Newest first.
+    pub list: RwSignal<Vec<JobEntry>>,
+    /// A problem with the stored history, for the user.
+    pub history_problem: RwSignal<Option<Msg>>,
+    runner: StoredValue<Runner, LocalStorage>,
+    sync: StoredValue<Option<HistorySync>, LocalStorage>,
+    /// What was learned about each base while the page is open.
+    known: StoredValue<HashMap<String, Known>>,
+    deleted: StoredValue<HashSet<u64>>,
+    tab: StoredValue<String>,
+}
+
+impl Default for Jobs {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn tab_id() -> String {
+    storage::get(Area::Session, TAB_KEY).unwrap_or_else(|| {
+        let id = format!("tab-{:x}-{:x}", now() as u64, (random() * 1e9) as u64);
+        storage::set(Area::Session, TAB_KEY, &id);
+        id
+    })
+}
+
+impl Jobs {
+    pub fn new() -> Self {
+        let jobs = Jobs {
+            list: RwSignal::new(Vec::new()),
+            history_problem: RwSignal::new(None),
+            runner: StoredValue::new_local(Runner::default()),
+            sync: StoredValue::new_local(None),
+            known: StoredValue::new(HashMap::new()),
+            deleted: StoredValue::new(HashSet::new()),
+            tab: StoredValue::new(tab_id()),
+        };
+        let problem = jobs.history_problem;
+        let sync = HistorySync::new(move || jobs.snapshot(), move |p| problem.set(p));
+        jobs.sync.set_value(Some(sync));
+        jobs
+    }
+
+    fn runner(&self) -> Runner {
+        self.runner.get_value()
+    }
+
+    fn save(&self, phase_changed: bool) {
+        self.sync.with_value(|s| s.as_ref().map(|s| s.request(phase_changed)));
+    }
+
+    /// History writes attempted by this tab (for the benchmark).
+    pub fn history_writes(&self) -> u32 {
+        self.sync.with_value(|s| s.as_ref().map_or(0, HistorySync::writes))
+    }
+
+    /// Whether any job is still running (tracked).
+    pub fn any_active(&self) -> bool {
+        self.list.with(|l| l.iter().any(|e| e.job.with(|j| j.phase.is_active())))
+    }
+
+    pub fn entry(&self, id: u64) -> Option<JobEntry> {
+        self.list.with_untracked(|l| l.iter().find(|e| e.id == id).cloned())
+    }
+
+    fn insert(&self, job: Job, shown: bool) -> JobEntry {
+        let entry = JobEntry { id: job.id, job: ArcRwSignal::new(job), shown: RwSignal::new(shown), followed: RwSignal::new(false) };
+        self.list.update(|l| {
+            l.push(entry.clone());
+            l.sort_by(|a, b| b.job.with_untracked(|x| x.submitted_at).total_cmp(&a.job.with_untracked(|x| x.submitted_at)));
+        });
+        entry
+    }
+
+    fn known_for(&self, base: &str) -> Known {
+        self.known.with_value(|k| k.get(base).copied().unwrap_or_default())
+    }
+
+    /// The one writer of a job's state: runs the reducer, keeps what it
+    /// learned about the base, asks for the history to be written.
+    fn dispatch(&self, entry: &JobEntry, event: Event) -> Next {
+        let before = entry.job.with_untracked(|j| j.phase);
+        let next = entry.job.try_update(|j| j.apply(event, now(), random())).unwrap_or(Next::Stop);
+        let (after, base, learned) = entry.job.with_untracked(|j| (j.phase, j.base.clone(), j.learned()));
+        if learned != Known::default() {
+            self.known.update_value(|k| k.entry(base).or_default().merge(learned));
+        }
+        self.save(before != after || next == Next::Stop);
+        next
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        let me = self.tab.get_value();
+        let runner = self.runner();
+        self.list.with_untracked(|l| Snapshot {
+            jobs: l.iter().map(|e| e.job.get_untracked()).collect(),
+            // This tab's version wins for the jobs it follows or owns.
+            mine: l
+                .iter()
+                .filter(|e| runner.running(e.id) || e.job.with_untracked(|j| j.owner.as_deref() == Some(me.as_str())))
+                .map(|e| e.id)
+                .collect(),
+            deleted: self.deleted.get_value(),
+        })
+    }
+
+    // ------------------------------------------------------------ storage
+
+    /// Reads the history at start and listens for other tabs' writes. A
+    /// submit of this tab cut off by a reload is marked lost (never sent
+    /// again).
+    pub fn load(&self) {
+        let Some(sync) = self.sync.get_value() else { return };
+        let loaded = sync.load();
+        let problem = loaded.problem.clone().or_else(|| (loaded.dropped > 0).then(|| Msg::count(K::HistoryDroppedOne, K::HistoryDropped, loaded.dropped)));
+        self.history_problem.set(problem);
+        let me = self.tab.get_value();
+        let t = now();
+        for mut job in loaded.jobs {
+            if job.owner.as_deref() == Some(me.as_str()) {
+                job.apply(Event::Interrupted, t, 0.0);
+            }
+            let running_here = history::should_follow(&job, t, &me) || job.paused.is_some();
+            self.insert(job, running_here);
+        }
+        let jobs = *self;
+        sync.listen(move |theirs| jobs.absorb_other_tab(theirs));
+    }
+
+    /// Another tab wrote the history: take its version of every job this
+    /// tab does not follow.
+    fn absorb_other_tab(&self, theirs: Vec<Job>) {
+        let runner = self.runner();
+        let ids: HashSet<u64> = theirs.iter().map(|j| j.id).collect();
+        for job in theirs {
+            if runner.running(job.id) || self.deleted.with_value(|d| d.contains(&job.id)) {
+                continue;
+            }
+            match self.entry(job.id) {
+                Some(e) => e.job.set(job),
+                None => {
+                    self.insert(job, false);
+                }
+            }
+        }
+        let gone: Vec<u64> = self.list.with_untracked(|l| l.iter().filter(|e| !ids.contains(&e.id) && !runner.running(e.id)).map(|e| e.id).collect());
+        if !gone.is_empty() {
+            self.list.update(|l| l.retain(|e| !gone.contains(&e.id)));
+        }
+    }
+
+    // ------------------------------------------------------------ intents
+
+    /// Submits a job: one POST, never repeated by the app.
+    pub fn submit(&self, access: &Access, model: String, body: serde_json::Value, stream: bool) -> u64 {
+        let t = now();
+        let id = (t as u64) * 1000 + (random() * 1000.0) as u64;
+        let new = NewJob { id, body: body.clone(), base: access.base.clone(), model: model.clone(), stream, owner: self.tab.get_value(), known: self.known_for(&access.base) };
+        let entry = self.insert(Job::new(new, t), true);
+        self.save(true);
+        self.follow(entry, access.client(&access.base), move |client| async move {
+            let url = submit_url(&client.base, &model);
+            // The submit carries no abort signal: once sent it may bill, and
+            // its answer is wanted even if the card goes.
+            match client.send(Method::Post, &url, Some(&body.to_string()), None).await.and_then(|a| a.success()) {
+                Ok(a) => QueueStatus::submit_answer(&a.text).map_or_else(Event::SubmitFailed, Event::Submitted),
+                Err(e) => Event::SubmitFailed(e),
+            }
+        });
+        id
+    }
+
+    /// Starts following a job: `first` gives the first event, then the
+    /// follow loop runs until the reducer says stop.
+    fn follow<F, Fut>(&self, entry: JobEntry, client: Client, first: F)
+    where
+        F: FnOnce(Client) -> Fut + 'static,
+        Fut: std::future::Future<Output = Event> + 'static,
+    {
+        let jobs = *self;
+        let followed = entry.followed;
+        followed.set(true);
+        self.runner().start(
+            entry.id,
+            client,
+            move |client, signal| async move {
+                let next = jobs.dispatch(&entry, first(client.clone()).await);
+                let job = entry.job.clone();
+                follow(client, next, move |n| job.with_untracked(|j| j.target(n)), move |ev| jobs.dispatch(&entry, ev), signal).await;
+            },
+            move || followed.set(false),
+        );
+    }
+
+    /// Follows `entry` again by request id from this tab (no POST).
+    fn take_over(&self, entry: JobEntry, access: &Access) {
+        let base = entry.job.with_untracked(|j| j.base.clone());
+        let event = Event::Resumed { owner: self.tab.get_value(), known: self.known_for(&base) };
+        self.follow(entry, access.client(&base), move |_| async move { event });
+    }
+
+    /// Follows again every running job this tab should follow whose base is
+    /// the configured one (the key never goes to another provider's origin).
+    /// Called when a key is committed, not at each keystroke.
+    pub fn resume(&self, access: &Access) {
+        let me = self.tab.get_value();
+        let t = now();
+        let runner = self.runner();
+        let todo: Vec<JobEntry> = self.list.with_untracked(|l| {
+            l.iter()
+                // A card the user dismissed stays unfollowed until opened.
+                .filter(|e| !runner.running(e.id) && e.shown.get_untracked())
+                .filter(|e| e.job.with_untracked(|j| history::should_follow(j, t, &me) && access.reaches(&j.base)))
+                .cloned()
+                .collect()
+        });
+        for entry in todo {
+            self.take_over(entry, access);
+        }
+    }
+
+    /// Shows a job's card again and follows it if it still runs (also the
+    /// Resume of a paused job).
+    pub fn open(&self, id: u64, access: &Access) {
+        let Some(e) = self.entry(id) else { return };
+        e.shown.set(true);
+        let resumable = e.job.with_untracked(|j| j.phase.is_active() && j.request_id.is_some() && access.reaches(&j.base));
+        if resumable && !self.runner().running(id) {
+            self.take_over(e, access);
+        }
+    }
+
+    /// Asks the queue to cancel a job. The job's own end (seen by polling)
+    /// tells whether it stopped.
+    pub fn cancel(&self, id: u64) {
+        let Some(entry) = self.entry(id) else { return };
+        let Some(client) = self.runner().client(id) else { return };
+        let Some(url) = entry.job.with_untracked(|j| j.can_cancel().then(|| j.cancel_url()).flatten()) else { return };
+        let jobs = *self;
+        jobs.dispatch(&entry, Event::CancelSent);
+        spawn_local(async move {
+            let answer = match client.send(Method::Put, &url, None, None).await {
+                Ok(a) => CancelAnswer::from_response(a.status, &a.text),
+                Err(e) => Err(e),
+            };
+            jobs.dispatch(&entry, Event::CancelAnswered(answer));
+        });
+    }
+
+    /// Hides a card; a job still running stops being followed (it stays in
+    /// the history and is followed again after a reload).
+    pub fn dismiss(&self, id: u64) {
+        self.runner().stop(id);
+        if let Some(e) = self.entry(id) {
+            e.shown.set(false);
+            e.followed.set(false);
+        }
+    }
+
+    /// Deletes a job from the history (and stops following it).
+    pub fn delete(&self, id: u64) {
+        self.runner().stop(id);
+        self.deleted.update_value(|d| {
+            d.insert(id);
+        });
+        self.list.update(|l| l.retain(|e| e.id != id));
+        self.save(true);
+    }
+
+    /// Deletes every job that is not running.
+    pub fn clear_finished(&self) {
+        let ids: Vec<u64> = self.list.with_untracked(|l| l.iter().filter(|e| !e.job.with_untracked(|j| j.phase.is_active())).map(|e| e.id).collect());
+        self.deleted.update_value(|d| d.extend(ids.iter().copied()));
+        self.list.update(|l| l.retain(|e| !ids.contains(&e.id)));
+        self.save(true);
+    }
+}
