@@ -8,6 +8,7 @@ WASM_BINDGEN_VERSION=0.2.130
 TRUNK_VERSION=0.22.1
 BINARYEN_VERSION=132.0.0
 AXE_VERSION=4.14.1
+FAL_CLIENT_VERSION=1.10.1
 TOOLS="${QIE_TOOLS:-$HOME/.cache/qie-tools}"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -55,7 +56,15 @@ if ! grep -q "\"version\": \"$AXE_VERSION\"" "$TOOLS/npm/node_modules/axe-core/p
   npm install --silent --no-audit --no-fund --prefix "$TOOLS/npm" "axe-core@$AXE_VERSION" >/dev/null
 fi
 
-# 6. Chromium and its driver, a Chinese font (so the Chinese page renders
+# 6. fal's official JavaScript client, run against the fake queue server
+#    by the conformance test (tests/e2e/conformance).
+if ! grep -q "\"version\": \"$FAL_CLIENT_VERSION\"" "$TOOLS/npm/node_modules/@fal-ai/client/package.json" 2>/dev/null; then
+  log "installing @fal-ai/client $FAL_CLIENT_VERSION"
+  mkdir -p "$TOOLS/npm"
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS/npm" "@fal-ai/client@$FAL_CLIENT_VERSION" >/dev/null
+fi
+
+# 7. Chromium and its driver, a Chinese font (so the Chinese page renders
 #    in screenshots instead of empty boxes), brotli for the bench.
 pkgs=()
 command -v chromium >/dev/null || pkgs+=(chromium)

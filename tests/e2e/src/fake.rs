@@ -37,6 +37,34 @@ pub struct Faults {
     pub forget_jobs: bool,
     /// Close the status stream after its first event.
     pub stream_close_early: bool,
+    /// Answer status polls with 429 and this `Retry-After` value until
+    /// this many milliseconds after the server started.
+    pub status_429_until: Option<(u64, &'static str)>,
+}
+
+/// How much of the protocol the server speaks (PROTOCOL.md, "Partial servers").
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Partial {
+    /// Everything.
+    #[default]
+    Full,
+    /// The stream endpoint answers with this code (404, 405, 400), or 200
+    /// with a body that is not an event stream (`200`).
+    NoStream(u16),
+    /// The returned URLs use the seed's renamed model path, which this
+    /// server does not answer (404); only the submitted path works.
+    SeedPaths,
+    /// No status endpoint at all (404); the result URL answers 202 while
+    /// the job runs (`true`), or 400 "in progress" (`false`).
+    NoStatus { accepted: bool },
+    /// Stream events with invalid UTF-8 in them.
+    BadUtf8Stream,
+    /// A stream that sends only comments, for this long, then closes.
+    CommentsOnlyStream(u64),
+    /// Status, stream and result answer a redirect to this origin.
+    RedirectTo(String),
+    /// The submit answers with this request id.
+    RequestId(String),
 }
 
 #[derive(Clone, Debug)]
@@ -54,6 +82,7 @@ pub struct Config {
     /// Serve result image URLs from this origin.
     pub image_origin: Option<String>,
     pub faults: Faults,
+    pub partial: Partial,
 }
 
 impl Default for Config {
@@ -67,6 +96,7 @@ impl Default for Config {
             relay_origin: None,
             image_origin: None,
             faults: Faults::default(),
+            partial: Partial::Full,
         }
     }
 }
@@ -99,6 +129,8 @@ struct Job {
     created: Instant,
     input: Value,
     cancelled: bool,
+    /// The model path it was submitted to.
+    model: String,
 }
 
 struct Inner {
@@ -186,7 +218,7 @@ pub fn serve(listener: TcpListener, app: Router) -> oneshot::Sender<()> {
 fn cors(mut resp: Response) -> Response {
     let h = resp.headers_mut();
     h.insert("access-control-allow-origin", HeaderValue::from_static("*"));
-    h.insert("access-control-expose-headers", HeaderValue::from_static("Retry-After, X-Fal-Error-Type"));
+    h.insert("access-control-expose-headers", HeaderValue::from_static("Retry-After, X-Fal-Error-Type, X-Fal-Request-Id"));
     resp
 }
 
@@ -341,10 +373,40 @@ fn route(shared: &Shared, method: &Method, path: &str, query: Option<&str>, head
         return json_response(404, json!({"detail": "Request not found"}));
     }
     let cfg = inner.cfg.clone();
+    let is_stream = parts[1..] == ["status", "stream"];
+    match &cfg.partial {
+        Partial::SeedPaths if model != inner.jobs[&id].model && !inner.jobs[&id].model.starts_with(&format!("{model}/")) => {
+            return json_response(404, json!({"detail": "Not Found"}));
+        }
+        Partial::NoStatus { .. } if parts[1..].first() == Some(&"status") => {
+            return json_response(404, json!({"detail": "Not Found"}));
+        }
+        Partial::NoStream(code) if is_stream => {
+            return match code {
+                200 => (StatusCode::OK, [(header::CONTENT_TYPE, "text/html")], "<html>no stream here</html>").into_response(),
+                c => json_response(*c, json!({"detail": "Method Not Allowed"})),
+            };
+        }
+        Partial::RedirectTo(to) if method == Method::GET => {
+            let mut r = StatusCode::TEMPORARY_REDIRECT.into_response();
+            if let Ok(v) = HeaderValue::from_str(&format!("{to}{path}")) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            return r;
+        }
+        _ => {}
+    }
     let own = shared.url.clone();
     let with_logs = query.is_some_and(|q| q.split('&').any(|kv| kv == "logs=1" || kv == "logs=true"));
     match (method.as_str(), &parts[1..]) {
         ("GET", ["status"]) => {
+            if let Some((until, value)) = inner.faults.status_429_until {
+                if shared.started.elapsed().as_millis() as u64 <= until {
+                    let mut r = json_response(429, json!({"detail": "Too many requests"}));
+                    r.headers_mut().insert("retry-after", HeaderValue::from_static(value));
+                    return r;
+                }
+            }
             if let Some((n, secs)) = inner.faults.status_429 {
                 if n > 0 {
                     inner.faults.status_429 = Some((n - 1, secs));
@@ -374,6 +436,10 @@ fn route(shared: &Shared, method: &Method, path: &str, query: Option<&str>, head
                 return json_response(400, json!({"detail": "Request was cancelled"}));
             }
             if !matches!(phase(&cfg, job), Phase::Done) {
+                if cfg.partial == (Partial::NoStatus { accepted: true }) {
+                    let (_, body) = status_body(&own, model, &id, &cfg, job, false);
+                    return json_response(202, body);
+                }
                 return json_response(400, json!({"detail": "Request is still in progress"}));
             }
             if inner.faults.result_422 {
@@ -383,7 +449,12 @@ fn route(shared: &Shared, method: &Method, path: &str, query: Option<&str>, head
                 );
             }
             let images = cfg.image_origin.clone().unwrap_or(own);
-            json_response(200, result_body(&images, &id, job))
+            let mut r = json_response(200, result_body(&images, &id, job));
+            // fal names the request of a result in a header (its client reads it).
+            if let Ok(v) = HeaderValue::from_str(&id) {
+                r.headers_mut().insert("x-fal-request-id", v);
+            }
+            r
         }
         ("PUT", ["cancel"]) => {
             let Some(job) = inner.jobs.get_mut(&id) else { return json_response(404, json!({"detail": "Request not found"})) };
@@ -421,16 +492,20 @@ fn submit(shared: &Shared, inner: &mut Inner, model: &str, body: &str) -> Respon
     }
     inner.next += 1;
     let id = format!("{:08x}-fake-4000-8000-{:012x}", 0x9c08_e7d8u32.wrapping_add(inner.next as u32), inner.next);
-    inner.jobs.insert(id.clone(), Job { created: Instant::now(), input, cancelled: false });
+    inner.jobs.insert(id.clone(), Job { created: Instant::now(), input, cancelled: false, model: model.to_string() });
     // A relay hands out the upstream's URLs, with the model renamed.
-    let (base, model) = match &inner.cfg.relay_origin {
-        Some(o) => (o.clone(), "fal-ai/qwen-edit-plus".to_string()),
-        None => (shared.url.clone(), model.to_string()),
+    let (base, model) = match (&inner.cfg.relay_origin, &inner.cfg.partial) {
+        (Some(o), _) => (o.clone(), "fal-ai/qwen-edit-plus".to_string()),
+        (None, Partial::SeedPaths) => (shared.url.clone(), "fal-ai/qwen-edit-plus".to_string()),
+        (None, _) => (shared.url.clone(), model.to_string()),
     };
     let job = &inner.jobs[&id];
     let (_, mut body) = status_body(&base, &model, &id, &inner.cfg, job, false);
     body["status"] = json!("IN_QUEUE");
     body["queue_position"] = json!(inner.cfg.start_position);
+    if let Partial::RequestId(odd) = &inner.cfg.partial {
+        body["request_id"] = json!(odd);
+    }
     json_response(200, body)
 }
 
@@ -441,6 +516,23 @@ fn stream(shared: &Shared, inner: &Inner, model: &str, id: &str, with_logs: bool
     let created = inner.jobs[&id].created;
     let cancelled = inner.jobs[&id].cancelled;
     let close_early = inner.faults.stream_close_early;
+    let partial = cfg.partial.clone();
+    if let Partial::CommentsOnlyStream(ms) = partial {
+        let pings = futures_util::stream::unfold(0u64, move |n| async move {
+            if n * 250 >= ms {
+                return None;
+            }
+            if n > 0 {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Some((Ok::<_, std::convert::Infallible>(b": ping\n\n".to_vec()), n + 1))
+        });
+        return Response::builder()
+            .header(header::CONTENT_TYPE, "text/event-stream")
+            .body(Body::from_stream(pings))
+            .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
+    }
+    let bad_utf8 = partial == Partial::BadUtf8Stream;
     // Each event carries the logs that are new since the last one.
     let events = futures_util::stream::unfold((0u64, 0u32, false), move |(sent_logs, n, done)| {
         let (cfg, own, model, id) = (cfg.clone(), own.clone(), model.clone(), id.clone());
@@ -451,17 +543,21 @@ fn stream(shared: &Shared, inner: &Inner, model: &str, id: &str, with_logs: bool
             if n > 0 {
                 tokio::time::sleep(Duration::from_millis(250)).await;
             }
-            let job = Job { created, input: Value::Null, cancelled };
+            let job = Job { created, input: Value::Null, cancelled, model: String::new() };
             let (code, mut body) = status_body(&own, &model, &id, &cfg, &job, with_logs);
             let total = body["logs"].as_array().map_or(0, Vec::len) as u64;
             if let Some(all) = body["logs"].as_array() {
                 body["logs"] = Value::Array(all[sent_logs as usize..].to_vec());
             }
-            let mut text = String::new();
+            let mut text: Vec<u8> = Vec::new();
             if n % 4 == 3 {
-                text.push_str(": ping\n\n");
+                text.extend_from_slice(b": ping\n\n");
             }
-            text.push_str(&format!("data: {body}\n\n"));
+            if bad_utf8 {
+                // A broken event first: invalid bytes inside its JSON string.
+                text.extend_from_slice(b"data: {\"status\":\"IN_\xff\xfe\"}\n\n");
+            }
+            text.extend_from_slice(format!("data: {body}\n\n").as_bytes());
             Some((Ok::<_, std::convert::Infallible>(text), (total.max(sent_logs), n + 1, code == 200)))
         }
     });

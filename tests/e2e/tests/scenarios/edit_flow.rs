@@ -287,10 +287,15 @@ pub(crate) fn expired_request_is_lost(s: &Session) -> Fut<'_> {
         s.configure(&fake.url, "Bearer", "test-key").await?;
         fill_minimal(s, &fake.url, "forgotten").await?;
         s.submit().await?;
-        s.wait_job(0, "lost", SECS(5)).await?;
+        s.wait_job(0, "lost", SECS(15)).await?;
         tokio::time::sleep(SECS(1)).await;
-        ensure!(status_polls(&fake).len() == 1, "polled once: {:?}", status_polls(&fake));
+        // Status and result, each tried twice, 5 s apart; then no more.
+        let polls = status_polls(&fake);
+        ensure!(polls.len() == 2, "status asked twice: {polls:?}");
+        ensure!(polls[1].at_ms - polls[0].at_ms >= 5_000, "the second try came {} ms later", polls[1].at_ms - polls[0].at_ms);
+        ensure!(fake.api_requests().len() == 5, "POST + 2 × (status, result): {:?}", fake.api_requests().iter().map(|r| &r.path).collect::<Vec<_>>());
         ensure!(s.text("[data-testid=job-error]").await?.contains("no longer knows"), "explained");
+        ensure!(s.find_all("[data-testid=tried-urls] li").await?.len() == 2, "the addresses tried are listed");
         Ok(())
     })
 }

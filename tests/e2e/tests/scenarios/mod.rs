@@ -4,3 +4,4 @@ pub(crate) mod edit_flow;
 pub(crate) mod local_images;
 pub(crate) mod durable;
 pub(crate) mod people;
+pub(crate) mod partial;

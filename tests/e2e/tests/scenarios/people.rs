@@ -94,11 +94,15 @@ pub(crate) fn the_lightbox_shows_results_large(s: &Session) -> Fut<'_> {
 /// job card and its results, in the light and the dark theme.
 pub(crate) fn accessible_in_both_themes(s: &Session) -> Fut<'_> {
     Box::pin(async move {
-        let fake = FakeServer::start(Config { queue_ms: 200, run_ms: 300, ..Config::default() }).await?;
+        // Enough log lines that the logs box scrolls: it must be reachable
+        // by keyboard and named (axe: scrollable-region-focusable).
+        let fake = FakeServer::start(Config { queue_ms: 200, run_ms: 300, log_lines: 60, ..Config::default() }).await?;
         s.configure(&fake.url, "Bearer", "test-key").await?;
         fill_minimal(s, &fake.url, "accessible").await?;
         s.submit().await?;
         s.wait_job(0, "completed", SECS(10)).await?;
+        let overflow = s.c.execute("const b = document.querySelector('.log-scroll'); return b.scrollHeight > b.clientHeight", vec![]).await?;
+        ensure!(overflow == json!(true), "the logs box scrolls");
         s.open_advanced().await?;
         for theme in ["light", "dark"] {
             s.select("select[name=theme]", theme).await?;
