@@ -607,3 +607,38 @@ async fn a_first_visit_takes_the_browsers_language() {
     assert!(!stored.contains("zh-CN"), "{stored}");
     drop(root);
 }
+
+// ------------------------------------------------------------ the job engine's glue
+
+#[wasm_bindgen_test]
+async fn a_key_a_header_cannot_carry_is_said_at_once_at_the_key_field() {
+    let root = mount().await;
+    assert!(field_error(&root, "api_key").is_none(), "nothing before a key is typed");
+    set(&root, "[name=api_key]", "sk-abc\u{200B}def").await;
+    let said = field_error(&root, "api_key").expect("a message at the key field before any submit");
+    assert!(said.contains("header"), "{said}");
+    set(&root, "[name=api_key]", "  sk-abcdef  ").await;
+    assert!(field_error(&root, "api_key").is_none(), "surrounding spaces are trimmed, not refused");
+}
+
+#[wasm_bindgen_test]
+async fn waiting_for_a_wake_up_leaves_nothing_behind() {
+    use futures::future::{select, Either};
+    use qwen_studio::web::net;
+    let before = net::waiting();
+    // Many sleeps that end by their timer, as polls do: none stays registered.
+    for _ in 0..50 {
+        let r = select(TimeoutFuture::new(0), net::wake_up()).await;
+        assert!(matches!(r, Either::Left(_)));
+    }
+    assert_eq!(net::waiting(), before, "a finished sleep unregisters");
+    // A waiting future is woken, and unregistered.
+    let woken = net::wake_up();
+    let waker = async {
+        TimeoutFuture::new(5).await;
+        assert_eq!(net::waiting(), before + 1);
+        net::wake_all();
+    };
+    futures::join!(woken, waker);
+    assert_eq!(net::waiting(), before);
+}
