@@ -82,7 +82,11 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
             <p class="job-prompt">{prompt}</p>
             {move || paused.get().map(|p| {
                 let why = match p {
-                    Pause::KeyRefused(e) => Msg::new(K::PausedKey).arg_msg("detail", e.user_message()),
+                    Pause::KeyRefused(e) => {
+                        let fallback = if e.kind == crate::api::ErrorKind::Forbidden { K::DetailForbidden } else { K::DetailUnauthorized };
+                        let detail = if e.detail.is_empty() { Msg::new(fallback) } else { Msg::verbatim(&e.detail) };
+                        Msg::new(K::PausedKey).arg_msg("detail", detail)
+                    }
                     Pause::Parked(e) => Msg::new(K::PausedParked).arg("min", crate::jobs::state::PARK_AFTER_MS as u64 / 60_000).arg_msg("why", e.user_message()),
                 };
                 view! {

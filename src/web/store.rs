@@ -109,17 +109,12 @@ impl Jobs {
         self.sync.with_value(|s| s.as_ref().map(|s| s.request(phase_changed)));
     }
 
-    /// History writes attempted by this tab (for the benchmark).
-    pub fn history_writes(&self) -> u32 {
-        self.sync.with_value(|s| s.as_ref().map_or(0, HistorySync::writes))
-    }
-
     /// Whether any job is still running (tracked).
     pub fn any_active(&self) -> bool {
         self.list.with(|l| l.iter().any(|e| e.job.with(|j| j.phase.is_active())))
     }
 
-    pub fn entry(&self, id: u64) -> Option<JobEntry> {
+    fn entry(&self, id: u64) -> Option<JobEntry> {
         self.list.with_untracked(|l| l.iter().find(|e| e.id == id).cloned())
     }
 

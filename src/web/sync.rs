@@ -41,8 +41,6 @@ struct Inner {
     /// Another tab wrote since this tab last saved: the next save must read
     /// and merge. Otherwise this tab's list already holds everything stored.
     foreign_write: Cell<bool>,
-    /// Number of writes to storage (for the benchmark).
-    writes: Cell<u32>,
 }
 
 #[derive(Clone)]
@@ -56,7 +54,6 @@ impl HistorySync {
             last_write: Cell::new(0.0),
             trailing: RefCell::new(None),
             foreign_write: Cell::new(false),
-            writes: Cell::new(0),
         }))
     }
 
@@ -147,12 +144,6 @@ impl HistorySync {
     }
 
     fn set(&self, text: &str) -> bool {
-        self.0.writes.set(self.0.writes.get() + 1);
         storage::set(Area::Local, HISTORY_KEY, text)
-    }
-
-    /// Writes attempted so far.
-    pub fn writes(&self) -> u32 {
-        self.0.writes.get()
     }
 }

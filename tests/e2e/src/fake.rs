@@ -31,6 +31,8 @@ pub struct Faults {
     pub status_429: Option<(u32, u64)>,
     /// Answer this many status polls with 503.
     pub status_503: u32,
+    /// Answer this many status polls with 401 (a key revoked mid-job).
+    pub status_401: u32,
     /// Answer this many status polls with a 2xx that is not JSON.
     pub status_malformed: u32,
     /// Answer status and result with 404, as for an expired request.
@@ -65,6 +67,9 @@ pub enum Partial {
     RedirectTo(String),
     /// The submit answers with this request id.
     RequestId(String),
+    /// While the job runs, the stream sends this many events a second,
+    /// each with one new log line (a benchmark of the page under a flood).
+    Flood(u64),
 }
 
 #[derive(Clone, Debug)]
@@ -415,6 +420,10 @@ fn route(shared: &Shared, method: &Method, path: &str, query: Option<&str>, head
                     return r;
                 }
             }
+            if inner.faults.status_401 > 0 {
+                inner.faults.status_401 -= 1;
+                return json_response(401, json!({"detail": "No user found for Key ID and Secret"}));
+            }
             if inner.faults.status_503 > 0 {
                 inner.faults.status_503 -= 1;
                 let mut r = json_response(503, json!({"detail": "Runner unavailable", "error_type": "runner_unavailable"}));
@@ -517,6 +526,38 @@ fn stream(shared: &Shared, inner: &Inner, model: &str, id: &str, with_logs: bool
     let cancelled = inner.jobs[&id].cancelled;
     let close_early = inner.faults.stream_close_early;
     let partial = cfg.partial.clone();
+    if let Partial::Flood(per_sec) = partial {
+        let start = Instant::now();
+        let (cfg2, own2, model2, id2) = (cfg.clone(), own.clone(), model.clone(), id.clone());
+        let flood = futures_util::stream::unfold((0u64, false), move |(sent, done)| {
+            let (cfg, own, model, id) = (cfg2.clone(), own2.clone(), model2.clone(), id2.clone());
+            async move {
+                if done {
+                    return None;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                let job = Job { created, input: Value::Null, cancelled, model: String::new() };
+                let (code, mut body) = status_body(&own, &model, &id, &cfg, &job, false);
+                if code == 200 {
+                    body["logs"] = json!([]);
+                    return Some((Ok::<_, std::convert::Infallible>(format!("data: {body}\n\n").into_bytes()), (sent, true)));
+                }
+                // As many events as the rate says by now (a tick is never exactly 10 ms).
+                let due = per_sec * start.elapsed().as_millis() as u64 / 1_000;
+                let per_tick = due.saturating_sub(sent).max(1);
+                let mut text = Vec::new();
+                for k in 0..per_tick {
+                    body["logs"] = json!([{"message": format!("flood line {}", sent + k), "level": "INFO"}]);
+                    text.extend_from_slice(format!("data: {body}\n\n").as_bytes());
+                }
+                Some((Ok(text), (sent + per_tick, false)))
+            }
+        });
+        return Response::builder()
+            .header(header::CONTENT_TYPE, "text/event-stream")
+            .body(Body::from_stream(flood))
+            .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
+    }
     if let Partial::CommentsOnlyStream(ms) = partial {
         let pings = futures_util::stream::unfold(0u64, move |n| async move {
             if n * 250 >= ms {

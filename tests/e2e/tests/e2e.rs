@@ -64,6 +64,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("an_unusable_request_id_is_shown_not_used", scenarios::partial::an_unusable_request_id_is_shown_not_used),
     ("a_stale_job_waits_for_the_whole_key", scenarios::partial::a_stale_job_waits_for_the_whole_key),
     ("a_key_a_header_cannot_carry_is_refused_at_the_field", scenarios::partial::a_key_a_header_cannot_carry_is_refused_at_the_field),
+    ("a_refused_key_pauses_the_job_until_resumed", scenarios::partial::a_refused_key_pauses_the_job_until_resumed),
     ("happy_path", scenarios::edit_flow::happy_path),
     ("quiet_after_the_last_job", scenarios::edit_flow::quiet_after_the_last_job),
     ("foreign_urls_never_get_the_key", scenarios::edit_flow::foreign_urls_never_get_the_key),

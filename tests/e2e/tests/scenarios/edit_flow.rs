@@ -296,6 +296,8 @@ pub(crate) fn expired_request_is_lost(s: &Session) -> Fut<'_> {
         ensure!(fake.api_requests().len() == 5, "POST + 2 × (status, result): {:?}", fake.api_requests().iter().map(|r| &r.path).collect::<Vec<_>>());
         ensure!(s.text("[data-testid=job-error]").await?.contains("no longer knows"), "explained");
         ensure!(s.find_all("[data-testid=tried-urls] li").await?.len() == 2, "the addresses tried are listed");
+        s.scroll_top().await?;
+        s.screenshot("lost").await?;
         Ok(())
     })
 }

@@ -231,3 +231,35 @@ pub(crate) fn a_key_a_header_cannot_carry_is_refused_at_the_field(s: &Session) -
         s.assert_alive().await
     })
 }
+
+/// A 401 while a job is followed pauses it in its phase (not failed);
+/// Resume, once the key is fixed, follows it to the end. One POST.
+pub(crate) fn a_refused_key_pauses_the_job_until_resumed(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let fake = FakeServer::start(Config { queue_ms: 1_500, run_ms: 500, ..Config::default() }).await?;
+        one_job(s, &fake, false, "key revoked").await?;
+        s.wait_job(0, "in_queue", SECS(5)).await?;
+        fake.set_faults(Faults { status_401: 1, ..Faults::default() });
+        let paused = s.wait_for("[data-testid=job] [data-testid=job-paused]", SECS(5)).await?;
+        ensure!(paused.text().await?.contains("Resume"), "says to resume");
+        let card = s.find("[data-testid=job]").await?;
+        ensure!(card.attr("data-status").await?.as_deref() == Some("in_queue"), "keeps its phase");
+        ensure!(!s.exists("[data-testid=job-error]").await?, "not an error of the job");
+        let asked = fake.api_requests().len();
+        tokio::time::sleep(SECS(2)).await;
+        ensure!(fake.api_requests().len() == asked, "nothing sent while paused");
+        s.scroll_top().await?;
+        s.screenshot("paused").await?;
+        // The same card on a phone, in Chinese and the dark theme.
+        s.select("select[name=theme]", "dark").await?;
+        s.select("select[name=language]", "zh-CN").await?;
+        s.c.set_window_size(390, 844).await?;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        s.c.execute("document.querySelector('[data-testid=job]').scrollIntoView()", vec![]).await?;
+        s.screenshot("paused-phone-zh-dark").await?;
+        s.click("[data-testid=job] button[data-testid=resume]").await?;
+        s.wait_job(0, "completed", SECS(10)).await?;
+        ensure!(posts(&fake).len() == 1, "one POST");
+        Ok(())
+    })
+}
