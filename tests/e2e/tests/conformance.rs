@@ -13,14 +13,7 @@ fn main() -> ExitCode {
         eprintln!("FAL_CLIENT is not set: run through scripts/test.sh");
         return ExitCode::FAILURE;
     };
-    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("no runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    rt.block_on(async move {
+    e2e::run(async move {
         let fast = Config { queue_ms: 400, run_ms: 600, ..Config::default() };
         let (Ok(fake), Ok(fake_422)) = (
             FakeServer::start(fast.clone()).await,

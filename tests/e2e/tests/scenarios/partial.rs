@@ -11,6 +11,12 @@ fn results(f: &FakeServer) -> Vec<Recorded> {
     f.api_requests().into_iter().filter(|r| r.method == "GET" && !r.path.contains("/status")).collect()
 }
 
+/// A fresh page with an empty history and no key, for the next variant.
+async fn fresh_page(s: &Session) -> Result<()> {
+    s.c.execute("localStorage.clear(); sessionStorage.clear()", vec![]).await?;
+    s.open().await
+}
+
 async fn one_job(s: &Session, fake: &FakeServer, stream: bool, prompt: &str) -> Result<()> {
     s.configure_with(&fake.url, "Bearer", "test-key", stream).await?;
     fill_minimal(s, &fake.url, prompt).await?;
@@ -40,8 +46,7 @@ pub(crate) fn stream_405_or_not_an_event_stream_polls(s: &Session) -> Fut<'_> {
     Box::pin(async move {
         for code in [405, 200] {
             let fake = FakeServer::start(Config { queue_ms: 400, run_ms: 400, partial: Partial::NoStream(code), ..Config::default() }).await?;
-            s.c.execute("localStorage.clear(); sessionStorage.clear()", vec![]).await?;
-            s.open().await?;
+            fresh_page(s).await?;
             one_job(s, &fake, true, "odd stream").await?;
             s.wait_job(0, "completed", SECS(10)).await.with_context(|| format!("stream answered {code}"))?;
             ensure!(posts(&fake).len() == 1 && streams(&fake).len() == 1, "{code}: one POST, one stream try");
@@ -77,8 +82,7 @@ pub(crate) fn no_status_endpoint_polls_the_result(s: &Session) -> Fut<'_> {
     Box::pin(async move {
         for accepted in [true, false] {
             let fake = FakeServer::start(Config { queue_ms: 500, run_ms: 800, partial: Partial::NoStatus { accepted }, ..Config::default() }).await?;
-            s.c.execute("localStorage.clear(); sessionStorage.clear()", vec![]).await?;
-            s.open().await?;
+            fresh_page(s).await?;
             one_job(s, &fake, false, "result only").await?;
             s.wait_job(0, "completed", SECS(10)).await.with_context(|| format!("result answered {}", if accepted { 202 } else { 400 }))?;
             let r = results(&fake);
