@@ -15,7 +15,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlImageElement};
 
 use gloo_timers::future::TimeoutFuture;
 
-use super::http::{Answer, Method};
+use super::wire::{Answer, Method};
 use super::now;
 use crate::api::provider::DEMO_BASE;
 use crate::api::ApiError;

@@ -16,6 +16,7 @@ mod runner;
 pub mod storage;
 pub mod store;
 mod sync;
+mod wire;
 
 pub use sync::HISTORY_KEY;
 

@@ -71,6 +71,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("validation_blocks_the_submit", scenarios::edit_flow::validation_blocks_the_submit),
     ("unauthorized_key", scenarios::edit_flow::unauthorized_key),
     ("validation_error_from_the_result", scenarios::edit_flow::validation_error_from_the_result),
+    ("only_the_forms_own_job_speaks_on_the_form", scenarios::edit_flow::only_the_forms_own_job_speaks_on_the_form),
     ("cancel_a_queued_job", scenarios::edit_flow::cancel_a_queued_job),
     ("rate_limit_waits_retry_after", scenarios::edit_flow::rate_limit_waits_retry_after),
     ("server_errors_are_retried_not_resubmitted", scenarios::edit_flow::server_errors_are_retried_not_resubmitted),

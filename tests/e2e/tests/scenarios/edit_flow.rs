@@ -170,6 +170,35 @@ pub(crate) fn validation_error_from_the_result(s: &Session) -> Fut<'_> {
     })
 }
 
+/// A 422 shows on the form only for the job the form submitted: once the
+/// form has sent a newer job, a History re-run of the old one failing again
+/// leaves the form alone.
+pub(crate) fn only_the_forms_own_job_speaks_on_the_form(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let fake = FakeServer::start(Config { queue_ms: 200, run_ms: 300, faults: Faults { result_422: true, ..Faults::default() }, ..Config::default() }).await?;
+        s.configure(&fake.url, "Bearer", "test-key").await?;
+        fill_minimal(s, &fake.url, "odd size").await?;
+        s.submit().await?;
+        s.wait_job(0, "failed", SECS(8)).await?;
+        s.wait_for("[data-field-error=image_size]", SECS(2)).await?;
+        // The form sends a newer job that goes well: the old message goes.
+        fake.set_faults(Faults::default());
+        s.fill("textarea[name=prompt]", "fine size").await?;
+        s.submit().await?;
+        s.wait_job(0, "completed", SECS(8)).await?;
+        ensure!(!s.exists("[data-field-error=image_size]").await?, "the newer job's form has no old message");
+        // The old job, re-run from the history, fails again: not on the form.
+        fake.set_faults(Faults { result_422: true, ..Faults::default() });
+        let old = s.find_all("[data-testid=history-item]").await?.pop().context("the first job in the history")?;
+        old.find(fantoccini::Locator::Css("button[data-testid=rerun]")).await?.click().await?;
+        s.wait_job(0, "failed", SECS(8)).await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        ensure!(!s.exists("[data-field-error=image_size]").await?, "a re-run's failure stays on its card");
+        ensure!(posts(&fake).len() == 3, "three POSTs, one per job");
+        Ok(())
+    })
+}
+
 /// Cancel while queued: one PUT with the key, the card says cancelled, and
 /// the polling stops.
 pub(crate) fn cancel_a_queued_job(s: &Session) -> Fut<'_> {
