@@ -72,6 +72,25 @@ pub enum Partial {
     Flood(u64),
 }
 
+impl Partial {
+    /// The names `fake-queue --partial` takes.
+    pub const NAMES: &'static str = "full, no-stream, no-stream-405, seed-paths, no-status, no-status-400, bad-utf8, comments-only";
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "full" => Partial::Full,
+            "no-stream" => Partial::NoStream(404),
+            "no-stream-405" => Partial::NoStream(405),
+            "seed-paths" => Partial::SeedPaths,
+            "no-status" => Partial::NoStatus { accepted: true },
+            "no-status-400" => Partial::NoStatus { accepted: false },
+            "bad-utf8" => Partial::BadUtf8Stream,
+            "comments-only" => Partial::CommentsOnlyStream(10_000),
+            _ => return None,
+        })
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// The accepted key, with either `Bearer` or `Key`. `None` accepts any.

@@ -1,8 +1,8 @@
 //! The fake queue server on its own, to try the app with no key:
 //! `cargo run -p e2e --bin fake-queue -- [--port 8787] [--queue-ms 4000]
-//! [--run-ms 8000] [--key demo-key]`.
+//! [--run-ms 8000] [--key demo-key] [--partial seed-paths]`.
 
-use e2e::fake::{Config, FakeServer};
+use e2e::fake::{Config, FakeServer, Partial};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
@@ -18,8 +18,13 @@ async fn main() -> anyhow::Result<()> {
             "--run-ms" => cfg.run_ms = value()?.parse()?,
             "--key" => cfg.key = Some(value()?),
             "--any-key" => cfg.key = None,
+            "--partial" => {
+                let name = value()?;
+                cfg.partial = Partial::parse(&name).ok_or_else(|| anyhow::anyhow!("--partial takes one of: {}", Partial::NAMES))?;
+            }
             "--help" | "-h" => {
-                println!("fake-queue [--port N] [--queue-ms N] [--run-ms N] [--key K | --any-key]");
+                println!("fake-queue [--port N] [--queue-ms N] [--run-ms N] [--key K | --any-key] [--partial NAME]");
+                println!("  --partial: a relay that speaks part of the protocol, one of: {}", Partial::NAMES);
                 return Ok(());
             }
             other => anyhow::bail!("unknown flag {other} (try --help)"),
