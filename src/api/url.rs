@@ -188,18 +188,28 @@ pub struct Candidate {
 pub struct Candidates(pub Vec<Candidate>);
 
 impl<'de> serde::Deserialize<'de> for Candidates {
-    /// Histories written before candidates existed hold one URL per operation.
+    /// Histories written before candidates existed hold one URL per
+    /// operation. (A visitor rather than an untagged enum: it buffers
+    /// nothing and costs the bundle far less.)
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(serde::Deserialize)]
-        #[serde(untagged)]
-        enum Stored {
-            One(String),
-            Many(Vec<Candidate>),
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Candidates;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a URL or a list of candidates")
+            }
+            fn visit_str<E: serde::de::Error>(self, url: &str) -> Result<Candidates, E> {
+                Ok(Candidates(vec![Candidate { form: Form::Returned, url: url.to_string() }]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Candidates, A::Error> {
+                let mut out = Vec::new();
+                while let Some(c) = seq.next_element()? {
+                    out.push(c);
+                }
+                Ok(Candidates(out))
+            }
         }
-        Ok(match Stored::deserialize(d)? {
-            Stored::One(url) => Candidates(vec![Candidate { form: Form::Returned, url }]),
-            Stored::Many(c) => Candidates(c),
-        })
+        d.deserialize_any(V)
     }
 }
 
