@@ -642,3 +642,42 @@ async fn waiting_for_a_wake_up_leaves_nothing_behind() {
     futures::join!(woken, waker);
     assert_eq!(net::waiting(), before);
 }
+
+// ------------------------------------------------------------ where the key goes
+
+mod origin_cases {
+    include!("origin_cases.rs");
+}
+
+#[wasm_bindgen_test]
+fn the_browser_reads_the_origin_table_as_expected_and_the_key_needs_both() {
+    use qwen_studio::web::http::{browser_same_origin, key_allowed};
+    let mut wrong = Vec::new();
+    for c in origin_cases::ORIGIN_CASES {
+        if browser_same_origin(c.base, c.url) != c.browser {
+            wrong.push(format!("browser: {:?} on {:?}: expected {}", c.url, c.base, c.browser));
+        }
+        if key_allowed(c.base, c.url) != (c.rust && c.browser) {
+            wrong.push(format!("decision: {:?} on {:?}: expected {}", c.url, c.base, c.rust && c.browser));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    // The one that started it: the browser sends this to evil.example.
+    assert!(!key_allowed("https://api.quickrouter.ai", "https://evil.example\\@api.quickrouter.ai/x"));
+}
+
+#[wasm_bindgen_test]
+async fn base_urls_are_checked_and_plain_http_elsewhere_is_warned_against() {
+    let root = mount().await;
+    set(&root, "[name=provider]", "custom").await;
+    set(&root, "[name=api_base]", "http://api.example.com").await;
+    let warning = q(&root, "[data-testid=base-warning]").and_then(|e| e.text_content()).unwrap_or_default();
+    assert!(warning.contains("unencrypted"), "{warning}");
+    set(&root, "[name=api_base]", "http://127.0.0.1:8787").await;
+    assert!(q(&root, "[data-testid=base-warning]").is_none(), "a local server needs no warning");
+    set(&root, "[name=api_base]", "https://user:pw@api.example.com").await;
+    click(&root, "form#edit-form button[type=submit]").await;
+    assert!(field_error(&root, "api_base").is_some_and(|m| m.contains("user name")), "userinfo is refused");
+    set(&root, "[name=api_base]", "https://api.example.com/#x").await;
+    assert!(field_error(&root, "api_base").is_some_and(|m| m.contains("fragment")));
+}

@@ -1,9 +1,9 @@
 //! The one place requests leave the app. `Client` holds the configured base,
 //! the `Authorization` value and the transport chosen once from the
 //! provider (`fetch`, or the in-browser demo queue). The key is attached
-//! only to URLs on the base's origin (PROTOCOL.md's origin rule), whatever
-//! URL the client is asked to fetch, and only when an HTTP header can carry
-//! it. Redirects are never followed (`redirect: "manual"`): the key would
+//! only to URLs on the base's origin (PROTOCOL.md's origin rule) as both the
+//! Rust rule and the browser's own parser read them, whatever URL the
+//! client is asked to fetch, and only when an HTTP header can carry it. Redirects are never followed (`redirect: "manual"`): the key would
 //! go with them.
 
 use futures::future::{select, Either};
@@ -90,6 +90,22 @@ impl Drop for EventStream {
     }
 }
 
+/// Whether the browser's own URL parser puts `url` on `base`'s origin, with
+/// no user or password.
+pub fn browser_same_origin(base: &str, url: &str) -> bool {
+    match (web_sys::Url::new(base), web_sys::Url::new(url)) {
+        (Ok(b), Ok(u)) => b.origin() == u.origin() && [b.username(), b.password(), u.username(), u.password()].iter().all(String::is_empty),
+        _ => false,
+    }
+}
+
+/// The key goes to `url` only when the Rust rule (`api::url::may_send_key`)
+/// and the browser's parser agree that it is the base's origin: where they
+/// read a URL differently, no key.
+pub fn key_allowed(base: &str, url: &str) -> bool {
+    may_send_key(base, url) && browser_same_origin(base, url)
+}
+
 /// Whether an HTTP header can carry `value` (visible ASCII and spaces).
 fn header_safe(value: &str) -> bool {
     value.bytes().all(|b| (0x20..=0x7e).contains(&b))
@@ -109,7 +125,7 @@ impl Client {
         }
         .header("Accept", accept)
         .redirect(RequestRedirect::Manual);
-        if !may_send_key(&self.base, url) {
+        if !key_allowed(&self.base, url) {
             return Ok(b);
         }
         if !header_safe(&self.authorization) {

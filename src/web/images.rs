@@ -147,6 +147,7 @@ pub async fn download(url: &str, name: &str) {
     }
     .await;
     if saved.is_none() {
-        let _ = window.open_with_url_and_target(url, "_blank");
+        // The opened page gets no handle on this tab and no referrer.
+        let _ = window.open_with_url_and_target_and_features(url, "_blank", "noopener,noreferrer");
     }
 }
