@@ -142,4 +142,8 @@ pub fn App() -> impl IntoView {
 
 pub fn mount() {
     mount_to_body(App);
+    // The "loading" line of index.html goes once the app is there.
+    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+        boot.remove();
+    }
 }

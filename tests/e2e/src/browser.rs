@@ -108,6 +108,8 @@ impl Drop for Driver {
 /// Serves the built app (`dist/`) on loopback until dropped.
 pub struct StaticServer {
     pub url: String,
+    /// Requests answered with an error (path and code).
+    pub failures: std::sync::Arc<std::sync::Mutex<Vec<(String, u16)>>>,
     _stop: oneshot::Sender<()>,
 }
 
@@ -116,10 +118,33 @@ impl StaticServer {
         if !dir.join("index.html").exists() {
             bail!("{} has no index.html: build the app first (trunk build --release)", dir.display());
         }
+        Self::start_under(dir, "").await
+    }
+
+    /// Serves `dir` under `prefix` (`/qwen-studio`) and nothing at `/`, as
+    /// a project page on a static host; `url` ends with the prefix and `/`.
+    pub async fn start_under(dir: &Path, prefix: &str) -> Result<Self> {
+        if !dir.join("index.html").exists() {
+            bail!("{} has no index.html: build the app first (trunk build --release)", dir.display());
+        }
         let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let url = format!("http://{}", listener.local_addr()?);
-        let app = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(dir));
-        Ok(StaticServer { url, _stop: crate::fake::serve(listener, app) })
+        let url = format!("http://{}{prefix}/", listener.local_addr()?);
+        let files = tower_http::services::ServeDir::new(dir);
+        let app = if prefix.is_empty() { axum::Router::new().fallback_service(files) } else { axum::Router::new().nest_service(prefix, files) };
+        let failures = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = failures.clone();
+        let app = app.layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| {
+            let seen = seen.clone();
+            async move {
+                let path = req.uri().path().to_string();
+                let resp = next.run(req).await;
+                if resp.status().as_u16() >= 400 {
+                    seen.lock().unwrap_or_else(|e| e.into_inner()).push((path, resp.status().as_u16()));
+                }
+                resp
+            }
+        }));
+        Ok(StaticServer { url, failures, _stop: crate::fake::serve(listener, app) })
     }
 }
 

@@ -33,6 +33,11 @@ fn status_polls(f: &FakeServer) -> Vec<Recorded> {
     f.requests().into_iter().filter(|r| r.method == "GET" && r.path.ends_with("/status")).collect()
 }
 
+/// The built app: `QIE_DIST`, else `<repo>/dist`.
+fn dist_dir() -> PathBuf {
+    std::env::var("QIE_DIST").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist"))
+}
+
 /// Fills the smallest valid form: a prompt and one image from `server`.
 async fn fill_minimal(s: &Session, server: &str, prompt: &str) -> Result<()> {
     s.fill("textarea[name=prompt]", prompt).await?;
@@ -65,6 +70,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("a_stale_job_waits_for_the_whole_key", scenarios::partial::a_stale_job_waits_for_the_whole_key),
     ("a_key_a_header_cannot_carry_is_refused_at_the_field", scenarios::partial::a_key_a_header_cannot_carry_is_refused_at_the_field),
     ("a_refused_key_pauses_the_job_until_resumed", scenarios::partial::a_refused_key_pauses_the_job_until_resumed),
+    ("the_same_dist_works_under_a_path", scenarios::hosted::the_same_dist_works_under_a_path),
     ("happy_path", scenarios::edit_flow::happy_path),
     ("quiet_after_the_last_job", scenarios::edit_flow::quiet_after_the_last_job),
     ("foreign_urls_never_get_the_key", scenarios::edit_flow::foreign_urls_never_get_the_key),
@@ -94,9 +100,7 @@ async fn run_one(driver: &Driver, app: &str, name: &str, f: Scenario) -> Result<
 fn main() -> ExitCode {
     let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     e2e::run(async move {
-        let dist = std::env::var("QIE_DIST")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist"));
+        let dist = dist_dir();
         let app = match StaticServer::start(&dist).await {
             Ok(a) => a,
             Err(e) => {

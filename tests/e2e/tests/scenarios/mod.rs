@@ -5,3 +5,4 @@ pub(crate) mod local_images;
 pub(crate) mod durable;
 pub(crate) mod people;
 pub(crate) mod partial;
+pub(crate) mod hosted;
