@@ -49,6 +49,13 @@ if ! "$TOOLS/npm/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "ve
   npm install --silent --no-audit --no-fund --prefix "$TOOLS/npm" "binaryen@$BINARYEN_VERSION" >/dev/null
 fi
 
+# What a build alone needs stops here (QIE_BUILD_ONLY=1, e.g. the Pages
+# workflow); the rest is for the tests and the bench.
+if [ "${QIE_BUILD_ONLY:-}" = 1 ]; then
+  log "build tools ready"
+  exit 0
+fi
+
 # 5. axe-core, injected by the end-to-end suite for accessibility checks.
 if ! grep -q "\"version\": \"$AXE_VERSION\"" "$TOOLS/npm/node_modules/axe-core/package.json" 2>/dev/null; then
   log "installing axe-core $AXE_VERSION"
