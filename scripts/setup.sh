@@ -41,6 +41,9 @@ if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
   cargo install -q trunk --version "$TRUNK_VERSION" --locked --ignore-rust-version --force
 fi
 
+# 3b. python3, for the build's CSP step (scripts/csp.py).
+if ! command -v python3 >/dev/null; then apt_install python3; fi
+
 # 4. wasm-opt from npm's binaryen (Debian's 108 breaks the app).
 if ! "$TOOLS/npm/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
   if ! command -v npm >/dev/null; then apt_install nodejs npm; fi

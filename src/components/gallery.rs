@@ -89,7 +89,7 @@ pub fn Lightbox() -> impl IntoView {
                         (true, Some(before)) => view! {
                             <div class="compare" data-testid="compare">
                                 <img src=before alt=t(K::InputAlt)/>
-                                <img src=url.clone() alt=t(K::ResultAltPlain) style=move || format!("clip-path: inset(0 0 0 {}%)", split.get())/>
+                                <img src=url.clone() alt=t(K::ResultAltPlain) style:clip-path=move || format!("inset(0 0 0 {}%)", split.get())/>
                                 <input type="range" min="0" max="100" aria-label=t(K::BeforeAfterSlider)
                                     prop:value=move || split.get().to_string()
                                     on:input=move |ev| split.set(event_target_value(&ev).parse::<u32>().unwrap_or(50).min(100))/>
@@ -117,10 +117,11 @@ pub fn Lightbox() -> impl IntoView {
                                     src=url.clone()
                                     alt=t(K::LightboxLabel)
                                     draggable="false"
-                                    style=move || {
+                                    // Through the CSSOM, not a style attribute: the CSP allows no inline styles.
+                                    style:transform=move || {
                                         let (x, y) = pan.get();
                                         let z = zoom.get();
-                                        format!("transform: translate({x}px, {y}px) scale({}.{:02})", z / 100, z % 100)
+                                        format!("translate({x}px, {y}px) scale({}.{:02})", z / 100, z % 100)
                                     }
                                 />
                             </div>

@@ -161,6 +161,7 @@ if (!window.__hooked) {
   window.__hooked = true;
   window.addEventListener('error', e => window.__errors.push(String(e.message || e.error)));
   window.addEventListener('unhandledrejection', e => window.__errors.push('rejection: ' + String(e.reason)));
+  document.addEventListener('securitypolicyviolation', e => window.__errors.push('csp: ' + e.violatedDirective + ' ' + e.blockedURI));
 }
 "#;
 
@@ -404,6 +405,11 @@ impl Session {
     }
 
     /// The page still reacts to input (a wasm panic would freeze it).
+    /// Content-Security-Policy violations seen since the page was opened.
+    pub async fn csp_violations(&self) -> Result<Vec<String>> {
+        Ok(self.js_errors().await?.into_iter().filter(|e| e.starts_with("csp:")).collect())
+    }
+
     pub async fn assert_alive(&self) -> Result<()> {
         let errors = self.js_errors().await?;
         if !errors.is_empty() {

@@ -90,7 +90,13 @@ const SCENARIOS: &[(&str, Scenario)] = &[
 async fn run_one(driver: &Driver, app: &str, name: &str, f: Scenario) -> Result<()> {
     let s = Session::new(driver, app, 1280, 900).await?;
     let outcome = tokio::time::timeout(SECS(60), f(&s)).await;
+    // Every scenario runs under the built page's CSP: none may break it.
+    let csp = s.csp_violations().await.unwrap_or_default();
     s.close().await;
+    let outcome = match outcome {
+        Ok(Ok(())) if !csp.is_empty() => Ok(Err(anyhow::anyhow!("Content-Security-Policy violations: {csp:?}"))),
+        other => other,
+    };
     match outcome {
         Ok(r) => r.with_context(|| format!("scenario {name}")),
         Err(_) => bail!("scenario {name} timed out"),

@@ -1,4 +1,5 @@
-//! Issue 10: a hosted copy — the same `dist/` under any path.
+//! Issue 10: a hosted copy — the same `dist/` under any path, under its
+//! Content-Security-Policy (every scenario fails on a violation: e2e.rs).
 
 use super::super::*;
 
@@ -7,6 +8,11 @@ use super::super::*;
 /// share link starts with the page's own address, and a reload works.
 pub(crate) fn the_same_dist_works_under_a_path(s: &Session) -> Fut<'_> {
     Box::pin(async move {
+        let index = std::fs::read_to_string(dist_dir().join("index.html"))?;
+        let csp = index.split("http-equiv=\"Content-Security-Policy\" content=\"").nth(1).and_then(|r| r.split('"').next()).context("a CSP in the built index.html")?;
+        ensure!(csp.contains("'wasm-unsafe-eval'") && csp.contains("'sha256-") && csp.contains("object-src 'none'"), "the policy as built: {csp}");
+        ensure!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"), "no unsafe-inline or unsafe-eval: {csp}");
+        ensure!(std::fs::read_to_string(dist_dir().join("_headers"))?.contains("frame-ancestors 'none'"), "_headers for hosts that read one");
         let host = StaticServer::start_under(&dist_dir(), "/qwen-studio").await?;
         s.c.goto(&host.url).await?;
         s.wait_for("form#edit-form", SECS(15)).await?;

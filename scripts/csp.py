@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Trunk post_build hook: writes the page's Content-Security-Policy.
+
+Trunk's loader is an inline module script whose text changes with the
+hashed file names, so its hash is taken here, after each build, from the
+staging folder (TRUNK_STAGING_DIR). The policy goes into index.html as a
+<meta http-equiv>, and into _headers (Netlify, Cloudflare Pages) with what
+only a header can say (frame-ancestors, nosniff, referrer policy).
+"""
+import base64
+import hashlib
+import os
+import re
+import sys
+
+staging = os.environ.get("TRUNK_STAGING_DIR") or (sys.argv[1] if len(sys.argv) > 1 else "")
+index = os.path.join(staging, "index.html")
+with open(index, encoding="utf-8") as f:
+    html = f.read()
+
+inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S)
+hashes = " ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() for s in inline)
+loopback = "http://127.0.0.1:* http://localhost:* http://[::1]:*"
+policy = "; ".join([
+    "default-src 'self'",
+    f"script-src 'self' 'wasm-unsafe-eval' {hashes}".strip(),
+    "style-src 'self'",
+    f"img-src 'self' https: data: blob: {loopback}",
+    # The API (https, or a server on this machine); data: and blob: for
+    # saving results made in the page.
+    f"connect-src 'self' https: data: blob: {loopback}",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+])
+
+meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\s*', "", html)
+html = html.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n  ' + meta, 1)
+with open(index, "w", encoding="utf-8") as f:
+    f.write(html)
+
+with open(os.path.join(staging, "_headers"), "w", encoding="utf-8") as f:
+    f.write("/*\n")
+    f.write(f"  Content-Security-Policy: {policy}; frame-ancestors 'none'\n")
+    f.write("  X-Content-Type-Options: nosniff\n")
+    f.write("  Referrer-Policy: no-referrer\n")
+print(f"csp: {len(inline)} inline script(s) hashed")
