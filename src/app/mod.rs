@@ -123,6 +123,7 @@ pub fn App() -> impl IntoView {
                 <h1>{t(K::AppTitle)}</h1>
                 <p class="tagline">{t(K::AppTagline)}</p>
             </div>
+            <crate::components::update::UpdateBanner/>
             <LanguagePicker/>
         </header>
         <main class="layout">

@@ -12,3 +12,4 @@ pub mod params;
 pub mod results;
 pub mod settings;
 pub mod tools;
+pub mod update;

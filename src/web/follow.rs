@@ -10,7 +10,7 @@ use futures::future::select;
 use gloo_timers::future::TimeoutFuture;
 use web_sys::AbortSignal;
 
-use super::http::{Client, Method};
+use super::http::{Client, Method, Transport};
 use super::{net, now};
 use crate::api::{EditOutput, QueueStatus};
 use crate::jobs::schedule::decide;
@@ -23,9 +23,10 @@ async fn sleep(ms: u32) {
     }
 }
 
-/// Waits until requests may go: online, and this request's turn.
-async fn ready() {
-    while !net::online() {
+/// Waits until requests may go: online (the in-page demo needs no
+/// network), and this request's turn.
+async fn ready(transport: Transport) {
+    while transport == Transport::Fetch && !net::online() {
         // Offline: no timer, no request; the `online` event wakes us.
         net::wake_up().await;
     }
@@ -50,8 +51,9 @@ pub async fn follow(
             Next::Stream => 0,
             Next::Stop | Next::Continue => return,
         };
-        sleep(decide(wait, matches!(next, Next::Poll(_)), net::hidden(), net::online()).unwrap_or(0)).await;
-        ready().await;
+        let online = net::online() || client.transport == Transport::Demo;
+        sleep(decide(wait, matches!(next, Next::Poll(_)), net::hidden(), online).unwrap_or(0)).await;
+        ready(client.transport).await;
         let Some((op, url)) = target(next) else { return };
         next = match op {
             Op::Stream => stream(&client, &url, &dispatch, signal).await,

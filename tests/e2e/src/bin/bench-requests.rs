@@ -76,12 +76,36 @@ async fn flood(s: &Session) -> Result<String> {
     ))
 }
 
+/// Bytes the page's own loading moved over the network (navigation and
+/// resources; what the service worker answered counts 0).
+const TRANSFER: &str = r#"
+const all = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+return all.filter(e => e.name.startsWith(location.origin)).reduce((n, e) => n + (e.transferSize || 0), 0);
+"#;
+
+/// Transfer size of a first visit, and of a repeat visit with the service
+/// worker warm.
+async fn visits(s: &Session) -> Result<String> {
+    s.open().await?;
+    let first = s.c.execute(TRANSFER, vec![]).await?.as_u64().unwrap_or(0);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while s.c.execute("return !!(navigator.serviceWorker && navigator.serviceWorker.controller)", vec![]).await? != serde_json::json!(true) {
+        anyhow::ensure!(Instant::now() < deadline, "no service worker took control");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    s.c.refresh().await?;
+    s.wait_for("form#edit-form", Duration::from_secs(15)).await?;
+    let repeat = s.c.execute(TRANSFER, vec![]).await?.as_u64().unwrap_or(0);
+    Ok(format!("| page transfer (loopback, uncompressed) | first visit {first} B | repeat visit, service worker warm {repeat} B |"))
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let dist = PathBuf::from(std::env::args().nth(1).context("usage: bench-requests <dist dir>")?);
     let app = StaticServer::start(&dist).await?;
     let driver = Driver::start()?;
     let s = Session::new(&driver, &app.url, 1280, 900).await?;
+    let transfer = visits(&s).await;
     let cases: [(&str, bool, Partial); 6] = [
         ("full fake, polling", false, Partial::Full),
         ("full fake, streaming", true, Partial::Full),
@@ -110,5 +134,7 @@ async fn main() -> Result<()> {
     println!("| fal's client, 500 ms polls (computed) | 1 | {fal_polls} | 0 | 1 | {} | up to 500 ms |", fal_polls + 2);
     println!();
     println!("{}", flooded?);
+    println!();
+    println!("{}", transfer?);
     Ok(())
 }

@@ -36,3 +36,106 @@ pub(crate) fn the_same_dist_works_under_a_path(s: &Session) -> Fut<'_> {
         s.assert_alive().await
     })
 }
+
+/// Waits until a service worker controls the page.
+async fn controlled(s: &Session) -> Result<()> {
+    let deadline = Instant::now() + SECS(20);
+    while s.c.execute("return !!(navigator.serviceWorker && navigator.serviceWorker.controller)", vec![]).await? != json!(true) {
+        ensure!(Instant::now() < deadline, "no service worker took control");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
+/// Every URL in the page's caches.
+async fn cached_urls(s: &Session) -> Result<Vec<String>> {
+    let v = s
+        .c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; (async () => { const out = []; \
+             for (const k of await caches.keys()) { const c = await caches.open(k); for (const r of await c.keys()) out.push(r.url); } \
+             return out; })().then(done, e => done(['error: ' + e]));",
+            vec![],
+        )
+        .await?;
+    Ok(v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default())
+}
+
+/// After one visit the page opens with no network: the form, the history
+/// and a whole Demo job. The service worker keeps only the app's files:
+/// no API answer, no result image.
+pub(crate) fn after_one_visit_the_page_opens_offline(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let fake = FakeServer::start(Config { queue_ms: 300, run_ms: 300, ..Config::default() }).await?;
+        controlled(s).await?;
+        s.configure(&fake.url, "Bearer", "test-key").await?;
+        fill_minimal(s, &fake.url, "before the tunnel").await?;
+        s.submit().await?;
+        s.wait_job(0, "completed", SECS(10)).await?;
+        ensure!(s.exists("[data-testid=job] img[data-testid=result-image]").await?, "images came through the network");
+        let reached = fake.api_requests().len();
+        ensure!(reached >= 3, "the API requests reached the server: {reached}");
+        let cached = cached_urls(s).await?;
+        ensure!(!cached.is_empty() && cached.iter().all(|u| u.starts_with(&s.app_url)), "only the app's own files are kept: {cached:?}");
+        ensure!(!cached.iter().any(|u| u.contains("/requests/") || u.contains("/files/")), "no API answer, no image: {cached:?}");
+        s.set_offline(true).await?;
+        s.c.refresh().await?;
+        s.wait_for("form#edit-form", SECS(15)).await?;
+        s.c.execute(e2e::browser::ERROR_HOOK, vec![]).await?;
+        s.wait_for("[data-testid=history-item][data-status=completed]", SECS(5)).await?;
+        s.c.execute("document.querySelector('details.settings').open = true", vec![]).await?;
+        s.select("select[name=provider]", "demo").await?;
+        s.fill("textarea[name=prompt]", "offline").await?;
+        let png = e2e::png::base64_encode(&e2e::png::png(2, 2, [200, 10, 10]));
+        s.add_image(&format!("data:image/png;base64,{png}")).await?;
+        s.submit().await?;
+        s.wait_job(0, "completed", SECS(15)).await?;
+        s.set_offline(false).await?;
+        ensure!(fake.api_requests().len() == reached, "nothing reached the API while offline");
+        s.assert_alive().await
+    })
+}
+
+/// A new build is announced and taken only when asked: the page keeps
+/// running the old one until "Reload".
+pub(crate) fn a_new_version_is_announced_and_taken_on_reload(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        // A copy of dist/ that can change under the page.
+        let dir = std::env::temp_dir().join(format!("qie-update-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        for f in std::fs::read_dir(dist_dir())? {
+            let f = f?;
+            if f.file_type()?.is_file() {
+                std::fs::copy(f.path(), dir.join(f.file_name()))?;
+            }
+        }
+        let host = StaticServer::start(&dir).await?;
+        s.c.goto(&host.url).await?;
+        s.wait_for("form#edit-form", SECS(15)).await?;
+        controlled(s).await?;
+        ensure!(!s.exists("[data-testid=update-ready]").await?, "nothing to announce yet");
+        // A new build: its worker differs.
+        let sw = std::fs::read_to_string(dir.join("sw.js"))?.replace("const VERSION = \"", "const VERSION = \"next-");
+        std::fs::write(dir.join("sw.js"), sw)?;
+        s.c.execute("navigator.serviceWorker.getRegistration().then(r => r && r.update())", vec![]).await?;
+        s.wait_for("[data-testid=update-ready]", SECS(15)).await?;
+        s.c.execute("window.__before_reload = true", vec![]).await?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        ensure!(s.c.execute("return window.__before_reload === true", vec![]).await? == json!(true), "no switch before asked");
+        s.click("[data-testid=update-ready] button").await?;
+        let deadline = Instant::now() + SECS(15);
+        while s.c.execute("return window.__before_reload === true", vec![]).await.unwrap_or(json!(true)) == json!(true) {
+            ensure!(Instant::now() < deadline, "Reload did not reload");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        s.wait_for("form#edit-form", SECS(15)).await?;
+        let version = s
+            .c
+            .execute_async("const done = arguments[arguments.length - 1]; caches.keys().then(done, () => done([]));", vec![])
+            .await?;
+        ensure!(version.to_string().contains("qie-app-next-"), "the new build's cache is in use: {version}");
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
+    })
+}

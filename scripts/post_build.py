@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Trunk post_build hook: writes the page's Content-Security-Policy.
+"""Trunk post_build hook: the page's Content-Security-Policy, and the
+service worker's precache list.
 
 Trunk's loader is an inline module script whose text changes with the
 hashed file names, so its hash is taken here, after each build, from the
@@ -45,4 +46,19 @@ with open(os.path.join(staging, "_headers"), "w", encoding="utf-8") as f:
     f.write(f"  Content-Security-Policy: {policy}; frame-ancestors 'none'\n")
     f.write("  X-Content-Type-Options: nosniff\n")
     f.write("  Referrer-Policy: no-referrer\n")
-print(f"csp: {len(inline)} inline script(s) hashed")
+# The service worker's list: every file of the build (hashed names), and a
+# version that changes with them. Pages from `trunk serve` (live reload)
+# get no service worker.
+files = sorted(f for f in os.listdir(staging) if f not in ("sw.js", "_headers") and os.path.isfile(os.path.join(staging, f)))
+version = hashlib.sha256("\n".join(files).encode() + html.encode("utf-8")).hexdigest()[:16]
+sw = os.path.join(staging, "sw.js")
+with open(sw, encoding="utf-8") as f:
+    worker = f.read()
+worker = worker.replace('"__QIE_VERSION__"', f'"{version}"').replace("__QIE_FILES__", "[" + ", ".join(f'"{x}"' for x in files) + "]")
+with open(sw, "w", encoding="utf-8") as f:
+    f.write(worker)
+if "/.well-known/trunk/ws" not in html:
+    html = html.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n  <meta name="qie-sw" content="on">', 1)
+    with open(index, "w", encoding="utf-8") as f:
+        f.write(html)
+print(f"post_build: {len(inline)} inline script(s) hashed, {len(files)} files precached (version {version})")

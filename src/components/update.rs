@@ -1,0 +1,43 @@
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use crate::i18n::K;
+use crate::jobs::Phase;
+use crate::web::lang::t;
+use crate::web::store::Jobs;
+
+/// Calls a function boot.js put on `window` (the service worker's side).
+fn call(name: &str) -> Option<wasm_bindgen::JsValue> {
+    let w = web_sys::window()?;
+    let f: js_sys::Function = js_sys::Reflect::get(&w, &name.into()).ok()?.dyn_into().ok()?;
+    f.call0(&w).ok()
+}
+
+/// "A new version is ready — Reload", when the service worker has a newer
+/// build waiting. It takes over only when asked, and not while a submit is
+/// on its way (a reload then would cut it off).
+#[component]
+pub fn UpdateBanner() -> impl IntoView {
+    let jobs = expect_context::<Jobs>();
+    let ready = RwSignal::new(call("qieUpdateReady").and_then(|v| v.as_bool()).unwrap_or(false));
+    let listener = Closure::<dyn Fn()>::new(move || ready.set(true));
+    if let Some(w) = web_sys::window() {
+        let _ = w.add_event_listener_with_callback("qie-update-ready", listener.as_ref().unchecked_ref());
+    }
+    // One listener for the page's life.
+    listener.forget();
+    let submitting = move || jobs.list.with(|l| l.iter().any(|e| e.job.with(|j| j.phase == Phase::Submitting)));
+    move || {
+        ready.get().then(|| {
+            view! {
+                <div class="update" data-testid="update-ready" role="status">
+                    <span>{t(K::UpdateReady)}</span>
+                    <button type="button" class="ghost small" prop:disabled=submitting on:click=move |_| {
+                        call("qieApplyUpdate");
+                    }>{t(K::UpdateReload)}</button>
+                </div>
+            }
+        })
+    }
+}
