@@ -67,6 +67,9 @@ pub enum Partial {
     RedirectTo(String),
     /// The submit answers with this request id.
     RequestId(String),
+    /// The submit's URLs carry the backslash trick: `{this}\\@{own host}/…`,
+    /// which a browser sends to `this` (another server).
+    BackslashTrick(String),
     /// While the job runs, the stream sends this many events a second,
     /// each with one new log line (a benchmark of the page under a flood).
     Flood(u64),
@@ -533,6 +536,15 @@ fn submit(shared: &Shared, inner: &mut Inner, model: &str, body: &str) -> Respon
     body["queue_position"] = json!(inner.cfg.start_position);
     if let Partial::RequestId(odd) = &inner.cfg.partial {
         body["request_id"] = json!(odd);
+    }
+    if let Partial::BackslashTrick(other) = &inner.cfg.partial {
+        let own_host = shared.url.trim_start_matches("http://");
+        for k in ["status_url", "response_url", "cancel_url"] {
+            if let Some(u) = body[k].as_str() {
+                let path = u.trim_start_matches(&shared.url);
+                body[k] = json!(format!("{other}\\@{own_host}{path}"));
+            }
+        }
     }
     json_response(200, body)
 }

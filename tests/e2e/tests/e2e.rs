@@ -72,6 +72,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("a_refused_key_pauses_the_job_until_resumed", scenarios::partial::a_refused_key_pauses_the_job_until_resumed),
     ("the_same_dist_works_under_a_path", scenarios::hosted::the_same_dist_works_under_a_path),
     ("after_one_visit_the_page_opens_offline", scenarios::hosted::after_one_visit_the_page_opens_offline),
+    ("a_backslash_trick_never_carries_the_key_away", scenarios::hosted::a_backslash_trick_never_carries_the_key_away),
     ("a_new_version_is_announced_and_taken_on_reload", scenarios::hosted::a_new_version_is_announced_and_taken_on_reload),
     ("happy_path", scenarios::edit_flow::happy_path),
     ("quiet_after_the_last_job", scenarios::edit_flow::quiet_after_the_last_job),

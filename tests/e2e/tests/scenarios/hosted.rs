@@ -139,3 +139,22 @@ pub(crate) fn a_new_version_is_announced_and_taken_on_reload(s: &Session) -> Fut
         Ok(())
     })
 }
+
+/// A submit answer whose URLs hold the backslash trick (`http://other\@api/…`,
+/// which a browser sends to `other`): the other server never sees the key,
+/// nor anything else, and the job still completes on the configured base.
+pub(crate) fn a_backslash_trick_never_carries_the_key_away(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let other = FakeServer::start(Config { key: None, ..Config::default() }).await?;
+        let partial = e2e::fake::Partial::BackslashTrick(other.url.clone());
+        let fake = FakeServer::start(Config { queue_ms: 300, run_ms: 300, partial, ..Config::default() }).await?;
+        s.configure(&fake.url, "Bearer", "test-key").await?;
+        fill_minimal(s, &fake.url, "backslash").await?;
+        s.submit().await?;
+        s.wait_job(0, "completed", SECS(10)).await?;
+        ensure!(other.requests().is_empty(), "the other server was asked: {:?}", other.requests());
+        ensure!(posts(&fake).len() == 1, "one POST");
+        ensure!(fake.api_requests().iter().all(|r| r.authorization.as_deref() == Some("Bearer test-key")), "every API request on the base, with the key");
+        Ok(())
+    })
+}
