@@ -83,10 +83,10 @@ const all = [...performance.getEntriesByType('navigation'), ...performance.getEn
 return all.filter(e => e.name.startsWith(location.origin)).reduce((n, e) => n + (e.transferSize || 0), 0);
 "#;
 
-/// Transfer size of a first visit, and of a repeat visit with the service
-/// worker warm.
-async fn visits(s: &Session) -> Result<String> {
-    s.open().await?;
+/// Transfer size of a first visit (a fresh profile's first load), and of a
+/// repeat visit with the service worker warm.
+async fn visits(driver: &Driver, app: &str) -> Result<String> {
+    let s = Session::new(driver, app, 1280, 900).await?;
     let first = s.c.execute(TRANSFER, vec![]).await?.as_u64().unwrap_or(0);
     let deadline = Instant::now() + Duration::from_secs(20);
     while s.c.execute("return !!(navigator.serviceWorker && navigator.serviceWorker.controller)", vec![]).await? != serde_json::json!(true) {
@@ -96,6 +96,7 @@ async fn visits(s: &Session) -> Result<String> {
     s.c.refresh().await?;
     s.wait_for("form#edit-form", Duration::from_secs(15)).await?;
     let repeat = s.c.execute(TRANSFER, vec![]).await?.as_u64().unwrap_or(0);
+    s.close().await;
     Ok(format!("| page transfer (loopback, uncompressed) | first visit {first} B | repeat visit, service worker warm {repeat} B |"))
 }
 
@@ -104,8 +105,8 @@ async fn main() -> Result<()> {
     let dist = PathBuf::from(std::env::args().nth(1).context("usage: bench-requests <dist dir>")?);
     let app = StaticServer::start(&dist).await?;
     let driver = Driver::start()?;
+    let transfer = visits(&driver, &app.url).await;
     let s = Session::new(&driver, &app.url, 1280, 900).await?;
-    let transfer = visits(&s).await;
     let cases: [(&str, bool, Partial); 6] = [
         ("full fake, polling", false, Partial::Full),
         ("full fake, streaming", true, Partial::Full),
