@@ -118,8 +118,24 @@ pub(crate) fn a_new_version_is_announced_and_taken_on_reload(s: &Session) -> Fut
         // A new build: its worker differs.
         let sw = std::fs::read_to_string(dir.join("sw.js"))?.replace("const VERSION = \"", "const VERSION = \"next-");
         std::fs::write(dir.join("sw.js"), sw)?;
-        s.c.execute("navigator.serviceWorker.getRegistration().then(r => r && r.update())", vec![]).await?;
-        s.wait_for("[data-testid=update-ready]", SECS(15)).await?;
+        // Ask the browser to look for it (as it does at each visit); again
+        // if the first look came while the first worker was still settling.
+        let deadline = Instant::now() + SECS(20);
+        while !s.exists("[data-testid=update-ready]").await? {
+            if Instant::now() > deadline {
+                let state = s
+                    .c
+                    .execute_async(
+                        "const done = arguments[arguments.length - 1]; navigator.serviceWorker.getRegistration().then(r => done(r ? \
+                         [r.active && r.active.state, r.waiting && r.waiting.state, r.installing && r.installing.state, !!navigator.serviceWorker.controller, window.qieUpdateReady && window.qieUpdateReady()] : 'none'));",
+                        vec![],
+                    )
+                    .await?;
+                bail!("no update announced; registration (active, waiting, installing, controlled, ready): {state}");
+            }
+            s.c.execute("navigator.serviceWorker.getRegistration().then(r => r && r.update())", vec![]).await?;
+            tokio::time::sleep(Duration::from_millis(1_000)).await;
+        }
         s.c.execute("window.__before_reload = true", vec![]).await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
         ensure!(s.c.execute("return window.__before_reload === true", vec![]).await? == json!(true), "no switch before asked");
