@@ -4,6 +4,7 @@
 pub mod error;
 pub mod image;
 pub mod input;
+pub mod origin;
 pub mod output;
 pub mod snippets;
 pub mod sse;

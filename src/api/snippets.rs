@@ -5,7 +5,8 @@
 
 use serde_json::Value;
 
-use super::url::{split_origin, submit_url};
+use super::origin::split_origin;
+use super::url::submit_url;
 use super::AuthScheme;
 
 pub const KEY_PLACEHOLDER: &str = "YOUR_API_KEY";

@@ -61,7 +61,7 @@ pub fn check_image_url(url: &str) -> Result<(), K> {
     if !(lower.starts_with("https://") || lower.starts_with("http://")) {
         return Err(K::UrlBadScheme);
     }
-    if super::url::origin(u).is_none() || u.contains(char::is_whitespace) {
+    if super::origin::origin(u).is_none() || u.contains(char::is_whitespace) {
         return Err(K::UrlInvalid);
     }
     Ok(())

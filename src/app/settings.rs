@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api::provider::{check_key, Settings};
-use crate::api::url::check_base;
+use crate::api::origin::check_base;
 use crate::api::FieldError;
 use crate::i18n::K;
 use crate::web::http::Transport;

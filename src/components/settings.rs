@@ -87,7 +87,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 />
             </label>
             <FieldErrorView field="api_base"/>
-            {move || s.with(|s| crate::api::url::base_warning(&s.api_base)).map(|k| view! {
+            {move || s.with(|s| crate::api::origin::base_warning(&s.api_base)).map(|k| view! {
                 <p class="warn" data-testid="base-warning" role="status">{t(k)}</p>
             })}
             <label for="api_key">{t(K::SettingsKey)}</label>

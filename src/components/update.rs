@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::i18n::K;
@@ -21,12 +20,8 @@ fn call(name: &str) -> Option<wasm_bindgen::JsValue> {
 pub fn UpdateBanner() -> impl IntoView {
     let jobs = expect_context::<Jobs>();
     let ready = RwSignal::new(call("qieUpdateReady").and_then(|v| v.as_bool()).unwrap_or(false));
-    let listener = Closure::<dyn Fn()>::new(move || ready.set(true));
-    if let Some(w) = web_sys::window() {
-        let _ = w.add_event_listener_with_callback("qie-update-ready", listener.as_ref().unchecked_ref());
-    }
-    // One listener for the page's life.
-    listener.forget();
+    let listener = leptos::leptos_dom::helpers::window_event_listener_untyped("qie-update-ready", move |_| ready.set(true));
+    on_cleanup(move || listener.remove());
     let submitting = move || jobs.list.with(|l| l.iter().any(|e| e.job.with(|j| j.phase == Phase::Submitting)));
     move || {
         ready.get().then(|| {

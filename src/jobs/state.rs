@@ -13,10 +13,13 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use super::event::{Event, NewJob, Next};
+pub use super::phase::{CancelState, Pause, Phase};
+use super::route::{Known, Op, Route};
 use super::schedule::{poll_delay_ms, retry_delay_ms};
 use crate::api::error::Problem;
 use crate::api::status::CancelAnswer;
-use crate::api::url::{Endpoints, Form};
+use crate::api::url::Endpoints;
 use crate::api::{ApiError, EditOutput, ErrorKind, JobStatus, LogEntry, QueueStatus};
 
 /// Log lines kept per job (the newest), and the longest line kept.
@@ -24,176 +27,6 @@ pub const MAX_LOG_LINES: usize = 500;
 pub const MAX_LOG_CHARS: usize = 2_000;
 /// After this long of failures in a row, a job stops asking by itself.
 pub const PARK_AFTER_MS: f64 = 10.0 * 60_000.0;
-/// The wait before every candidate address is tried a second time.
-pub const SECOND_ROUND_MS: u32 = 5_000;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Phase {
-    Submitting,
-    InQueue,
-    InProgress,
-    Completed,
-    Failed,
-    Cancelled,
-    Lost,
-}
-
-impl Phase {
-    /// The value of the card's `data-status`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::Submitting => "submitting",
-            Phase::InQueue => "in_queue",
-            Phase::InProgress => "in_progress",
-            Phase::Completed => "completed",
-            Phase::Failed => "failed",
-            Phase::Cancelled => "cancelled",
-            Phase::Lost => "lost",
-        }
-    }
-
-    pub fn is_active(self) -> bool {
-        matches!(self, Phase::Submitting | Phase::InQueue | Phase::InProgress)
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum CancelState {
-    None,
-    /// The cancel request is on its way.
-    Sending,
-    /// The queue accepted it; the job's end will tell whether it stopped.
-    Requested,
-    /// The job had already finished.
-    TooLate,
-    /// The queue answered the cancel with a status it does not document.
-    Refused(String),
-    /// The cancel request itself failed.
-    Error(ApiError),
-    /// Written by earlier versions: a message in English.
-    Failed(String),
-}
-
-/// Why a running job waits for the person instead of asking the queue.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Pause {
-    /// A 401 or 403 while following: the key needs fixing.
-    KeyRefused(ApiError),
-    /// Ten minutes of failures in a row: the server has not answered.
-    Parked(ApiError),
-}
-
-/// What the runner does after an event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Next {
-    /// Ask for the status (or, with no status address, the result) after
-    /// this many milliseconds.
-    Poll(u32),
-    /// Fetch the result after this many milliseconds.
-    FetchResult(u32),
-    /// Open (or keep reading) the status stream.
-    Stream,
-    /// No more timers or requests: the job ended, or waits for the person.
-    Stop,
-    /// The event does not change the runner's plan.
-    Continue,
-}
-
-/// Which request a `Next` sends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Op {
-    Status,
-    Stream,
-    Result,
-}
-
-/// What was learned about a server while following its jobs, kept per base
-/// while the page is open and given to the next jobs on that base.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Known {
-    /// It has no status stream: poll from the start.
-    pub no_stream: bool,
-    /// It has no status address: poll the result URL.
-    pub no_status: bool,
-    pub status: Option<Form>,
-    pub result: Option<Form>,
-}
-
-impl Known {
-    /// Adds what another job learned; a newer finding wins.
-    pub fn merge(&mut self, other: Known) {
-        self.no_stream |= other.no_stream;
-        self.no_status = other.no_status || (self.no_status && other.status.is_none());
-        self.status = other.status.or(self.status);
-        self.result = other.result.or(self.result);
-    }
-}
-
-/// How the job reaches its server: which candidate of each operation is in
-/// use, and what did not answer.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Route {
-    pub status: usize,
-    pub result: usize,
-    /// The current status candidate answered.
-    pub status_ok: bool,
-    /// The current result candidate answered (a result or "not yet").
-    pub result_ok: bool,
-    /// No status address answered: the result URL is polled instead.
-    pub no_status: bool,
-    /// The server has no status stream.
-    pub no_stream: bool,
-    /// 0, or 1 once every candidate has failed once.
-    pub round: u8,
-    /// The addresses that did not answer for this request.
-    pub tried: Vec<String>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Event {
-    Submitted(QueueStatus),
-    SubmitFailed(ApiError),
-    /// The page went away before the queue answered the submit.
-    Interrupted,
-    Status(QueueStatus),
-    StatusFailed(ApiError),
-    /// One event of the status stream (its logs are only the new ones).
-    Streamed(QueueStatus),
-    /// The stream closed before `COMPLETED` (`None`) or failed.
-    StreamEnded(Option<ApiError>),
-    Result(EditOutput),
-    ResultFailed(ApiError),
-    CancelSent,
-    CancelAnswered(Result<CancelAnswer, ApiError>),
-    /// Followed again by request id by tab `owner` (after a reload, a
-    /// take-over, or the person's Resume), with what is known of the base.
-    Resumed { owner: String, known: Known },
-}
-
-/// A new job, as the store submits it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NewJob {
-    pub id: u64,
-    /// The request body that is sent.
-    pub body: Value,
-    pub base: String,
-    pub model: String,
-    /// Follow by the status stream rather than polling.
-    pub stream: bool,
-    /// The tab that submits it.
-    pub owner: String,
-    pub known: Known,
-}
-
-impl NewJob {
-    /// A job for tab `owner`, followed by polling, with nothing known of
-    /// its base.
-    pub fn polled(id: u64, body: Value, base: &str, model: &str, owner: &str) -> Self {
-        NewJob { id, body, base: base.to_string(), model: model.to_string(), stream: false, owner: owner.to_string(), known: Known::default() }
-    }
-}
-
 /// One job. Stored in the history as JSON (never the key): fields added
 /// later carry `serde(default)` so older histories still load, and fields
 /// older versions wrote (`scheme`, `requests`) are ignored.
@@ -251,7 +84,7 @@ pub struct Job {
     pub owner: Option<String>,
     /// What is known of the base, applied when the job's URLs are made.
     #[serde(skip)]
-    known: Known,
+    pub(super) known: Known,
 }
 
 fn cap_line(mut l: LogEntry) -> LogEntry {
@@ -308,39 +141,6 @@ impl Job {
         }
     }
 
-    /// The request a `Next` sends, and its URL.
-    pub fn target(&self, next: Next) -> Option<(Op, String)> {
-        let e = self.endpoints.as_ref()?;
-        let (op, list, i) = match next {
-            Next::Stream => (Op::Stream, &e.stream, self.route.status),
-            Next::Poll(_) if !self.route.no_status => (Op::Status, &e.status, self.route.status),
-            Next::Poll(_) | Next::FetchResult(_) => (Op::Result, &e.result, self.route.result),
-            Next::Stop | Next::Continue => return None,
-        };
-        list.get(i).map(|c| (op, c.url.clone()))
-    }
-
-    /// Where a cancel goes: the candidate of the form that answered for
-    /// this job, else the first.
-    pub fn cancel_url(&self) -> Option<String> {
-        let e = self.endpoints.as_ref()?;
-        let working = if self.route.status_ok { e.status.get(self.route.status) } else { e.result.get(self.route.result).filter(|_| self.route.result_ok) };
-        let form = working.map(|c| c.form);
-        e.cancel.0.iter().find(|c| Some(c.form) == form).or(e.cancel.get(0)).map(|c| c.url.clone())
-    }
-
-    /// What this job found out about its base.
-    pub fn learned(&self) -> Known {
-        let e = self.endpoints.as_ref();
-        let form = |list: Option<&crate::api::url::Candidates>, i: usize, ok: bool| ok.then(|| list.and_then(|l| l.get(i)).map(|c| c.form)).flatten();
-        Known {
-            no_stream: self.route.no_stream,
-            no_status: self.route.no_status && self.route.result_ok,
-            status: form(e.map(|e| &e.status), self.route.status, self.route.status_ok && !self.route.no_status),
-            result: form(e.map(|e| &e.result), self.route.result, self.route.result_ok),
-        }
-    }
-
     /// Milliseconds from submit to the end, or to `now` while it runs.
     pub fn elapsed_ms(&self, now: f64) -> f64 {
         (self.ended_at.unwrap_or(now) - self.submitted_at).max(0.0)
@@ -353,7 +153,7 @@ impl Job {
             && matches!(self.cancel, CancelState::None | CancelState::Refused(_) | CancelState::Error(_) | CancelState::Failed(_))
     }
 
-    fn end(&mut self, phase: Phase, now: f64) -> Next {
+    pub(super) fn end(&mut self, phase: Phase, now: f64) -> Next {
         self.phase = phase;
         self.ended_at = Some(now);
         self.retrying = None;
@@ -361,7 +161,7 @@ impl Job {
         Next::Stop
     }
 
-    fn fail(&mut self, error: ApiError, now: f64) -> Next {
+    pub(super) fn fail(&mut self, error: ApiError, now: f64) -> Next {
         self.error = Some(error);
         self.end(Phase::Failed, now)
     }
@@ -461,63 +261,6 @@ impl Job {
                 follow
             }
         }
-    }
-
-    /// The current address of `op` did not answer for this request: try
-    /// the next candidate; with none left for the status, poll the result
-    /// URL; with none left at all, start over once after 5 s, then give up.
-    fn next_candidate(&mut self, op: Op, error: ApiError, now: f64) -> Next {
-        let next = if op == Op::Status { Next::Poll(0) } else { Next::FetchResult(0) };
-        if let Some((_, url)) = self.target(next) {
-            if !self.route.tried.contains(&url) {
-                self.route.tried.push(url);
-            }
-        }
-        let (status_n, result_n) = self.endpoints.as_ref().map_or((0, 0), |e| (e.status.len(), e.result.len()));
-        self.retrying = None;
-        if op == Op::Status {
-            self.route.status += 1;
-            self.route.status_ok = false;
-            if self.route.status >= status_n {
-                // No status address: the result URL tells "not yet" or the outcome.
-                self.route.no_status = true;
-            }
-            return Next::Poll(0);
-        }
-        self.route.result += 1;
-        self.route.result_ok = false;
-        if self.route.result < result_n {
-            return if self.route.no_status { Next::Poll(0) } else { Next::FetchResult(0) };
-        }
-        if self.route.round == 0 {
-            self.route = Route { round: 1, no_stream: self.route.no_stream, tried: std::mem::take(&mut self.route.tried), ..Route::default() };
-            return Next::Poll(SECOND_ROUND_MS);
-        }
-        if error.kind == ErrorKind::Redirect {
-            return self.fail(error, now);
-        }
-        self.error = Some(error);
-        self.end(Phase::Lost, now)
-    }
-
-    /// Applies what is known of the base to the job's candidates.
-    fn apply_known(&mut self) {
-        let k = self.known;
-        if let Some(e) = self.endpoints.as_mut() {
-            if let Some(f) = k.status {
-                e.status.prefer(f);
-                e.stream.prefer(f);
-                e.cancel.prefer(f);
-            }
-            if let Some(f) = k.result {
-                e.result.prefer(f);
-            }
-        }
-        self.route.no_stream |= k.no_stream;
-        if self.route.no_stream {
-            self.stream_failed = true;
-        }
-        self.route.no_status |= k.no_status;
     }
 
     /// Applies one event. `jitter` is uniform in [0, 1) and only used for
@@ -652,3 +395,6 @@ impl Job {
 #[cfg(test)]
 #[path = "state_tests.rs"]
 mod tests;
+#[cfg(test)]
+#[path = "route_tests.rs"]
+mod route_tests;

@@ -16,7 +16,7 @@ use super::demo;
 pub use super::wire::{Answer, Method};
 use crate::api::error::Problem;
 use crate::api::sse::SseParser;
-use crate::api::url::may_send_key;
+use crate::api::origin::may_send_key;
 use crate::api::ApiError;
 
 /// A stream that sends nothing, not even a comment, for this long is
@@ -99,7 +99,7 @@ pub fn browser_same_origin(base: &str, url: &str) -> bool {
     }
 }
 
-/// The key goes to `url` only when the Rust rule (`api::url::may_send_key`)
+/// The key goes to `url` only when the Rust rule (`api::origin::may_send_key`)
 /// and the browser's parser agree that it is the base's origin: where they
 /// read a URL differently, no key.
 pub fn key_allowed(base: &str, url: &str) -> bool {

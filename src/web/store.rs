@@ -16,7 +16,8 @@ use super::sync::{HistorySync, Snapshot};
 use super::{now, random};
 use crate::api::provider::check_key;
 use crate::api::status::CancelAnswer;
-use crate::api::url::{may_send_key, submit_url};
+use crate::api::origin::may_send_key;
+use crate::api::url::submit_url;
 use crate::api::{AuthScheme, QueueStatus};
 use crate::i18n::{Msg, K};
 use crate::jobs::history;
@@ -136,8 +137,9 @@ impl Jobs {
     fn dispatch(&self, entry: &JobEntry, event: Event) -> Next {
         let before = entry.job.with_untracked(|j| j.phase);
         let next = entry.job.try_update(|j| j.apply(event, now(), random())).unwrap_or(Next::Stop);
-        let (after, base, learned) = entry.job.with_untracked(|j| (j.phase, j.base.clone(), j.learned()));
+        let (after, learned) = entry.job.with_untracked(|j| (j.phase, j.learned()));
         if learned != Known::default() {
+            let base = entry.job.with_untracked(|j| j.base.clone());
             self.known.update_value(|k| k.entry(base).or_default().merge(learned));
         }
         self.save(before != after || next == Next::Stop);

@@ -155,15 +155,22 @@ pub(crate) fn unauthorized_key(s: &Session) -> Fut<'_> {
     })
 }
 
+/// Submits from the form to a server whose result answers 422 at
+/// `image_size`; returns the server and the message shown at that field.
+async fn a_422_from_the_result(s: &Session) -> Result<(FakeServer, String)> {
+    let fake = FakeServer::start(Config { queue_ms: 200, run_ms: 300, faults: Faults { result_422: true, ..Faults::default() }, ..Config::default() }).await?;
+    s.configure(&fake.url, "Bearer", "test-key").await?;
+    fill_minimal(s, &fake.url, "odd size").await?;
+    s.submit().await?;
+    s.wait_job(0, "failed", SECS(8)).await?;
+    let msg = s.wait_for("[data-field-error=image_size]", SECS(2)).await?.text().await?;
+    Ok((fake, msg))
+}
+
 /// A 422 from the result lands next to the field it names.
 pub(crate) fn validation_error_from_the_result(s: &Session) -> Fut<'_> {
     Box::pin(async move {
-        let fake = FakeServer::start(Config { queue_ms: 200, run_ms: 300, faults: Faults { result_422: true, ..Faults::default() }, ..Config::default() }).await?;
-        s.configure(&fake.url, "Bearer", "test-key").await?;
-        fill_minimal(s, &fake.url, "odd size").await?;
-        s.submit().await?;
-        s.wait_job(0, "failed", SECS(8)).await?;
-        let msg = s.wait_for("[data-field-error=image_size]", SECS(2)).await?.text().await?;
+        let (_fake, msg) = a_422_from_the_result(s).await?;
         ensure!(msg.contains("Unsupported image size"), "field message: {msg}");
         ensure!(s.text("[data-testid=job-error]").await?.contains("Unsupported image size"), "job error");
         Ok(())
@@ -175,12 +182,7 @@ pub(crate) fn validation_error_from_the_result(s: &Session) -> Fut<'_> {
 /// leaves the form alone.
 pub(crate) fn only_the_forms_own_job_speaks_on_the_form(s: &Session) -> Fut<'_> {
     Box::pin(async move {
-        let fake = FakeServer::start(Config { queue_ms: 200, run_ms: 300, faults: Faults { result_422: true, ..Faults::default() }, ..Config::default() }).await?;
-        s.configure(&fake.url, "Bearer", "test-key").await?;
-        fill_minimal(s, &fake.url, "odd size").await?;
-        s.submit().await?;
-        s.wait_job(0, "failed", SECS(8)).await?;
-        s.wait_for("[data-field-error=image_size]", SECS(2)).await?;
+        let (fake, _) = a_422_from_the_result(s).await?;
         // The form sends a newer job that goes well: the old message goes.
         fake.set_faults(Faults::default());
         s.fill("textarea[name=prompt]", "fine size").await?;

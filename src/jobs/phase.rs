@@ -1,0 +1,63 @@
+//! Where a job stands: its phase, its cancel, and why it may wait for the
+//! person.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::ApiError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Submitting,
+    InQueue,
+    InProgress,
+    Completed,
+    Failed,
+    Cancelled,
+    Lost,
+}
+
+impl Phase {
+    /// The value of the card's `data-status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Submitting => "submitting",
+            Phase::InQueue => "in_queue",
+            Phase::InProgress => "in_progress",
+            Phase::Completed => "completed",
+            Phase::Failed => "failed",
+            Phase::Cancelled => "cancelled",
+            Phase::Lost => "lost",
+        }
+    }
+
+    pub fn is_active(self) -> bool {
+        matches!(self, Phase::Submitting | Phase::InQueue | Phase::InProgress)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum CancelState {
+    None,
+    /// The cancel request is on its way.
+    Sending,
+    /// The queue accepted it; the job's end will tell whether it stopped.
+    Requested,
+    /// The job had already finished.
+    TooLate,
+    /// The queue answered the cancel with a status it does not document.
+    Refused(String),
+    /// The cancel request itself failed.
+    Error(ApiError),
+    /// Written by earlier versions: a message in English.
+    Failed(String),
+}
+
+/// Why a running job waits for the person instead of asking the queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Pause {
+    /// A 401 or 403 while following: the key needs fixing.
+    KeyRefused(ApiError),
+    /// Ten minutes of failures in a row: the server has not answered.
+    Parked(ApiError),
+}
