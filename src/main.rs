@@ -1,6 +1,6 @@
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    qwen_studio::app::mount();
+    qwen_studio::components::page::mount();
 }
 
 // The app only runs in a browser; on the host this binary does nothing so

@@ -35,7 +35,7 @@ async fn mount_with(stored: &[(&str, &str)]) -> HtmlElement {
     let root: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
     root.set_class_name("test-root");
     doc.body().unwrap().append_child(&root).unwrap();
-    leptos::mount::mount_to(root.clone(), qwen_studio::app::App).forget();
+    leptos::mount::mount_to(root.clone(), qwen_studio::components::page::App).forget();
     tick().await;
     root
 }
@@ -131,10 +131,11 @@ async fn the_form_shows_the_servers_defaults() {
         .iter()
         .map(|o| (o.get_attribute("value").unwrap_or_default(), o.text_content().unwrap_or_default()))
         .collect();
-    assert_eq!(sizes.len(), 7);
+    assert_eq!(sizes.len(), 8);
     assert!(sizes.contains(&("portrait_4_3".into(), "Portrait 3:4".into())));
     assert!(sizes.contains(&("portrait_16_9".into(), "Portrait 9:16".into())));
-    assert_eq!(sizes[6].0, "custom");
+    assert_eq!(sizes[6], ("match_input".into(), "Match the first image".into()));
+    assert_eq!(sizes[7].0, "custom");
     // Advanced starts collapsed; no job, no message.
     assert_eq!(q(&root, "details.advanced").and_then(|e| e.get_attribute("open")), None);
     assert!(all(&root, "[data-field-error]").is_empty());
@@ -166,8 +167,8 @@ async fn validation_messages_show_on_submit_and_clear_when_fixed() {
 
     // Custom size: width and height appear and are checked.
     set(&root, "[name=image_size]", "custom").await;
-    set(&root, "[name=image_width]", "4000").await;
-    assert!(field_error(&root, "image_width").unwrap().contains("64 to 2048"));
+    set(&root, "[name=image_width]", "5000").await;
+    assert!(field_error(&root, "image_width").unwrap().contains("64 to 4096"));
     set(&root, "[name=image_width]", "1280").await;
     assert!(field_error(&root, "image_width").is_none());
     set(&root, "[name=image_size]", "square").await;
@@ -207,8 +208,8 @@ async fn images_are_added_reordered_and_removed() {
     assert_eq!(image_urls(&root)[1], "data:image/png;base64,iVBORw0KGgo=");
     click(&root, "[data-testid=input-image]:nth-child(1) [data-testid=remove-image]").await;
     assert_eq!(image_urls(&root), ["data:image/png;base64,iVBORw0KGgo=", "https://a.example/1.png"]);
-    let indexes: Vec<String> = all(&root, ".thumb-index").iter().filter_map(|e| e.text_content()).collect();
-    assert_eq!(indexes, ["1", "2"], "positions are renumbered");
+    let indexes: Vec<String> = all(&root, "[data-testid=image-number]").iter().filter_map(|e| e.text_content()).collect();
+    assert_eq!(indexes, ["Image 1", "Image 2"], "positions are renumbered");
 }
 
 #[wasm_bindgen_test]
@@ -446,11 +447,17 @@ async fn an_imported_request_fills_the_form_and_shows_its_problems_at_their_fiel
     set(&root, "[name=request_json]", "{ not json").await;
     click(&root, "[data-testid=import-json]").await;
     assert!(field_error(&root, "request_json").unwrap_or_default().contains("not valid JSON"));
+    // A request with a value out of range loads nothing and says where.
     set(&root, "[name=request_json]", r#"{"prompt":"p","image_urls":["https://a.example/1.png"],"image_size":"portrait_9_16","num_inference_steps":500}"#).await;
     click(&root, "[data-testid=import-json]").await;
-    assert!(field_error(&root, "request_json").is_none());
-    assert_eq!(value(&root, "[name=image_size]"), "portrait_16_9", "the seed's spelling is read");
     assert!(field_error(&root, "num_inference_steps").unwrap_or_default().contains("2 to 100"));
+    assert_eq!((value(&root, "[name=prompt]"), value(&root, "[name=image_size]")), (String::new(), "square_hd".into()));
+    assert!(image_urls(&root).is_empty());
+    set(&root, "[name=request_json]", r#"{"prompt":"p","image_urls":["https://a.example/1.png"],"image_size":"portrait_9_16","num_inference_steps":30}"#).await;
+    click(&root, "[data-testid=import-json]").await;
+    assert!(field_error(&root, "request_json").is_none() && field_error(&root, "num_inference_steps").is_none());
+    assert_eq!(value(&root, "[name=image_size]"), "portrait_16_9", "the seed's spelling is read");
+    assert_eq!(value(&root, "[name=num_inference_steps]"), "30");
 }
 
 #[wasm_bindgen_test]
@@ -681,3 +688,7 @@ async fn base_urls_are_checked_and_plain_http_elsewhere_is_warned_against() {
     set(&root, "[name=api_base]", "https://api.example.com/#x").await;
     assert!(field_error(&root, "api_base").is_some_and(|m| m.contains("fragment")));
 }
+
+
+#[path = "web/family.rs"]
+mod family;

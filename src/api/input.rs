@@ -1,7 +1,9 @@
-//! The request body of `fal-ai/qwen-image-edit-plus`, with the server's
-//! defaults, and the minimal JSON the app sends.
+//! The request body of the Qwen edit family, and the minimal JSON the app
+//! sends (against the chosen model's defaults, `model.rs`).
 
 use serde_json::{json, Map, Value};
+
+use super::model::{Schema, LORA_SCALE_DEFAULT};
 
 /// The six named shapes. fal names the portrait ones `portrait_4_3` and
 /// `portrait_16_9`; the seed document spells them `portrait_3_4` and
@@ -75,128 +77,130 @@ impl ImageSize {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OutputFormat {
-    Png,
-    Jpeg,
-}
+/// Sides of a custom size: what the form accepts (fal's schema allows more;
+/// a server 422 speaks past this).
+pub const SIDE_RANGE: (u32, u32) = (64, 4096);
+/// Seeds: fal's schema gives no bound; the form keeps 0 – 2^32-1.
+pub const SEED_MAX: u64 = u32::MAX as u64;
+pub const NUM_IMAGES_RANGE: (u32, u32) = (1, 4);
 
-impl OutputFormat {
-    pub fn as_str(self) -> &'static str {
+impl SizePreset {
+    /// The pixel size fal gives a named shape.
+    pub fn pixels(self) -> (u32, u32) {
         match self {
-            OutputFormat::Png => "png",
-            OutputFormat::Jpeg => "jpeg",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "png" => Some(OutputFormat::Png),
-            "jpeg" | "jpg" => Some(OutputFormat::Jpeg),
-            _ => None,
+            SizePreset::SquareHd => (1024, 1024),
+            SizePreset::Square => (512, 512),
+            SizePreset::Portrait34 => (768, 1024),
+            SizePreset::Portrait916 => (576, 1024),
+            SizePreset::Landscape43 => (1024, 768),
+            SizePreset::Landscape169 => (1024, 576),
         }
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Acceleration {
-    None,
-    Regular,
+/// One LoRA: a weights URL or a Hugging Face repo id, and its scale.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lora {
+    pub path: String,
+    pub scale: f64,
 }
 
-impl Acceleration {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Acceleration::None => "none",
-            Acceleration::Regular => "regular",
-        }
+/// A number as people read it ("4", "4.5"), without Rust's float
+/// formatting (serde_json's writer is already in the bundle).
+pub fn num_text(x: f64) -> String {
+    number(x).to_string()
+}
+
+/// A number as JSON: whole numbers as integers (the seed documents
+/// integers where fal takes floats).
+fn number(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        Value::from(x as i64)
+    } else {
+        Value::from(x)
     }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "none" => Some(Acceleration::None),
-            "regular" => Some(Acceleration::Regular),
-            _ => None,
-        }
-    }
 }
 
-/// The server's defaults and ranges (PROTOCOL.md).
-pub mod defaults {
-    use super::*;
-    pub const IMAGE_SIZE: SizePreset = SizePreset::SquareHd;
-    pub const NEGATIVE_PROMPT: &str = " ";
-    pub const STEPS: u32 = 50;
-    pub const STEPS_RANGE: (u32, u32) = (2, 100);
-    pub const GUIDANCE: f64 = 4.0;
-    pub const GUIDANCE_RANGE: (f64, f64) = (0.0, 20.0);
-    pub const NUM_IMAGES: u32 = 1;
-    pub const NUM_IMAGES_RANGE: (u32, u32) = (1, 4);
-    pub const SAFETY: bool = true;
-    pub const OUTPUT_FORMAT: OutputFormat = OutputFormat::Png;
-    pub const ACCELERATION: Acceleration = Acceleration::Regular;
-    pub const SEED_MAX: u64 = u32::MAX as u64;
-    pub const SIDE_RANGE: (u32, u32) = (64, 2048);
-}
-
-/// A valid request, ready to send.
+/// A valid request for one model, ready to send.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EditInput {
+    pub schema: &'static Schema,
     pub prompt: String,
     pub image_urls: Vec<String>,
-    pub image_size: ImageSize,
-    /// Empty means "not set" (the server's default, a single space).
+    /// `None`: not sent (the model's default).
+    pub image_size: Option<ImageSize>,
+    /// Empty means "not set" (the server's default).
     pub negative_prompt: String,
     pub num_inference_steps: u32,
     pub guidance_scale: f64,
     pub num_images: u32,
     pub enable_safety_checker: bool,
-    pub output_format: OutputFormat,
+    pub output_format: &'static str,
     pub seed: Option<u64>,
-    pub acceleration: Acceleration,
+    pub acceleration: &'static str,
     pub sync_mode: bool,
+    pub loras: Vec<Lora>,
 }
 
 impl EditInput {
     /// The request body: `prompt` and `image_urls` always, every other
-    /// field only when it differs from the server's default, so the request
-    /// stays minimal and relays that do not know a field are not confused.
+    /// field only when it differs from **this model's** default, so the
+    /// request stays minimal and relays that do not know a field are not
+    /// confused.
     pub fn to_body(&self) -> Value {
-        use defaults as d;
+        let s = self.schema;
         let mut m = Map::new();
         m.insert("prompt".into(), self.prompt.trim().into());
         m.insert("image_urls".into(), self.image_urls.clone().into());
-        if self.image_size != ImageSize::Preset(d::IMAGE_SIZE) {
-            m.insert("image_size".into(), self.image_size.to_json());
+        match self.image_size {
+            Some(ImageSize::Preset(SizePreset::SquareHd)) if !s.size_follows_input => {}
+            Some(size) => {
+                m.insert("image_size".into(), size.to_json());
+            }
+            None => {}
         }
         let neg = self.negative_prompt.trim();
         if !neg.is_empty() {
             m.insert("negative_prompt".into(), neg.into());
         }
-        if self.num_inference_steps != d::STEPS {
+        if self.num_inference_steps != s.steps_default {
             m.insert("num_inference_steps".into(), self.num_inference_steps.into());
         }
-        if self.guidance_scale != d::GUIDANCE {
-            // Whole numbers go out as integers: the seed documents an integer.
-            let g = self.guidance_scale;
-            let v = if g.fract() == 0.0 { Value::from(g as i64) } else { Value::from(g) };
-            m.insert("guidance_scale".into(), v);
+        if self.guidance_scale != s.guidance_default {
+            m.insert("guidance_scale".into(), number(self.guidance_scale));
         }
-        if self.num_images != d::NUM_IMAGES {
+        if self.num_images != 1 {
             m.insert("num_images".into(), self.num_images.into());
         }
-        if self.enable_safety_checker != d::SAFETY {
-            m.insert("enable_safety_checker".into(), self.enable_safety_checker.into());
+        if !self.enable_safety_checker {
+            m.insert("enable_safety_checker".into(), false.into());
         }
-        if self.output_format != d::OUTPUT_FORMAT {
-            m.insert("output_format".into(), self.output_format.as_str().into());
+        if self.output_format != s.format_default() {
+            m.insert("output_format".into(), self.output_format.into());
         }
         if let Some(seed) = self.seed {
             m.insert("seed".into(), seed.into());
         }
-        if self.acceleration != d::ACCELERATION {
-            m.insert("acceleration".into(), self.acceleration.as_str().into());
+        if self.acceleration != s.acceleration_default() {
+            m.insert("acceleration".into(), self.acceleration.into());
         }
         if self.sync_mode {
             m.insert("sync_mode".into(), true.into());
+        }
+        if s.loras && !self.loras.is_empty() {
+            let list: Vec<Value> = self
+                .loras
+                .iter()
+                .map(|l| {
+                    let mut o = Map::new();
+                    o.insert("path".into(), l.path.trim().into());
+                    if l.scale != LORA_SCALE_DEFAULT {
+                        o.insert("scale".into(), number(l.scale));
+                    }
+                    Value::Object(o)
+                })
+                .collect();
+            m.insert("loras".into(), list.into());
         }
         Value::Object(m)
     }
@@ -205,27 +209,53 @@ impl EditInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::model::{schema, FAMILY};
 
-    pub(crate) fn minimal() -> EditInput {
+    pub(crate) fn minimal(model: &str) -> EditInput {
+        let s = schema(model);
         EditInput {
+            schema: s,
             prompt: "make it blue".into(),
             image_urls: vec!["https://a/x.png".into()],
-            image_size: ImageSize::Preset(defaults::IMAGE_SIZE),
+            image_size: (!s.size_follows_input).then_some(ImageSize::Preset(SizePreset::SquareHd)),
             negative_prompt: String::new(),
-            num_inference_steps: defaults::STEPS,
-            guidance_scale: defaults::GUIDANCE,
-            num_images: defaults::NUM_IMAGES,
+            num_inference_steps: s.steps_default,
+            guidance_scale: s.guidance_default,
+            num_images: 1,
             enable_safety_checker: true,
-            output_format: OutputFormat::Png,
+            output_format: s.format_default(),
             seed: None,
-            acceleration: Acceleration::Regular,
+            acceleration: s.acceleration_default(),
             sync_mode: false,
+            loras: Vec::new(),
         }
     }
 
     #[test]
-    fn defaults_give_the_minimal_body() {
-        assert_eq!(minimal().to_body(), json!({"prompt":"make it blue","image_urls":["https://a/x.png"]}));
+    fn each_models_defaults_give_the_minimal_body() {
+        for s in &FAMILY {
+            assert_eq!(minimal(s.id).to_body(), json!({"prompt":"make it blue","image_urls":["https://a/x.png"]}), "{}", s.id);
+        }
+    }
+
+    #[test]
+    fn a_value_is_sent_against_its_own_models_default() {
+        // 28 steps is 2511's default and not plus's; 50 the other way round.
+        let mut plus = minimal("fal-ai/qwen-image-edit-plus");
+        plus.num_inference_steps = 28;
+        plus.guidance_scale = 4.5;
+        assert_eq!(plus.to_body()["num_inference_steps"], json!(28));
+        assert_eq!(plus.to_body()["guidance_scale"], json!(4.5));
+        let mut e = minimal("fal-ai/qwen-image-edit-2511");
+        e.num_inference_steps = 50;
+        e.guidance_scale = 4.0;
+        e.output_format = "webp";
+        e.acceleration = "high";
+        e.image_size = Some(ImageSize::Preset(SizePreset::SquareHd));
+        let b = e.to_body();
+        assert_eq!((&b["num_inference_steps"], &b["guidance_scale"]), (&json!(50), &json!(4)));
+        assert_eq!((&b["output_format"], &b["acceleration"]), (&json!("webp"), &json!("high")));
+        assert_eq!(b["image_size"], json!("square_hd"), "square_hd is no default where the size follows the input");
     }
 
     #[test]
@@ -233,16 +263,17 @@ mod tests {
         let input = EditInput {
             prompt: "  p  ".into(),
             image_urls: vec!["https://a/1.png".into(), "data:image/png;base64,AA==".into()],
-            image_size: ImageSize::Preset(SizePreset::Portrait34),
+            image_size: Some(ImageSize::Preset(SizePreset::Portrait34)),
             negative_prompt: "blurry, ugly".into(),
             num_inference_steps: 30,
             guidance_scale: 7.5,
             num_images: 2,
             enable_safety_checker: false,
-            output_format: OutputFormat::Jpeg,
+            output_format: "jpeg",
             seed: Some(42),
-            acceleration: Acceleration::None,
+            acceleration: "none",
             sync_mode: true,
+            ..minimal("fal-ai/qwen-image-edit-plus")
         };
         assert_eq!(
             input.to_body(),
@@ -254,9 +285,18 @@ mod tests {
     }
 
     #[test]
+    fn loras_go_only_to_models_that_take_them_and_scale_1_is_left_out() {
+        let loras = vec![Lora { path: "https://h/w.safetensors".into(), scale: 1.0 }, Lora { path: "owner/repo".into(), scale: 0.5 }];
+        let with = EditInput { loras: loras.clone(), ..minimal("fal-ai/qwen-image-edit-plus-lora") };
+        assert_eq!(with.to_body()["loras"], json!([{"path":"https://h/w.safetensors"},{"path":"owner/repo","scale":0.5}]));
+        let without = EditInput { loras, ..minimal("fal-ai/qwen-image-edit-plus") };
+        assert!(without.to_body().get("loras").is_none());
+    }
+
+    #[test]
     fn custom_sizes_and_whole_guidance() {
-        let mut i = minimal();
-        i.image_size = ImageSize::Custom { width: 1024, height: 768 };
+        let mut i = minimal("fal-ai/qwen-image-edit-plus");
+        i.image_size = Some(ImageSize::Custom { width: 1024, height: 768 });
         i.guidance_scale = 6.0;
         i.seed = Some(0);
         let b = i.to_body();
@@ -276,6 +316,7 @@ mod tests {
         for p in SizePreset::ALL {
             assert_eq!(SizePreset::parse(p.api_name()), Some(p));
         }
+        assert_eq!(SizePreset::Portrait916.pixels(), (576, 1024));
         assert_eq!(crate::i18n::text(crate::i18n::Lang::En, SizePreset::Portrait916.label()), "Portrait 9:16");
     }
 }

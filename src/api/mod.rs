@@ -1,21 +1,25 @@
 //! The queue protocol as plain Rust: request and response types, validation,
 //! error classification and the URL policy. No Leptos, no web-sys.
 
+pub mod draft;
 pub mod error;
 pub mod image;
 pub mod input;
+pub mod model;
 pub mod origin;
 pub mod output;
 pub mod snippets;
 pub mod sse;
 pub mod provider;
 pub mod share;
+pub mod size;
 pub mod status;
 pub mod url;
 pub mod validate;
 
 pub use error::{ApiError, ErrorKind, FieldError, ServerFieldError};
-pub use input::{Acceleration, EditInput, ImageSize, OutputFormat, SizePreset};
+pub use draft::Draft;
+pub use input::{EditInput, ImageSize, SizePreset};
 pub use output::{EditOutput, OutputImage};
 pub use provider::{AuthScheme, Provider, Settings};
 pub use status::{JobStatus, LogEntry, QueueStatus, ReturnedUrls};

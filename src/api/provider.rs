@@ -3,8 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-pub const DEFAULT_MODEL: &str = "fal-ai/qwen-image-edit-plus";
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Provider {
@@ -99,7 +97,9 @@ pub struct Settings {
     pub provider: Provider,
     pub api_base: String,
     pub auth_scheme: AuthScheme,
-    pub model: String,
+    /// The estimate's price per output megapixel, in US dollars.
+    #[serde(default = "default_price")]
+    pub price_per_mp: f64,
     /// Local images larger than this (longest side, px) are scaled down.
     #[serde(default = "default_max_side")]
     pub max_side: u32,
@@ -112,6 +112,10 @@ pub struct Settings {
     /// `en` or `zh-CN` once chosen; empty follows the browser.
     #[serde(default)]
     pub language: String,
+}
+
+fn default_price() -> f64 {
+    super::size::DEFAULT_PRICE_PER_MP
 }
 
 fn default_theme() -> String {
@@ -139,7 +143,7 @@ impl Settings {
             provider,
             api_base: provider.base().unwrap_or(custom_base).to_string(),
             auth_scheme: provider.scheme().unwrap_or(AuthScheme::Bearer),
-            model: DEFAULT_MODEL.to_string(),
+            price_per_mp: default_price(),
             max_side: default_max_side(),
             stream_status: true,
             theme: default_theme(),
@@ -155,16 +159,6 @@ impl Settings {
         self.provider = provider;
         self.api_base = preset.api_base;
         self.auth_scheme = preset.auth_scheme;
-    }
-
-    /// The model path with stray slashes and spaces removed, or the default.
-    pub fn model_path(&self) -> String {
-        let m = self.model.trim().trim_matches('/');
-        if m.is_empty() {
-            DEFAULT_MODEL.to_string()
-        } else {
-            m.to_string()
-        }
     }
 }
 
@@ -224,10 +218,10 @@ mod tests {
 
     #[test]
     fn switching_provider_keeps_the_preferences() {
-        let mut s = Settings { theme: "dark".into(), language: "zh-CN".into(), max_side: 1024, stream_status: false, model: "fal-ai/x".into(), ..Settings::default() };
+        let mut s = Settings { theme: "dark".into(), language: "zh-CN".into(), max_side: 1024, stream_status: false, price_per_mp: 0.05, ..Settings::default() };
         s.switch_provider(Provider::Fal);
         assert_eq!((s.api_base.as_str(), s.auth_scheme), ("https://queue.fal.run", AuthScheme::Key));
-        assert_eq!((s.theme.as_str(), s.language.as_str(), s.max_side, s.stream_status, s.model.as_str()), ("dark", "zh-CN", 1024, false, "fal-ai/x"));
+        assert_eq!((s.theme.as_str(), s.language.as_str(), s.max_side, s.stream_status, s.price_per_mp), ("dark", "zh-CN", 1024, false, 0.05));
         s.switch_provider(Provider::Custom);
         assert_eq!(s.api_base, "https://queue.fal.run", "a custom provider starts from the base it had");
     }
@@ -259,18 +253,10 @@ mod tests {
     }
 
     #[test]
-    fn model_path_is_trimmed_and_defaulted() {
-        let mut s = Settings { model: " /fal-ai/other/ ".into(), ..Settings::default() };
-        assert_eq!(s.model_path(), "fal-ai/other");
-        s.model = "  ".into();
-        assert_eq!(s.model_path(), DEFAULT_MODEL);
-    }
-
-    #[test]
     fn settings_stored_before_max_side_existed_still_load() {
         let old = r#"{"v":1,"settings":{"provider":"fal","api_base":"https://queue.fal.run","auth_scheme":"Key","model":"m"}}"#;
         let s = Settings::from_storage(old).unwrap();
-        assert_eq!((s.provider, s.max_side), (Provider::Fal, 2048));
+        assert_eq!((s.provider, s.max_side, s.price_per_mp), (Provider::Fal, 2048, 0.03));
     }
 
     #[test]

@@ -2,9 +2,14 @@
 //! link fills the form and does nothing else. Never the key, the provider or
 //! the base URL, and never inlined local images (they are counted instead).
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-use super::validate::FormDraft;
+use super::draft::{Draft, Loaded};
+use super::error::FieldError;
+use super::model::DEFAULT_MODEL;
+use crate::i18n::K;
+#[cfg(test)]
+use super::draft::LoraDraft;
 
 pub const PREFIX: &str = "#share=";
 
@@ -64,63 +69,20 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 /// The fragment for a form, and how many local images were left out.
-pub fn encode(d: &FormDraft) -> (String, usize) {
-    let urls: Vec<&String> = d.image_urls.iter().filter(|u| !u.starts_with("data:")).collect();
-    let left_out = d.image_urls.len() - urls.len();
-    let mut m = Map::new();
-    m.insert("v".into(), 1.into());
-    m.insert("prompt".into(), d.prompt.clone().into());
-    m.insert("image_urls".into(), urls.into_iter().cloned().collect::<Vec<_>>().into());
-    for (k, v) in [
-        ("image_size", &d.image_size),
-        ("image_width", &d.image_width),
-        ("image_height", &d.image_height),
-        ("negative_prompt", &d.negative_prompt),
-        ("num_inference_steps", &d.num_inference_steps),
-        ("guidance_scale", &d.guidance_scale),
-        ("num_images", &d.num_images),
-        ("output_format", &d.output_format),
-        ("seed", &d.seed),
-        ("acceleration", &d.acceleration),
-    ] {
-        m.insert(k.into(), v.clone().into());
-    }
-    m.insert("enable_safety_checker".into(), d.enable_safety_checker.into());
-    m.insert("sync_mode".into(), d.sync_mode.into());
-    (format!("{PREFIX}{}", percent_encode(&Value::Object(m).to_string())), left_out)
+pub fn encode(d: &Draft) -> (String, usize) {
+    let (v, left_out) = d.to_share();
+    (format!("{PREFIX}{}", percent_encode(&v.to_string())), left_out)
 }
 
-/// The form in a fragment, if it is a share link.
-pub fn decode(fragment: &str) -> Option<FormDraft> {
-    let v: Value = serde_json::from_str(&percent_decode(fragment.strip_prefix(PREFIX)?)?).ok()?;
-    let mut d = FormDraft::default();
-    let s = |k: &str, into: &mut String| {
-        if let Some(x) = v.get(k).and_then(Value::as_str) {
-            *into = x.to_string();
-        }
-    };
-    s("prompt", &mut d.prompt);
-    s("image_size", &mut d.image_size);
-    s("image_width", &mut d.image_width);
-    s("image_height", &mut d.image_height);
-    s("negative_prompt", &mut d.negative_prompt);
-    s("num_inference_steps", &mut d.num_inference_steps);
-    s("guidance_scale", &mut d.guidance_scale);
-    s("num_images", &mut d.num_images);
-    s("output_format", &mut d.output_format);
-    s("seed", &mut d.seed);
-    s("acceleration", &mut d.acceleration);
-    if let Some(p) = v.get("image_size").and_then(Value::as_str).and_then(super::SizePreset::parse) {
-        d.image_size = p.api_name().into();
-    }
-    d.image_urls = v
-        .get("image_urls")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).filter(|u| super::validate::check_image_url(u).is_ok()).map(str::to_string).collect())
-        .unwrap_or_default();
-    d.enable_safety_checker = v.get("enable_safety_checker").and_then(Value::as_bool).unwrap_or(true);
-    d.sync_mode = v.get("sync_mode").and_then(Value::as_bool).unwrap_or(false);
-    Some(d)
+/// The form in a fragment, if it is a share link: read like an import
+/// (every problem at its field; with any problem, nothing is loaded).
+pub fn decode(fragment: &str) -> Option<Result<Loaded, Vec<FieldError>>> {
+    let json = percent_decode(fragment.strip_prefix(PREFIX)?);
+    let v = json.as_deref().and_then(|j| serde_json::from_str::<Value>(j).ok());
+    Some(match v {
+        Some(v) => Draft::from_json(&v, DEFAULT_MODEL),
+        None => Err(vec![FieldError::new("share", K::ShareBroken)]),
+    })
 }
 
 #[cfg(test)]
@@ -129,45 +91,64 @@ mod tests {
 
     #[test]
     fn a_form_round_trips_through_a_link_without_local_images() {
-        let d = FormDraft {
+        let d = Draft {
             prompt: "make it 100% blue & shiny — 好".into(),
             image_urls: vec!["https://a/1.png?x=1&y=2".into(), "data:image/png;base64,AAAA".into()],
             image_size: "custom".into(),
             image_width: "1280".into(),
             seed: "42".into(),
             enable_safety_checker: false,
-            ..FormDraft::default()
+            ..Draft::default()
         };
         let (frag, left_out) = encode(&d);
         assert_eq!(left_out, 1);
         assert!(frag.starts_with(PREFIX) && !frag.contains("data:") && !frag.contains(' '), "{frag}");
-        let back = decode(&frag).unwrap();
-        assert_eq!(back, FormDraft { image_urls: vec!["https://a/1.png?x=1&y=2".into()], ..d });
+        let back = decode(&frag).unwrap().unwrap();
+        assert_eq!(back.draft, Draft { image_urls: vec!["https://a/1.png?x=1&y=2".into()], ..d });
+        assert!(back.ignored.is_empty());
+    }
+
+    #[test]
+    fn links_carry_the_model_and_its_loras() {
+        let mut d = Draft::for_model("fal-ai/qwen-image-edit-2511/lora");
+        d.loras = vec![LoraDraft { path: "owner/name".into(), scale: "0.5".into() }];
+        d.output_format = "webp".into();
+        let back = decode(&encode(&d).0).unwrap().unwrap();
+        assert_eq!(back.draft, d);
+        let other = Draft { model: "other".into(), model_other: "fal-ai/x/y".into(), ..Draft::default() };
+        assert_eq!(decode(&encode(&other).0).unwrap().unwrap().draft.endpoint(), "fal-ai/x/y");
+    }
+
+    #[test]
+    fn version_1_links_still_open() {
+        // A link written before the model was in the form.
+        let v1 = r#"{"v":1,"prompt":"p","image_urls":["https://a/1.png"],"image_size":"portrait_3_4","image_width":"1024","image_height":"1024","negative_prompt":"","num_inference_steps":"30","guidance_scale":"4","num_images":"1","output_format":"png","seed":"","acceleration":"regular","enable_safety_checker":true,"sync_mode":false}"#;
+        let d = decode(&format!("{PREFIX}{}", percent_encode(v1))).unwrap().unwrap().draft;
+        assert_eq!((d.model.as_str(), d.image_size.as_str(), d.num_inference_steps.as_str()), (DEFAULT_MODEL, "portrait_4_3", "30"));
     }
 
     #[test]
     fn links_carry_no_key_provider_or_base() {
-        let (frag, _) = encode(&FormDraft::default());
+        let (frag, _) = encode(&Draft::default());
         for word in ["key", "base", "provider", "Bearer", "quickrouter"] {
             assert!(!frag.contains(word), "{word} in {frag}");
         }
     }
 
     #[test]
-    fn other_fragments_and_garbage_are_ignored() {
+    fn other_fragments_are_ignored_and_bad_links_load_nothing() {
         assert_eq!(decode("#other"), None);
-        assert_eq!(decode("#share=%7Bnot"), None);
-        assert_eq!(decode("#share=%ZZ"), None);
-        let d = decode("#share=%7B%22image_urls%22%3A%5B%22javascript%3Ax%22%5D%2C%22image_size%22%3A%22portrait_3_4%22%7D").unwrap();
-        assert!(d.image_urls.is_empty(), "unsafe URLs are dropped");
-        assert_eq!(d.image_size, "portrait_4_3", "the seed's spelling is read");
+        assert_eq!(decode("#share=%7Bnot").unwrap().unwrap_err()[0].field, "share");
+        assert_eq!(decode("#share=%ZZ").unwrap().unwrap_err()[0].field, "share");
+        let e = decode("#share=%7B%22image_urls%22%3A%5B%22javascript%3Ax%22%5D%2C%22image_size%22%3A%22portrait_3_4%22%7D").unwrap().unwrap_err();
+        assert_eq!(e[0].field, "image_urls", "an unsafe URL is a problem, not silently dropped");
     }
 
     #[test]
     fn the_seed_example_is_a_valid_request() {
-        let (d, notes) = FormDraft::from_body(&seed_example());
-        assert!(notes.is_empty());
-        let body = d.validate().unwrap().to_body();
+        let loaded = Draft::from_json(&seed_example(), DEFAULT_MODEL).unwrap();
+        assert!(loaded.notes.is_empty() && loaded.ignored.is_empty());
+        let body = loaded.draft.validate(crate::api::validate::FirstImage::Unknown).unwrap().to_body();
         assert_eq!(body["negative_prompt"], "blurry, ugly");
         assert_eq!(body["image_urls"].as_array().unwrap().len(), 3);
     }

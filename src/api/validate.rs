@@ -3,48 +3,10 @@
 
 use super::error::FieldError;
 use crate::i18n::{Msg, K};
-use super::input::{defaults as d, Acceleration, EditInput, ImageSize, OutputFormat, SizePreset};
-
-/// The form's raw values, as typed. `image_size` is an API enum name or
-/// `custom`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FormDraft {
-    pub prompt: String,
-    pub image_urls: Vec<String>,
-    pub image_size: String,
-    pub image_width: String,
-    pub image_height: String,
-    pub negative_prompt: String,
-    pub num_inference_steps: String,
-    pub guidance_scale: String,
-    pub num_images: String,
-    pub enable_safety_checker: bool,
-    pub output_format: String,
-    pub seed: String,
-    pub acceleration: String,
-    pub sync_mode: bool,
-}
-
-impl Default for FormDraft {
-    fn default() -> Self {
-        FormDraft {
-            prompt: String::new(),
-            image_urls: Vec::new(),
-            image_size: d::IMAGE_SIZE.api_name().into(),
-            image_width: "1024".into(),
-            image_height: "1024".into(),
-            negative_prompt: String::new(),
-            num_inference_steps: d::STEPS.to_string(),
-            guidance_scale: "4".into(),
-            num_images: d::NUM_IMAGES.to_string(),
-            enable_safety_checker: d::SAFETY,
-            output_format: d::OUTPUT_FORMAT.as_str().into(),
-            seed: String::new(),
-            acceleration: d::ACCELERATION.as_str().into(),
-            sync_mode: false,
-        }
-    }
-}
+use super::draft::Draft;
+use super::input::{num_text, EditInput, ImageSize, Lora, SizePreset, NUM_IMAGES_RANGE, SEED_MAX, SIDE_RANGE};
+use super::model::{FAMILY, LORA_SCALE, MAX_LORAS, OTHER, SIZE_FOLLOWS, SIZE_MATCH};
+use super::size::match_input;
 
 /// Checks one reference image URL: `http(s)://` with a host, or a base64
 /// `data:image/` URI.
@@ -77,14 +39,81 @@ fn int_in(field: &str, raw: &str, (min, max): (u64, u64), errs: &mut Vec<FieldEr
     }
 }
 
-impl FormDraft {
+fn number_in(field: &str, raw: &str, (min, max): (f64, f64), errs: &mut Vec<FieldError>) -> Option<f64> {
+    match raw.trim().parse::<f64>() {
+        Ok(g) if g.is_finite() && (min..=max).contains(&g) => Some(g),
+        _ => {
+            errs.push(FieldError::new(field, Msg::new(K::ValNumber).arg("min", num_text(min)).arg("max", num_text(max))));
+            None
+        }
+    }
+}
+
+/// What is known of the first input image's size, for "Match the first
+/// image".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FirstImage {
+    /// Not asked (an import is checked before any image is looked at).
+    Unknown,
+    /// Still being read.
+    Reading,
+    Known(u32, u32),
+    /// Could not be read: the model's default size is sent.
+    Unreadable,
+}
+
+/// An endpoint typed for "Other…": `owner/name[/sub…]` of URL-safe words.
+pub fn check_endpoint(e: &str) -> Result<(), K> {
+    let e = e.trim().trim_matches('/');
+    let word = |w: &str| !w.is_empty() && w != "." && w != ".." && w.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    if e.split('/').count() >= 2 && e.split('/').all(word) {
+        Ok(())
+    } else {
+        Err(K::ValEndpoint)
+    }
+}
+
+/// A LoRA's path: an `https://` URL of a `.safetensors` file, or a Hugging
+/// Face repo id (`owner/name`).
+pub fn check_lora_path(p: &str) -> Result<(), K> {
+    let p = p.trim();
+    if p.to_ascii_lowercase().starts_with("https://") {
+        let path = p.split(['?', '#']).next().unwrap_or("");
+        return if super::origin::origin(p).is_some() && path.to_ascii_lowercase().ends_with(".safetensors") && !p.contains(char::is_whitespace) {
+            Ok(())
+        } else {
+            Err(K::ValLoraPath)
+        };
+    }
+    let word = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    match p.split_once('/') {
+        Some((owner, name)) if word(owner) && word(name) => Ok(()),
+        _ => Err(K::ValLoraPath),
+    }
+}
+
+impl Draft {
     /// The request this draft describes, or every problem with it.
-    pub fn validate(&self) -> Result<EditInput, Vec<FieldError>> {
+    pub fn validate(&self, first: FirstImage) -> Result<EditInput, Vec<FieldError>> {
+        self.check(first, true)
+    }
+
+    /// `complete`: a submit needs a prompt and images; an import or a
+    /// link may leave them for later and is checked for the rest.
+    pub fn check(&self, first: FirstImage, complete: bool) -> Result<EditInput, Vec<FieldError>> {
+        let s = self.schema();
         let mut errs = Vec::new();
-        if self.prompt.trim().is_empty() {
+        if self.model == OTHER {
+            if let Err(k) = check_endpoint(&self.model_other) {
+                errs.push(FieldError::new("model_other", k));
+            }
+        } else if !FAMILY.iter().any(|m| m.id == self.model) {
+            errs.push(FieldError::new("model", K::ValModel));
+        }
+        if complete && self.prompt.trim().is_empty() {
             errs.push(FieldError::new("prompt", K::ValPrompt));
         }
-        if self.image_urls.is_empty() {
+        if complete && self.image_urls.is_empty() {
             errs.push(FieldError::new("image_urls", K::ValNoImages));
         }
         for (i, u) in self.image_urls.iter().enumerate() {
@@ -92,45 +121,64 @@ impl FormDraft {
                 errs.push(FieldError::new("image_urls", Msg::new(K::ValImageN).arg("n", i + 1).arg_msg("problem", e)));
             }
         }
-        let image_size = if self.image_size == "custom" {
-            let mut side = |f, raw| int_in(f, raw, (d::SIDE_RANGE.0 as u64, d::SIDE_RANGE.1 as u64), &mut errs);
-            let w = side("image_width", &self.image_width);
-            let h = side("image_height", &self.image_height);
-            w.zip(h).map(|(w, h)| ImageSize::Custom { width: w as u32, height: h as u32 })
-        } else {
-            let p = SizePreset::parse(&self.image_size).map(ImageSize::Preset);
-            if p.is_none() {
-                errs.push(FieldError::new("image_size", K::ValImageSize));
+        let side_range = (SIDE_RANGE.0 as u64, SIDE_RANGE.1 as u64);
+        let image_size = match self.image_size.as_str() {
+            "custom" => {
+                let w = int_in("image_width", &self.image_width, side_range, &mut errs);
+                let h = int_in("image_height", &self.image_height, side_range, &mut errs);
+                w.zip(h).map(|(w, h)| Some(ImageSize::Custom { width: w as u32, height: h as u32 }))
             }
-            p
+            SIZE_MATCH if !s.size_follows_input => match first {
+                FirstImage::Known(w, h) => Some(match_input(w, h).map(|(width, height)| ImageSize::Custom { width, height })),
+                FirstImage::Reading if complete => {
+                    errs.push(FieldError::new("image_size", K::ValSizeReading));
+                    None
+                }
+                // Cannot be read: the model's default (not sent).
+                _ => Some(Some(ImageSize::Preset(SizePreset::SquareHd))),
+            },
+            SIZE_FOLLOWS if s.size_follows_input => Some(None),
+            other => match SizePreset::parse(other) {
+                Some(p) => Some(Some(ImageSize::Preset(p))),
+                None => {
+                    errs.push(FieldError::new("image_size", K::ValImageSize));
+                    None
+                }
+            },
         };
-        let steps = int_in("num_inference_steps", &self.num_inference_steps, (d::STEPS_RANGE.0 as u64, d::STEPS_RANGE.1 as u64), &mut errs);
-        let guidance = match self.guidance_scale.trim().parse::<f64>() {
-            Ok(g) if g.is_finite() && (d::GUIDANCE_RANGE.0..=d::GUIDANCE_RANGE.1).contains(&g) => Some(g),
-            _ => {
-                errs.push(FieldError::new("guidance_scale", Msg::new(K::ValNumber).arg("min", d::GUIDANCE_RANGE.0 as u32).arg("max", d::GUIDANCE_RANGE.1 as u32)));
-                None
-            }
-        };
-        let num_images = int_in("num_images", &self.num_images, (d::NUM_IMAGES_RANGE.0 as u64, d::NUM_IMAGES_RANGE.1 as u64), &mut errs);
-        let seed = if self.seed.trim().is_empty() {
-            Some(None)
-        } else {
-            int_in("seed", &self.seed, (0, d::SEED_MAX), &mut errs).map(Some)
-        };
-        let output_format = OutputFormat::parse(&self.output_format);
+        let steps = int_in("num_inference_steps", &self.num_inference_steps, (s.steps.0 as u64, s.steps.1 as u64), &mut errs);
+        let guidance = number_in("guidance_scale", &self.guidance_scale, s.guidance, &mut errs);
+        let num_images = int_in("num_images", &self.num_images, (NUM_IMAGES_RANGE.0 as u64, NUM_IMAGES_RANGE.1 as u64), &mut errs);
+        let seed = if self.seed.trim().is_empty() { Some(None) } else { int_in("seed", &self.seed, (0, SEED_MAX), &mut errs).map(Some) };
+        let output_format = s.formats.iter().find(|f| **f == self.output_format || (**f == "jpeg" && self.output_format == "jpg"));
         if output_format.is_none() {
-            errs.push(FieldError::new("output_format", K::ValOutputFormat));
+            errs.push(FieldError::new("output_format", Msg::new(K::ValChoice).arg("choices", s.formats.join(", "))));
         }
-        let acceleration = Acceleration::parse(&self.acceleration);
+        let acceleration = s.accelerations.iter().find(|a| **a == self.acceleration);
         if acceleration.is_none() {
-            errs.push(FieldError::new("acceleration", K::ValAcceleration));
+            errs.push(FieldError::new("acceleration", Msg::new(K::ValChoice).arg("choices", s.accelerations.join(", "))));
+        }
+        let mut loras = Vec::new();
+        if s.loras {
+            if self.loras.len() > MAX_LORAS {
+                errs.push(FieldError::new("loras", Msg::new(K::ValLoraCount).arg("max", MAX_LORAS)));
+            }
+            for (i, l) in self.loras.iter().enumerate() {
+                let n = i + 1;
+                if let Err(k) = check_lora_path(&l.path) {
+                    errs.push(FieldError::new("loras", Msg::new(K::ValLoraN).arg("n", n).arg_msg("problem", k)));
+                }
+                let mut scale_errs = Vec::new();
+                if let Some(scale) = number_in("loras", &l.scale, LORA_SCALE, &mut scale_errs) {
+                    loras.push(Lora { path: l.path.trim().to_string(), scale });
+                }
+                errs.extend(scale_errs.into_iter().map(|e| FieldError::new("loras", Msg::new(K::ValLoraN).arg("n", n).arg_msg("problem", e.message))));
+            }
         }
         match (image_size, steps, guidance, num_images, seed, output_format, acceleration) {
-            (Some(image_size), Some(steps), Some(guidance), Some(num_images), Some(seed), Some(output_format), Some(acceleration))
-                if errs.is_empty() =>
-            {
+            (Some(image_size), Some(steps), Some(guidance), Some(num_images), Some(seed), Some(output_format), Some(acceleration)) if errs.is_empty() => {
                 Ok(EditInput {
+                    schema: s,
                     prompt: self.prompt.trim().to_string(),
                     image_urls: self.image_urls.iter().map(|u| u.trim().to_string()).collect(),
                     image_size,
@@ -143,72 +191,11 @@ impl FormDraft {
                     seed,
                     acceleration,
                     sync_mode: self.sync_mode,
+                    loras,
                 })
             }
             _ => Err(errs),
         }
-    }
-}
-
-impl FormDraft {
-    /// The form for a request body (a past job, or an imported request),
-    /// with a note for anything that could not be carried over. Reads the
-    /// seed's spellings of the portrait sizes too.
-    pub fn from_body(body: &serde_json::Value) -> (FormDraft, Vec<Msg>) {
-        use serde_json::Value;
-        let mut d = FormDraft::default();
-        let mut notes = Vec::new();
-        let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_string);
-        let num = |k: &str| body.get(k).filter(|v| v.is_number()).map(Value::to_string);
-        if let Some(p) = text("prompt") {
-            d.prompt = p;
-        }
-        let urls: Vec<&str> = body.get("image_urls").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-        let local = urls.iter().filter(|u| u.starts_with("local-file:")).count();
-        if local > 0 {
-            notes.push(Msg::count(K::NoteLocalNotKeptOne, K::NoteLocalNotKept, local));
-        }
-        d.image_urls = urls.into_iter().filter(|u| !u.starts_with("local-file:")).map(str::to_string).collect();
-        match body.get("image_size") {
-            Some(Value::String(s)) => match SizePreset::parse(s) {
-                Some(p) => d.image_size = p.api_name().into(),
-                None => notes.push(Msg::new(K::NoteUnknownSize).arg("size", s)),
-            },
-            Some(Value::Object(o)) => {
-                d.image_size = "custom".into();
-                d.image_width = o.get("width").map(Value::to_string).unwrap_or_default();
-                d.image_height = o.get("height").map(Value::to_string).unwrap_or_default();
-            }
-            _ => {}
-        }
-        if let Some(n) = text("negative_prompt") {
-            d.negative_prompt = n.trim().to_string();
-        }
-        if let Some(n) = num("num_inference_steps") {
-            d.num_inference_steps = n;
-        }
-        if let Some(n) = num("guidance_scale") {
-            d.guidance_scale = n;
-        }
-        if let Some(n) = num("num_images") {
-            d.num_images = n;
-        }
-        if let Some(n) = num("seed") {
-            d.seed = n;
-        }
-        if let Some(b) = body.get("enable_safety_checker").and_then(Value::as_bool) {
-            d.enable_safety_checker = b;
-        }
-        if let Some(b) = body.get("sync_mode").and_then(Value::as_bool) {
-            d.sync_mode = b;
-        }
-        if let Some(f) = text("output_format") {
-            d.output_format = f;
-        }
-        if let Some(a) = text("acceleration") {
-            d.acceleration = a;
-        }
-        (d, notes)
     }
 }
 
@@ -220,87 +207,141 @@ pub fn side_hint(raw: &str) -> Option<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::draft::LoraDraft;
     use crate::i18n::Lang;
     use serde_json::json;
 
-    fn ok_draft() -> FormDraft {
-        FormDraft { prompt: "make it blue".into(), image_urls: vec!["https://a.b/x.png".into()], ..FormDraft::default() }
+    const F: FirstImage = FirstImage::Unknown;
+
+    fn ok_draft() -> Draft {
+        Draft { prompt: "make it blue".into(), image_urls: vec!["https://a.b/x.png".into()], ..Draft::default() }
     }
 
-    fn fields(d: &FormDraft) -> Vec<String> {
-        d.validate().err().unwrap_or_default().into_iter().map(|e| e.field).collect()
+    fn on(model: &str) -> Draft {
+        Draft { prompt: "p".into(), image_urls: vec!["https://a.b/x.png".into()], ..Draft::for_model(model) }
+    }
+
+    fn fields(d: &Draft) -> Vec<String> {
+        d.validate(F).err().unwrap_or_default().into_iter().map(|e| e.field).collect()
     }
 
     #[test]
     fn the_default_form_needs_only_a_prompt_and_an_image() {
-        assert_eq!(fields(&FormDraft::default()), ["prompt", "image_urls"]);
-        let input = ok_draft().validate().unwrap();
+        assert_eq!(fields(&Draft::default()), ["prompt", "image_urls"]);
+        assert!(Draft::default().check(F, false).is_ok(), "an import may leave them for later");
+        let input = ok_draft().validate(F).unwrap();
         assert_eq!(input.to_body(), json!({"prompt":"make it blue","image_urls":["https://a.b/x.png"]}));
     }
 
     #[test]
     fn blank_prompts_are_refused() {
-        let d = FormDraft { prompt: " \n\t".into(), ..ok_draft() };
+        let d = Draft { prompt: " \n\t".into(), ..ok_draft() };
         assert_eq!(fields(&d), ["prompt"]);
     }
 
     #[test]
     fn ranges_are_enforced_at_both_ends() {
         for (steps, ok) in [("1", false), ("2", true), ("100", true), ("101", false), ("2.5", false), ("", false), ("x", false)] {
-            let d = FormDraft { num_inference_steps: steps.into(), ..ok_draft() };
-            assert_eq!(d.validate().is_ok(), ok, "steps {steps}");
+            let d = Draft { num_inference_steps: steps.into(), ..ok_draft() };
+            assert_eq!(d.validate(F).is_ok(), ok, "steps {steps}");
         }
         for (g, ok) in [("0", true), ("20", true), ("7.5", true), ("-0.1", false), ("20.01", false), ("NaN", false), ("inf", false), ("", false)] {
-            let d = FormDraft { guidance_scale: g.into(), ..ok_draft() };
-            assert_eq!(d.validate().is_ok(), ok, "guidance {g}");
+            let d = Draft { guidance_scale: g.into(), ..ok_draft() };
+            assert_eq!(d.validate(F).is_ok(), ok, "guidance {g}");
         }
         for (n, ok) in [("0", false), ("1", true), ("4", true), ("5", false)] {
-            let d = FormDraft { num_images: n.into(), ..ok_draft() };
-            assert_eq!(d.validate().is_ok(), ok, "num_images {n}");
+            let d = Draft { num_images: n.into(), ..ok_draft() };
+            assert_eq!(d.validate(F).is_ok(), ok, "num_images {n}");
         }
         for (s, ok) in [("", true), ("0", true), ("4294967295", true), ("4294967296", false), ("-1", false), ("1e3", false)] {
-            let d = FormDraft { seed: s.into(), ..ok_draft() };
-            assert_eq!(d.validate().is_ok(), ok, "seed {s}");
+            let d = Draft { seed: s.into(), ..ok_draft() };
+            assert_eq!(d.validate(F).is_ok(), ok, "seed {s}");
         }
     }
 
     #[test]
+    fn each_model_is_checked_against_its_own_ranges_and_choices() {
+        let e = "fal-ai/qwen-image-edit-2511";
+        for (steps, ok) in [("1", true), ("50", true), ("51", false), ("100", false)] {
+            assert_eq!(Draft { num_inference_steps: steps.into(), ..on(e) }.validate(F).is_ok(), ok, "2511 steps {steps}");
+        }
+        assert!(Draft { guidance_scale: "0.5".into(), ..on(e) }.validate(F).is_err(), "2511 guidance starts at 1");
+        assert!(Draft { output_format: "webp".into(), acceleration: "high".into(), ..on(e) }.validate(F).is_ok());
+        let plus = Draft { output_format: "webp".into(), acceleration: "high".into(), ..on("fal-ai/qwen-image-edit-plus") };
+        assert_eq!(fields(&plus), ["output_format", "acceleration"]);
+        assert!(plus.validate(F).unwrap_err()[0].message.render(Lang::En).contains("png, jpeg"));
+        for lora in ["fal-ai/qwen-image-edit-plus-lora", "fal-ai/qwen-image-edit-2509-lora"] {
+            assert!(Draft { num_inference_steps: "51".into(), ..on(lora) }.validate(F).is_err(), "{lora}");
+        }
+        assert_eq!(fields(&Draft { model: "fal-ai/made-up".into(), ..ok_draft() }), ["model"]);
+        let other = Draft { model: OTHER.into(), model_other: "fal-ai/flux/dev".into(), ..ok_draft() };
+        assert_eq!(other.endpoint(), "fal-ai/flux/dev");
+        assert!(other.validate(F).is_ok(), "Other… keeps plus's schema");
+        for bad in ["", "flux", "fal-ai/../x", "fal-ai/a b", "https://x/y"] {
+            assert_eq!(fields(&Draft { model_other: bad.into(), ..other.clone() }), ["model_other"], "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn loras_are_checked_and_sent() {
+        let m = "fal-ai/qwen-image-edit-plus-lora";
+        let lora = |p: &str, s: &str| LoraDraft { path: p.into(), scale: s.into() };
+        let d = Draft { loras: vec![lora("https://h.co/a/w.safetensors?dl=1", "1"), lora("owner/name", "0.5")], ..on(m) };
+        assert_eq!(d.validate(F).unwrap().to_body()["loras"], json!([{"path":"https://h.co/a/w.safetensors?dl=1"},{"path":"owner/name","scale":0.5}]));
+        for (p, ok) in [("https://h/w.bin", false), ("http://h/w.safetensors", false), ("owner", false), ("a/b/c", false), ("javascript:x", false), ("Qwen/Edit-LoRA_v1.0", true)] {
+            assert_eq!(check_lora_path(p).is_ok(), ok, "{p}");
+        }
+        for (s, ok) in [("0", true), ("4", true), ("4.01", false), ("-1", false), ("x", false)] {
+            assert_eq!(Draft { loras: vec![lora("o/n", s)], ..on(m) }.validate(F).is_ok(), ok, "scale {s}");
+        }
+        let four = Draft { loras: vec![lora("o/n", "1"); 4], ..on(m) };
+        let e = four.validate(F).unwrap_err();
+        assert_eq!((e.len(), e[0].field.as_str()), (1, "loras"));
+        let bad = Draft { loras: vec![lora("o/n", "1"), lora("nope", "9")], ..on(m) };
+        let msgs: Vec<String> = bad.validate(F).unwrap_err().iter().map(|e| e.message.render(Lang::En)).collect();
+        assert_eq!(msgs.len(), 2);
+        assert!(msgs.iter().all(|m| m.starts_with("LoRA 2")), "{msgs:?}");
+        // A model without LoRAs sends none.
+        let plus = Draft { loras: vec![lora("o/n", "1")], ..on("fal-ai/qwen-image-edit-plus") };
+        assert!(plus.validate(F).unwrap().to_body().get("loras").is_none());
+    }
+
+    #[test]
     fn custom_sizes_need_both_sides_in_range() {
-        let d = FormDraft { image_size: "custom".into(), image_width: "1280".into(), image_height: "720".into(), ..ok_draft() };
-        assert_eq!(d.validate().unwrap().image_size, ImageSize::Custom { width: 1280, height: 720 });
-        let d = FormDraft { image_size: "custom".into(), image_width: "63".into(), image_height: "4096".into(), ..ok_draft() };
+        let d = Draft { image_size: "custom".into(), image_width: "1280".into(), image_height: "720".into(), ..ok_draft() };
+        assert_eq!(d.validate(F).unwrap().image_size, Some(ImageSize::Custom { width: 1280, height: 720 }));
+        let d = Draft { image_size: "custom".into(), image_width: "63".into(), image_height: "4097".into(), ..ok_draft() };
         assert_eq!(fields(&d), ["image_width", "image_height"]);
         // Sides are not checked while a preset is chosen.
-        let d = FormDraft { image_width: "x".into(), ..ok_draft() };
-        assert!(d.validate().is_ok());
+        let d = Draft { image_width: "x".into(), ..ok_draft() };
+        assert!(d.validate(F).is_ok());
         assert_eq!(side_hint("1020"), Some(K::HintMultipleOf8));
         assert_eq!(side_hint("1024"), None);
     }
 
     #[test]
-    fn enums_are_checked() {
-        let d = FormDraft { image_size: "huge".into(), output_format: "gif".into(), acceleration: "turbo".into(), ..ok_draft() };
-        assert_eq!(fields(&d), ["image_size", "output_format", "acceleration"]);
-        let d = FormDraft { image_size: "portrait_3_4".into(), ..ok_draft() };
-        assert_eq!(d.validate().unwrap().to_body()["image_size"], json!("portrait_4_3"));
+    fn match_input_sends_the_first_images_shape_or_falls_back() {
+        let d = Draft { image_size: SIZE_MATCH.into(), ..ok_draft() };
+        let body = d.validate(FirstImage::Known(1200, 800)).unwrap().to_body();
+        assert_eq!(body["image_size"], json!({"width":1248,"height":832}));
+        assert_eq!(fields(&d), Vec::<String>::new());
+        let fallback = d.validate(FirstImage::Unreadable).unwrap();
+        assert_eq!(fallback.image_size, Some(ImageSize::Preset(SizePreset::SquareHd)));
+        assert!(fallback.to_body().get("image_size").is_none(), "the default size");
+        assert_eq!(d.validate(FirstImage::Reading).unwrap_err()[0].field, "image_size");
+        // Where the size follows the input, "match" is not a choice and "default" sends nothing.
+        let e = Draft { image_size: SIZE_MATCH.into(), ..on("fal-ai/qwen-image-edit-2511") };
+        assert_eq!(e.validate(F).unwrap_err()[0].field, "image_size");
+        assert!(on("fal-ai/qwen-image-edit-2511").validate(F).unwrap().to_body().get("image_size").is_none());
+        assert_eq!(fields(&Draft { image_size: SIZE_FOLLOWS.into(), ..ok_draft() }), ["image_size"]);
     }
 
     #[test]
-    fn bodies_load_back_into_the_form_and_validate_to_the_same_body() {
-        let body = json!({"prompt":"p","image_urls":["https://a/1.png"],"image_size":"portrait_4_3","negative_prompt":"blurry",
-            "num_inference_steps":30,"guidance_scale":7.5,"num_images":2,"enable_safety_checker":false,"output_format":"jpeg",
-            "seed":42,"acceleration":"none","sync_mode":true});
-        let (d, notes) = FormDraft::from_body(&body);
-        assert!(notes.is_empty());
-        assert_eq!(d.validate().unwrap().to_body(), body);
-        let custom = json!({"prompt":"p","image_urls":["https://a/1.png"],"image_size":{"width":1280,"height":720}});
-        assert_eq!(FormDraft::from_body(&custom).0.validate().unwrap().to_body(), custom);
-        // The seed's spelling is read; local files that were not kept are noted.
-        let (d, notes) = FormDraft::from_body(&json!({"prompt":"p","image_size":"portrait_9_16","image_urls":["local-file:not-stored","https://a/2.png"]}));
-        assert_eq!((d.image_size.as_str(), d.image_urls.len()), ("portrait_16_9", 1));
-        assert_eq!(notes.len(), 1);
-        let (_, notes) = FormDraft::from_body(&json!({"image_size":"huge"}));
-        assert!(notes[0].render(Lang::En).contains("huge") && notes[0].render(Lang::ZhCn).contains("huge"));
+    fn enums_are_checked() {
+        let d = Draft { image_size: "huge".into(), output_format: "gif".into(), acceleration: "turbo".into(), ..ok_draft() };
+        assert_eq!(fields(&d), ["image_size", "output_format", "acceleration"]);
+        let d = Draft { image_size: "portrait_3_4".into(), ..ok_draft() };
+        assert_eq!(d.validate(F).unwrap().to_body()["image_size"], json!("portrait_4_3"));
     }
 
     #[test]
@@ -316,8 +357,8 @@ mod tests {
         assert!(check_image_url("data:image/png;base64,").is_err());
         assert!(check_image_url("https://").is_err());
         assert!(check_image_url("https://a b/x.png").is_err());
-        let d = FormDraft { image_urls: vec!["https://a/x.png".into(), "ftp://b".into()], ..ok_draft() };
-        let e = d.validate().unwrap_err();
+        let d = Draft { image_urls: vec!["https://a/x.png".into(), "ftp://b".into()], ..ok_draft() };
+        let e = d.validate(F).unwrap_err();
         assert_eq!(e.len(), 1);
         let m = e[0].message.render(Lang::En);
         assert!(m.starts_with("Image 2:") && m.contains("http"), "{m}");

@@ -1,24 +1,27 @@
-//! The edit form's state: one signal per control, the reference images,
-//! and loading a request body back into the form.
+//! The edit form's state: the draft (one record, `api::draft`), what is
+//! known of the local images and of the first image's size, and the notes
+//! a change of model or order leaves. Loading a draft is one call.
 
 use leptos::prelude::*;
 
-use crate::api::validate::FormDraft;
+use crate::api::draft::{insert_ref, mentions_images, Draft, Loaded};
+use crate::api::validate::FirstImage;
+use crate::api::FieldError;
+use crate::i18n::{Msg, K};
+use crate::web::storage::{self, Area};
 
-use crate::i18n::Msg;
+/// The model the form starts with: the one chosen last.
+const MODEL_KEY: &str = "qie.model";
 
-/// One reference image in the form.
-#[derive(Clone, Debug, PartialEq)]
-pub struct InputImage {
-    pub id: u32,
-    /// What is sent: a web URL or a data URI.
-    pub url: String,
-    /// For a local file: its preview and what it weighs.
-    pub local: Option<LocalInfo>,
-}
+/// A URL whose size was read, and the size (`None`: it could not be).
+type SizeRead = Option<(String, Option<(u32, u32)>)>;
 
+/// A local file in the form: its data URI is in the draft; this is what
+/// the page shows beside it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LocalInfo {
+    /// The data URI sent (the draft's entry).
+    pub url: String,
     pub name: String,
     /// An object URL of the original file; revoked when the image goes.
     pub preview: Option<String>,
@@ -27,24 +30,22 @@ pub struct LocalInfo {
     pub original_bytes: u64,
 }
 
-/// The edit form's values, one signal per control.
+/// Problems of an import or a link that loaded nothing, shown at their
+/// fields while the form is still what it was then.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refused {
+    pub at: Draft,
+    pub problems: Vec<FieldError>,
+}
+
+/// The edit form.
 #[derive(Clone, Copy)]
 pub struct FormState {
-    pub prompt: RwSignal<String>,
-    pub images: RwSignal<Vec<InputImage>>,
-    pub next_image_id: StoredValue<u32>,
-    pub image_size: RwSignal<String>,
-    pub image_width: RwSignal<String>,
-    pub image_height: RwSignal<String>,
-    pub negative_prompt: RwSignal<String>,
-    pub num_inference_steps: RwSignal<String>,
-    pub guidance_scale: RwSignal<String>,
-    pub num_images: RwSignal<String>,
-    pub enable_safety_checker: RwSignal<bool>,
-    pub output_format: RwSignal<String>,
-    pub seed: RwSignal<String>,
-    pub acceleration: RwSignal<String>,
-    pub sync_mode: RwSignal<bool>,
+    pub draft: RwSignal<Draft>,
+    /// What the page knows of local files (by data URI).
+    pub local: RwSignal<Vec<LocalInfo>>,
+    /// The size of the first image when it is a URL, read in an `<img>`.
+    first_read: LocalResource<SizeRead>,
     /// Set by the first submit: from then on problems show as they change.
     pub show_errors: RwSignal<bool>,
     /// The job this form submitted last: its failure (a refused submit, a
@@ -53,98 +54,123 @@ pub struct FormState {
     /// Local files still being read and scaled.
     pub pending: RwSignal<u32>,
     /// Something the person should know about the form (filled from a link).
-    pub notice: RwSignal<Option<Msg>>,
+    pub notice: RwSignal<Option<Vec<Msg>>>,
     /// Files that could not be added, with the reason.
     pub file_errors: RwSignal<Vec<Msg>>,
+    /// Notes at fields a change of model reset.
+    pub notes: RwSignal<Vec<FieldError>>,
+    /// An import or link that was refused, with its problems.
+    pub refused: RwSignal<Option<Refused>>,
+    /// The images were reordered while the prompt names some of them.
+    pub refs_moved: RwSignal<bool>,
 }
 
 impl FormState {
     pub fn new() -> Self {
-        let d = FormDraft::default();
+        let choice = storage::get(Area::Local, MODEL_KEY).unwrap_or_default();
+        let (model, other) = Draft::model_choice(&choice);
+        let draft = RwSignal::new(Draft { model_other: other, ..Draft::for_model(&model) });
+        let first_url = Memo::new(move |_| draft.with(|d| d.image_urls.first().filter(|u| !u.starts_with("data:")).cloned()));
+        let first_read = LocalResource::new(move || {
+            let url = first_url.get();
+            async move {
+                let url = url?;
+                let size = crate::web::images::natural_size(&url).await;
+                Some((url, size))
+            }
+        });
+        // The model chosen last is the next visit's.
+        Effect::new(move |_| {
+            let endpoint = draft.with(Draft::endpoint);
+            storage::set(Area::Local, MODEL_KEY, &endpoint);
+        });
         FormState {
-            prompt: RwSignal::new(d.prompt),
-            images: RwSignal::new(Vec::new()),
-            next_image_id: StoredValue::new(1),
-            image_size: RwSignal::new(d.image_size),
-            image_width: RwSignal::new(d.image_width),
-            image_height: RwSignal::new(d.image_height),
-            negative_prompt: RwSignal::new(d.negative_prompt),
-            num_inference_steps: RwSignal::new(d.num_inference_steps),
-            guidance_scale: RwSignal::new(d.guidance_scale),
-            num_images: RwSignal::new(d.num_images),
-            enable_safety_checker: RwSignal::new(d.enable_safety_checker),
-            output_format: RwSignal::new(d.output_format),
-            seed: RwSignal::new(d.seed),
-            acceleration: RwSignal::new(d.acceleration),
-            sync_mode: RwSignal::new(d.sync_mode),
+            draft,
+            local: RwSignal::new(Vec::new()),
+            first_read,
             show_errors: RwSignal::new(false),
             own_job: RwSignal::new(None),
             pending: RwSignal::new(0),
             notice: RwSignal::new(None),
             file_errors: RwSignal::new(Vec::new()),
+            notes: RwSignal::new(Vec::new()),
+            refused: RwSignal::new(None),
+            refs_moved: RwSignal::new(false),
         }
     }
 
-    /// The current values (tracked).
-    pub fn draft(&self) -> FormDraft {
-        FormDraft {
-            prompt: self.prompt.get(),
-            image_urls: self.images.with(|v| v.iter().map(|i| i.url.clone()).collect()),
-            image_size: self.image_size.get(),
-            image_width: self.image_width.get(),
-            image_height: self.image_height.get(),
-            negative_prompt: self.negative_prompt.get(),
-            num_inference_steps: self.num_inference_steps.get(),
-            guidance_scale: self.guidance_scale.get(),
-            num_images: self.num_images.get(),
-            enable_safety_checker: self.enable_safety_checker.get(),
-            output_format: self.output_format.get(),
-            seed: self.seed.get(),
-            acceleration: self.acceleration.get(),
-            sync_mode: self.sync_mode.get(),
+    /// What is known of the first image's size (tracked).
+    pub fn first_image(&self) -> FirstImage {
+        let Some(first) = self.draft.with(|d| d.image_urls.first().cloned()) else {
+            return FirstImage::Unknown;
+        };
+        if let Some(l) = self.local.with(|v| v.iter().find(|l| l.url == first).map(|l| (l.width, l.height))) {
+            return FirstImage::Known(l.0, l.1);
+        }
+        if first.starts_with("data:") {
+            return FirstImage::Unreadable;
+        }
+        match self.first_read.get() {
+            Some(Some((url, Some((w, h))))) if url == first => FirstImage::Known(w, h),
+            Some(Some((url, None))) if url == first => FirstImage::Unreadable,
+            _ => FirstImage::Reading,
         }
     }
 
-    /// Puts a request body (a past job's, an imported one) into the form.
-    pub fn load_body(&self, body: &serde_json::Value) -> Vec<Msg> {
-        let (d, notes) = FormDraft::from_body(body);
-        self.load_draft(d);
-        notes
+    /// The local file behind an image, if it is one (untracked: an image
+    /// and its file are added together).
+    pub fn local_info(&self, url: &str) -> Option<LocalInfo> {
+        self.local.with_untracked(|v| v.iter().find(|l| l.url == url).cloned())
     }
 
-    pub fn load_draft(&self, d: FormDraft) {
-        self.prompt.set(d.prompt);
-        self.image_size.set(d.image_size);
-        self.image_width.set(d.image_width);
-        self.image_height.set(d.image_height);
-        self.negative_prompt.set(d.negative_prompt);
-        self.num_inference_steps.set(d.num_inference_steps);
-        self.guidance_scale.set(d.guidance_scale);
-        self.num_images.set(d.num_images);
-        self.enable_safety_checker.set(d.enable_safety_checker);
-        self.output_format.set(d.output_format);
-        self.seed.set(d.seed);
-        self.acceleration.set(d.acceleration);
-        self.sync_mode.set(d.sync_mode);
-        let old: Vec<u32> = self.images.with_untracked(|v| v.iter().map(|i| i.id).collect());
-        for id in old {
-            self.remove_image(id);
-        }
-        for url in d.image_urls {
-            self.add_image(url);
-        }
+    /// Moves to another model (the select's value), keeping what fits.
+    pub fn set_model(&self, choice: &str) {
+        let mut notes = Vec::new();
+        self.draft.update(|d| notes = d.switch_model(choice));
+        self.notes.set(notes);
+    }
+
+    /// Puts a loaded draft (a past job, an import, a link) into the form,
+    /// replacing everything in it.
+    pub fn load(&self, loaded: Loaded) {
+        let urls = loaded.draft.image_urls.clone();
+        self.draft.set(loaded.draft);
+        self.forget_local_except(&urls);
         self.show_errors.set(false);
         self.own_job.set(None);
+        self.notes.set(Vec::new());
+        self.refused.set(None);
+        self.refs_moved.set(false);
+    }
+
+    /// A load that was refused: nothing in the form changes; the problems
+    /// show at their fields until the form is edited.
+    pub fn refuse(&self, problems: Vec<FieldError>) {
+        let at = self.draft.get_untracked();
+        self.refused.set(Some(Refused { at, problems }));
+    }
+
+    /// The refused load's problems, while the form is unchanged (tracked).
+    pub fn refused_problems(&self) -> Vec<FieldError> {
+        self.refused.with(|r| r.as_ref().filter(|r| self.draft.with(|d| *d == r.at)).map(|r| r.problems.clone())).unwrap_or_default()
+    }
+
+    fn forget_local_except(&self, keep: &[String]) {
+        self.local.update(|v| {
+            v.retain(|l| {
+                let kept = keep.contains(&l.url);
+                if !kept {
+                    if let Some(p) = &l.preview {
+                        crate::web::images::revoke(p);
+                    }
+                }
+                kept
+            })
+        });
     }
 
     pub fn add_image(&self, url: String) {
-        self.push_image(url, None);
-    }
-
-    fn push_image(&self, url: String, local: Option<LocalInfo>) {
-        let id = self.next_image_id.get_value();
-        self.next_image_id.set_value(id + 1);
-        self.images.update(|v| v.push(InputImage { id, url, local }));
+        self.draft.update(|d| d.image_urls.push(url));
     }
 
     /// Reads, scales and adds local files, in the order given. Files that
@@ -159,10 +185,11 @@ impl FormState {
         leptos::task::spawn_local(async move {
             for file in files {
                 match crate::web::images::prepare(&file, max_side).await {
-                    Ok(p) => form.push_image(
-                        p.data_uri,
-                        Some(LocalInfo { name: p.name, preview: p.preview, width: p.width, height: p.height, original_bytes: p.original_bytes }),
-                    ),
+                    Ok(p) => {
+                        let info = LocalInfo { url: p.data_uri.clone(), name: p.name, preview: p.preview, width: p.width, height: p.height, original_bytes: p.original_bytes };
+                        form.local.update(|v| v.push(info));
+                        form.add_image(p.data_uri);
+                    }
                     Err(e) => form.file_errors.update(|v| v.push(e)),
                 }
                 form.pending.update(|n| *n = n.saturating_sub(1));
@@ -170,25 +197,41 @@ impl FormState {
         });
     }
 
-    /// Moves image `id` by `delta` places (−1 earlier, +1 later).
-    pub fn move_image(&self, id: u32, delta: i32) {
-        self.images.update(|v| {
-            if let Some(i) = v.iter().position(|x| x.id == id) {
-                let j = i as i32 + delta;
-                if j >= 0 && (j as usize) < v.len() {
-                    v.swap(i, j as usize);
-                }
+    /// Moves the image at `index` by `delta` places (−1 earlier, +1 later).
+    /// If the prompt names images ("image 2"), a note says that those
+    /// references now point at other images; the prompt is not rewritten.
+    pub fn move_image(&self, index: usize, delta: i32) {
+        let mut moved = false;
+        self.draft.update(|d| {
+            let j = index as i32 + delta;
+            if index < d.image_urls.len() && j >= 0 && (j as usize) < d.image_urls.len() {
+                d.image_urls.swap(index, j as usize);
+                moved = true;
             }
         });
+        if moved && self.draft.with_untracked(|d| mentions_images(&d.prompt)) {
+            self.refs_moved.set(true);
+        }
     }
 
-    pub fn remove_image(&self, id: u32) {
-        self.images.update(|v| {
-            if let Some(preview) = v.iter().find(|x| x.id == id).and_then(|x| x.local.as_ref()?.preview.clone()) {
-                crate::web::images::revoke(&preview);
+    pub fn remove_image(&self, index: usize) {
+        self.draft.update(|d| {
+            if index < d.image_urls.len() {
+                d.image_urls.remove(index);
             }
-            v.retain(|x| x.id != id)
         });
+        let urls = self.draft.with_untracked(|d| d.image_urls.clone());
+        self.forget_local_except(&urls);
+    }
+
+    /// Puts a reference ("image 2") in the prompt in place of the
+    /// characters `start..end` (a selection, or the cursor when equal),
+    /// counted in UTF-16 units as the browser counts them. Returns where
+    /// the cursor goes.
+    pub fn insert_in_prompt(&self, start: u32, end: u32, text: &str) -> u32 {
+        let mut cursor = 0;
+        self.draft.update(|d| cursor = insert_ref(&mut d.prompt, start, end, text));
+        cursor
     }
 }
 
@@ -196,4 +239,9 @@ impl Default for FormState {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// A note for an import or a link that left out fields.
+pub fn ignored_note(ignored: &[String]) -> Option<Msg> {
+    (!ignored.is_empty()).then(|| Msg::new(K::ImportIgnored).arg("fields", ignored.join(", ")))
 }

@@ -1,5 +1,6 @@
-//! The page: shared state (settings, form, jobs, clock), provided as
-//! context, and the layout. Components read signals and send intents.
+//! The page's state (settings, form, jobs, clock, errors, gallery),
+//! provided as context. State only: the views are in `components`, which
+//! read these signals and send intents; nothing here imports a view.
 
 use gloo_timers::callback::Interval;
 use leptos::prelude::*;
@@ -7,17 +8,13 @@ use leptos::prelude::*;
 mod form;
 mod settings;
 
-pub use form::{FormState, InputImage, LocalInfo};
+pub use form::{ignored_note, FormState, LocalInfo};
 pub use settings::SettingsState;
 
-use crate::api::{ApiError, ErrorKind, FieldError};
-use crate::components::field_error::Errors;
-use crate::components::gallery::Lightbox;
-use crate::components::history::History;
-use crate::components::tools::Tools;
-use crate::components::{form::EditForm, job_list::JobList, settings::{LanguagePicker, SettingsPanel}};
-use crate::i18n::K;
-use crate::web::lang::{self, t, I18n};
+use crate::api::{ApiError, EditInput, ErrorKind, FieldError};
+use crate::api::OutputImage;
+use crate::i18n::{Msg, K};
+use crate::web::lang::{self, I18n};
 use crate::jobs::Phase;
 use crate::web::store::Jobs;
 
@@ -44,6 +41,34 @@ impl Clock {
     }
 }
 
+/// Every message that currently blocks a submit or came back from the API,
+/// by field.
+#[derive(Clone, Copy)]
+pub struct Errors(pub Memo<Vec<FieldError>>);
+
+impl Errors {
+    pub fn for_field(&self, field: &str) -> Vec<Msg> {
+        self.0.with(|e| e.iter().filter(|x| x.field == field).map(|x| x.message.clone()).collect())
+    }
+}
+
+/// What the lightbox shows: a job's images, which one, and its first input
+/// for the before/after view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shown {
+    pub images: Vec<OutputImage>,
+    pub index: usize,
+    pub input: Option<String>,
+}
+
+/// The lightbox's content; `None` when closed.
+#[derive(Clone, Copy)]
+pub struct Gallery(pub RwSignal<Option<Shown>>);
+
+/// The request the form describes now, or every problem with it.
+#[derive(Clone, Copy)]
+pub struct Request(pub Memo<Result<EditInput, Vec<FieldError>>>);
+
 /// The failure of the job the form submitted last, and whether the queue
 /// refused the submit itself.
 #[derive(Clone, Copy)]
@@ -62,9 +87,17 @@ pub fn provide_state() {
     let form = FormState::new();
     // A share link fills the form and does nothing else.
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-    if let Some(d) = crate::api::share::decode(&hash) {
-        form.load_draft(d);
-        form.notice.set(Some(K::NoticeShared.into()));
+    match crate::api::share::decode(&hash) {
+        Some(Ok(loaded)) => {
+            let notes: Vec<Msg> = std::iter::once(K::NoticeShared.into()).chain(form::ignored_note(&loaded.ignored)).chain(loaded.notes.clone()).collect();
+            form.load(loaded);
+            form.notice.set(Some(notes));
+        }
+        Some(Err(problems)) => {
+            form.notice.set(Some(vec![K::ShareFailed.into()]));
+            form.refuse(problems);
+        }
+        None => {}
     }
     let jobs = Jobs::new();
     jobs.load();
@@ -86,6 +119,11 @@ pub fn provide_state() {
         entry.job.with(|j| j.error.clone().filter(|_| j.phase == Phase::Failed).map(|e| (j.request_id.is_none(), e)))
     }));
     provide_context(own_failure);
+    let request = Request(Memo::new(move |_| {
+        let first = form.first_image();
+        form.draft.with(|d| d.validate(first))
+    }));
+    provide_context(request);
     // Every message that blocks a submit or came back from the API.
     let errors = Errors(Memo::new(move |_| {
         let mut errs: Vec<FieldError> = Vec::new();
@@ -95,8 +133,9 @@ pub fn provide_state() {
                 errs.push(FieldError::new("api_key", e.user_message()));
             }
         }
+        errs.extend(form.refused_problems());
         if form.show_errors.get() {
-            errs.extend(form.draft().validate().err().unwrap_or_default());
+            errs.extend(request.0.with(|r| r.as_ref().err().cloned()).unwrap_or_default());
             if form.pending.get() > 0 {
                 errs.push(FieldError::new("image_urls", K::ValImagesPending));
             }
@@ -107,44 +146,9 @@ pub fn provide_state() {
         errs
     }));
     provide_context(errors);
-    provide_context(crate::components::gallery::Gallery(RwSignal::new(None)));
+    provide_context(Gallery(RwSignal::new(None)));
     provide_context(settings);
     provide_context(form);
     provide_context(jobs);
     provide_context(clock);
-}
-
-#[component]
-pub fn App() -> impl IntoView {
-    provide_state();
-    view! {
-        <header class="top">
-            <div class="top-text">
-                <h1>{t(K::AppTitle)}</h1>
-                <p class="tagline">{t(K::AppTagline)}</p>
-            </div>
-            <crate::components::update::UpdateBanner/>
-            <LanguagePicker/>
-        </header>
-        <main class="layout">
-            <section class="col col-form" aria-label=t(K::SectionRequest)>
-                <SettingsPanel/>
-                <EditForm/>
-                <Tools/>
-            </section>
-            <section class="col col-jobs" aria-label=t(K::SectionJobs)>
-                <JobList/>
-                <History/>
-            </section>
-        </main>
-        <Lightbox/>
-    }
-}
-
-pub fn mount() {
-    mount_to_body(App);
-    // The "loading" line of index.html goes once the app is there.
-    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
-        boot.remove();
-    }
 }

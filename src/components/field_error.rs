@@ -1,19 +1,8 @@
 use leptos::prelude::*;
 
-use crate::api::FieldError;
+use crate::app::{Errors, FormState};
 use crate::i18n::{render_all, Join, Msg};
 use crate::web::lang::i18n;
-
-/// Every message that currently blocks a submit or came back from the API,
-/// by field. Provided by the form.
-#[derive(Clone, Copy)]
-pub struct Errors(pub Memo<Vec<FieldError>>);
-
-impl Errors {
-    pub fn for_field(&self, field: &str) -> Vec<Msg> {
-        self.0.with(|e| e.iter().filter(|x| x.field == field).map(|x| x.message.clone()).collect())
-    }
-}
 
 /// The message(s) for one field, at `[data-field-error=<field>]`; nothing
 /// when the field is fine.
@@ -29,6 +18,20 @@ pub fn FieldErrorView(field: &'static str) -> impl IntoView {
                     {move || render_all(&msgs, i.get(), Join::Items)}
                 </p>
             }
+        })
+    }
+}
+
+/// A note at a field (a value a change of model reset), at
+/// `[data-field-note=<field>]`.
+#[component]
+pub fn FieldNoteView(field: &'static str) -> impl IntoView {
+    let form = expect_context::<FormState>();
+    let i = i18n();
+    move || {
+        let msgs: Vec<Msg> = form.notes.with(|n| n.iter().filter(|x| x.field == field).map(|x| x.message.clone()).collect());
+        (!msgs.is_empty()).then(|| {
+            view! { <p class="field-note" data-field-note=field role="status">{move || render_all(&msgs, i.get(), Join::Items)}</p> }
         })
     }
 }

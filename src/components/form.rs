@@ -1,16 +1,19 @@
 use leptos::prelude::*;
 use web_sys::{ClipboardEvent, KeyboardEvent, SubmitEvent};
 
-use crate::app::{FormState, OwnFailure, SettingsState};
-use crate::components::field_error::Errors;
-use crate::components::images::{file_list, ImageList};
-use crate::components::params::{AdvancedParams, MainParams, TextField, ADVANCED_FIELDS};
-use crate::i18n::{Msg, K};
+use crate::api::input::num_text;
+use crate::api::size;
+use crate::app::{Errors, FormState, OwnFailure, Request, SettingsState};
+use crate::components::controls::TextArea;
+use crate::components::images::{file_list, ImageList, PromptRef};
+use crate::components::loras::Loras;
+use crate::components::params::{AdvancedParams, MainParams, ModelChoice, ADVANCED_FIELDS};
+use crate::i18n::{render_all, Join, Msg, K};
 use crate::web::lang::{i18n, t};
 use crate::web::store::Jobs;
 
-/// The edit form. Validation is `FormDraft::validate` (src/api), the same
-/// code the tests check natively; its messages block the submit.
+/// The edit form. Validation is `Draft::validate` (src/api), the same code
+/// the tests check natively; its messages block the submit.
 #[component]
 pub fn EditForm() -> impl IntoView {
     let form = expect_context::<FormState>();
@@ -21,16 +24,19 @@ pub fn EditForm() -> impl IntoView {
 
     let errors = expect_context::<Errors>();
     let own_failure = expect_context::<OwnFailure>();
+    let request = expect_context::<Request>();
+    let prompt_ref = NodeRef::new();
+    provide_context(PromptRef(prompt_ref));
+    let d = form.draft;
 
     let submit = move || {
-        let draft = untrack(|| form.draft());
         let problems = untrack(|| settings.problems());
         let busy = form.pending.get_untracked() > 0;
-        match draft.validate() {
+        match request.0.get_untracked() {
             Ok(input) if problems.is_empty() && !busy => {
                 form.show_errors.set(false);
-                let s = settings.settings.get_untracked();
-                let id = jobs.submit(&settings.access(), s.model_path(), input.to_body(), s.stream_status);
+                let stream = settings.settings.with_untracked(|s| s.stream_status);
+                let id = jobs.submit(&settings.access(), d.with_untracked(|d| d.endpoint()), input.to_body(), stream);
                 form.own_job.set(Some(id));
             }
             result => {
@@ -79,16 +85,52 @@ pub fn EditForm() -> impl IntoView {
                 }
             }
         >
-            {move || form.notice.get().map(|n| view! { <p class="notice" data-testid="form-notice" role="status">{i.msg(n)}</p> })}
-            <TextField name="prompt" label=K::Prompt placeholder=K::PromptPlaceholder rows=3 value=form.prompt/>
+            {move || form.notice.get().map(|n| view! {
+                <p class="notice" data-testid="form-notice" role="status">{move || render_all(&n, i.get(), Join::Sentences)}</p>
+            })}
+            <ModelChoice/>
+            <TextArea name="prompt" label=K::Prompt placeholder=K::PromptPlaceholder rows=3 bind=slice!(d.prompt) node_ref=prompt_ref/>
             <ImageList/>
             <MainParams/>
+            <Loras/>
             <AdvancedParams open=advanced_open/>
             {summary}
             <div class="submit-row">
                 <button type="submit" class="primary">{t(K::Generate)}</button>
+                <CostEstimate/>
                 <span class="hint">{t(K::GenerateShortcut)}</span>
             </div>
         </form>
+    }
+}
+
+/// What the request will cost: output megapixels × images × the price per
+/// megapixel of the settings. An estimate, and said so.
+#[component]
+fn CostEstimate() -> impl IntoView {
+    let form = expect_context::<FormState>();
+    let settings = expect_context::<SettingsState>();
+    let i = i18n();
+    let price = move || settings.settings.with(|s| s.price_per_mp);
+    let estimate = Memo::new(move |_| {
+        let first = form.first_image();
+        let price = price();
+        form.draft.with(|d| {
+            let px = size::draft_pixels(d, first)?;
+            let cost = size::draft_cost(d, first, price)?;
+            Some((cost, px, d.num_images.trim().to_string()))
+        })
+    });
+    move || {
+        let (text, detail, amount) = match estimate.get() {
+            Some((c, px, n)) => {
+                let detail = Msg::new(K::CostDetail).arg("mp", size::megapixels(px)).arg("n", n).arg("price", num_text(price()));
+                (Msg::new(K::CostEstimate).arg("amount", size::dollars(c)), Some(detail), Some(num_text(c)))
+            }
+            None => (Msg::new(K::CostUnknown), None, None),
+        };
+        view! {
+            <span class="cost" data-testid="cost-estimate" data-usd=amount title=detail.map(|d| i.render(&d))>{i.msg(text)}</span>
+        }
     }
 }

@@ -4,21 +4,9 @@ use leptos::prelude::*;
 use web_sys::{PointerEvent, WheelEvent};
 
 use crate::api::output::is_safe_image_url;
-use crate::api::OutputImage;
+use crate::app::Gallery;
 use crate::i18n::K;
 use crate::web::lang::t;
-
-/// What the lightbox shows: a job's images, which one, and its first input
-/// for the before/after view.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Shown {
-    pub images: Vec<OutputImage>,
-    pub index: usize,
-    pub input: Option<String>,
-}
-
-#[derive(Clone, Copy)]
-pub struct Gallery(pub RwSignal<Option<Shown>>);
 
 /// A result shown large: zoom (wheel or buttons) and pan (drag), arrows
 /// between a job's images, Escape to close, and a before/after slider.

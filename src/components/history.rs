@@ -1,6 +1,10 @@
 use leptos::prelude::*;
 
-use crate::app::{FormState, SettingsState};
+use crate::api::draft::Draft;
+use crate::api::input::num_text;
+use crate::api::size;
+use crate::jobs::Phase;
+use crate::app::{ignored_note, FormState, SettingsState};
 use crate::components::job_card::phase_label;
 use crate::i18n::{duration, Msg, K};
 use crate::web::lang::{self, i18n, t};
@@ -24,6 +28,7 @@ pub fn History() -> impl IntoView {
                 <p class="hint" data-testid="history-note" role="status">{move || crate::i18n::render_all(&n, i.get(), crate::i18n::Join::Sentences)}</p>
             })}
             {move || (count() == 0).then(|| view! { <p class="hint">{t(K::HistoryEmpty)}</p> })}
+            <Spend/>
             <ul class="history-list">
                 <For each=move || jobs.list.get() key=|e| e.id let:entry>
                     <HistoryItem entry=entry note=note/>
@@ -40,6 +45,44 @@ pub fn History() -> impl IntoView {
                 }>{t(K::HistoryClear)}</button>
             })}
         </details>
+    }
+}
+
+/// The estimated spend of the completed jobs kept here: today and in all
+/// (failed and cancelled jobs cost nothing).
+#[component]
+fn Spend() -> impl IntoView {
+    let jobs = expect_context::<Jobs>();
+    let settings = expect_context::<SettingsState>();
+    let i = i18n();
+    let totals = Memo::new(move |_| {
+        let price = settings.settings.with(|s| s.price_per_mp);
+        let midnight = {
+            let d = js_sys::Date::new_0();
+            d.set_hours(0);
+            d.set_minutes(0);
+            d.set_seconds(0);
+            d.set_milliseconds(0);
+            d.get_time()
+        };
+        jobs.list.with(|l| {
+            l.iter().fold((0.0, 0.0, 0usize), |(today, all, n), e| {
+                e.job.with(|j| match (&j.phase, &j.output) {
+                    (Phase::Completed, Some(out)) => {
+                        let c = size::job_cost(&j.body, &out.images, price);
+                        (if j.submitted_at >= midnight { today + c } else { today }, all + c, n + 1)
+                    }
+                    _ => (today, all, n),
+                })
+            })
+        })
+    });
+    move || {
+        let (today, all, n) = totals.get();
+        (n > 0).then(|| {
+            let msg = Msg::new(K::HistoryCost).arg("today", size::dollars(today)).arg("all", size::dollars(all));
+            view! { <p class="hint" data-testid="history-cost" data-usd=num_text(all)>{i.msg(msg)}</p> }
+        })
     }
 }
 
@@ -72,8 +115,18 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>) -> impl IntoVi
         jobs.submit(&settings.access(), model, body, stream);
     };
     let load = move |_| {
-        let notes = form.load_body(&job.with_untracked(|j| j.body.clone()));
-        note.set((!notes.is_empty()).then_some(notes));
+        let (body, model) = job.with_untracked(|j| (j.body.clone(), j.model.clone()));
+        match Draft::from_json(&body, &model) {
+            Ok(loaded) => {
+                let notes: Vec<Msg> = ignored_note(&loaded.ignored).into_iter().chain(loaded.notes.clone()).collect();
+                form.load(loaded);
+                note.set((!notes.is_empty()).then_some(notes));
+            }
+            Err(problems) => {
+                form.refuse(problems);
+                note.set(Some(vec![K::ImportFailed.into()]));
+            }
+        }
     };
     view! {
         <li
@@ -99,3 +152,4 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>) -> impl IntoVi
         </li>
     }
 }
+

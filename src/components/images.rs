@@ -36,8 +36,8 @@ pub fn ImageList() -> impl IntoView {
         }
     };
     let add_files = move |files: Vec<File>| form.add_files(files, settings.settings.with_untracked(|s| s.max_side));
-    let count = move || form.images.with(Vec::len);
-    let body_size = move || form.images.with(|v| body_bytes(v.iter().map(|i| i.url.as_str()), 2_000));
+    let count = move || form.draft.with(|d| d.image_urls.len());
+    let body_size = move || form.draft.with(|d| body_bytes(d.image_urls.iter().map(String::as_str), 2_000));
 
     view! {
         <fieldset
@@ -111,63 +111,16 @@ pub fn ImageList() -> impl IntoView {
                 })
             }}
             <ol class="thumbs">
-                <For each=move || form.images.get() key=|img| img.id let:img>
-                    {
-                        let id = img.id;
-                        let pos = move || form.images.with(|v| v.iter().position(|x| x.id == id).unwrap_or(0));
-                        let is_data = img.url.starts_with("data:");
-                        let kind = if img.local.is_some() { "file" } else { "url" };
-                        let mime = data_uri_mime(&img.url).map(str::to_string);
-                        let sent = if is_data { Some(data_uri_payload_bytes(&img.url)) } else { None };
-                        let sent_text = human_bytes(sent.unwrap_or(0) as u64);
-                        let (label, detail, size, src) = match &img.local {
-                            Some(l) => (
-                                Msg::verbatim(&l.name),
-                                Some(Msg::new(K::ThumbLocalDetail)
-                                    .arg("w", l.width)
-                                    .arg("h", l.height)
-                                    .arg("sent", sent_text)
-                                    .arg("file", human_bytes(l.original_bytes))),
-                                Some(format!("{}x{}", l.width, l.height)),
-                                l.preview.clone().unwrap_or_else(|| img.url.clone()),
-                            ),
-                            None if is_data => (Msg::new(K::ThumbInline), Some(Msg::verbatim(sent_text)), None, img.url.clone()),
-                            None => (Msg::verbatim(&img.url), None, None, img.url.clone()),
-                        };
-                        let label = i.msg(label);
-                        view! {
-                            <li
-                                data-testid="input-image"
-                                data-kind=kind
-                                data-url=(!is_data || img.local.is_none()).then(|| img.url.clone())
-                                data-type=mime
-                                data-size=size
-                                data-bytes=sent.map(|b| b.to_string())
-                            >
-                                // A preview is our own object URL; a typed URL must be web or data:image.
-                                {(img.local.is_some() || is_safe_image_url(&src)).then(|| view! {
-                                    <img src=src.clone() alt=move || i.render(&Msg::new(K::ThumbAlt).arg("n", pos() + 1)) loading="lazy"/>
-                                })}
-                                <span class="thumb-index">{move || pos() + 1}</span>
-                                <span class="thumb-text">
-                                    <span class="thumb-url" title=label.clone()>{label.clone()}</span>
-                                    {detail.map(|d| view! { <span class="thumb-detail">{i.msg(d)}</span> })}
-                                </span>
-                                <span class="thumb-actions">
-                                    <button type="button" class="icon" data-testid="move-earlier" aria-label=t(K::MoveEarlier)
-                                        prop:disabled=move || pos() == 0
-                                        on:click=move |_| form.move_image(id, -1)>"↑"</button>
-                                    <button type="button" class="icon" data-testid="move-later" aria-label=t(K::MoveLater)
-                                        prop:disabled=move || { pos() + 1 >= count() }
-                                        on:click=move |_| form.move_image(id, 1)>"↓"</button>
-                                    <button type="button" class="icon" data-testid="remove-image" aria-label=t(K::RemoveImage)
-                                        on:click=move |_| form.remove_image(id)>"✕"</button>
-                                </span>
-                            </li>
-                        }
-                    }
+                <For each=move || form.draft.with(|d| d.image_urls.iter().cloned().enumerate().collect::<Vec<_>>()) key=|(i, url)| (*i, url.clone()) let:item>
+                    <Thumb index=item.0 url=item.1 count=Signal::derive(count)/>
                 </For>
             </ol>
+            {move || form.refs_moved.get().then(|| view! {
+                <p class="warn" data-testid="refs-moved" role="status">
+                    {t(K::RefsMoved)} " "
+                    <button type="button" class="ghost small" on:click=move |_| form.refs_moved.set(false)>{t(K::RefsMovedOk)}</button>
+                </p>
+            })}
             {move || (count() == 0).then(|| view! { <p class="hint">{t(K::ImagesEmpty)}</p> })}
             {move || {
                 let n = body_size();
@@ -181,3 +134,84 @@ pub fn ImageList() -> impl IntoView {
         </fieldset>
     }
 }
+
+/// One reference image: its number ("Image 2", as Qwen's guides refer to
+/// inputs), a button that puts its reference into the prompt, and moves.
+#[component]
+fn Thumb(index: usize, url: String, count: Signal<usize>) -> impl IntoView {
+    let form = expect_context::<FormState>();
+    let prompt = expect_context::<PromptRef>();
+    let i = i18n();
+    let n = index + 1;
+    let local = form.local_info(&url);
+    let is_data = url.starts_with("data:");
+    let kind = if local.is_some() { "file" } else { "url" };
+    let mime = data_uri_mime(&url).map(str::to_string);
+    let sent = if is_data { Some(data_uri_payload_bytes(&url)) } else { None };
+    let sent_text = human_bytes(sent.unwrap_or(0) as u64);
+    let (label, detail, size, src) = match &local {
+        Some(l) => (
+            Msg::verbatim(&l.name),
+            Some(Msg::new(K::ThumbLocalDetail).arg("w", l.width).arg("h", l.height).arg("sent", sent_text).arg("file", human_bytes(l.original_bytes))),
+            Some(format!("{}x{}", l.width, l.height)),
+            l.preview.clone().unwrap_or_else(|| url.clone()),
+        ),
+        None if is_data => (Msg::new(K::ThumbInline), Some(Msg::verbatim(sent_text)), None, url.clone()),
+        None => (Msg::verbatim(&url), None, None, url.clone()),
+    };
+    let label = i.msg(label);
+    let insert = move |_| {
+        let reference = i.render(&Msg::new(K::ImageRef).arg("n", n));
+        let el = prompt.0.get_untracked();
+        let sel = el.as_ref().map(|e| (e.selection_start().ok().flatten(), e.selection_end().ok().flatten()));
+        let (start, end) = match sel {
+            Some((Some(a), Some(b))) => (a, b),
+            _ => (u32::MAX, u32::MAX),
+        };
+        let cursor = form.insert_in_prompt(start, end, &reference);
+        if let Some(el) = el {
+            // The new text now, so the cursor can be put after the reference
+            // (the binding writes the same value again, which keeps it).
+            el.set_value(&form.draft.with_untracked(|d| d.prompt.clone()));
+            let _ = el.focus();
+            let _ = el.set_selection_range(cursor, cursor);
+        }
+    };
+    view! {
+        <li
+            data-testid="input-image"
+            data-kind=kind
+            data-url=(!is_data || local.is_none()).then(|| url.clone())
+            data-type=mime
+            data-size=size
+            data-bytes=sent.map(|b| b.to_string())
+        >
+            // A preview is our own object URL; a typed URL must be web or data:image.
+            {(local.is_some() || is_safe_image_url(&src)).then(|| view! {
+                <img src=src.clone() alt=move || i.render(&Msg::new(K::ThumbAlt).arg("n", n)) loading="lazy"/>
+            })}
+            <span class="thumb-index" data-testid="image-number">{move || i.render(&Msg::new(K::ImageNumber).arg("n", n))}</span>
+            <span class="thumb-text">
+                <span class="thumb-url" title=label.clone()>{label.clone()}</span>
+                {detail.map(|d| view! { <span class="thumb-detail">{i.msg(d)}</span> })}
+            </span>
+            <span class="thumb-actions">
+                <button type="button" class="ghost small" data-testid="insert-ref"
+                    title=move || i.render(&Msg::new(K::InsertRef).arg("n", n))
+                    on:click=insert>{move || format!("+ {}", i.render(&Msg::new(K::ImageRef).arg("n", n)))}</button>
+                <button type="button" class="icon" data-testid="move-earlier" aria-label=t(K::MoveEarlier)
+                    prop:disabled=index == 0
+                    on:click=move |_| form.move_image(index, -1)>"↑"</button>
+                <button type="button" class="icon" data-testid="move-later" aria-label=t(K::MoveLater)
+                    prop:disabled=move || { n >= count.get() }
+                    on:click=move |_| form.move_image(index, 1)>"↓"</button>
+                <button type="button" class="icon" data-testid="remove-image" aria-label=t(K::RemoveImage)
+                    on:click=move |_| form.remove_image(index)>"✕"</button>
+            </span>
+        </li>
+    }
+}
+
+/// The prompt's textarea, for putting references at its cursor.
+#[derive(Clone, Copy)]
+pub struct PromptRef(pub NodeRef<leptos::html::Textarea>);

@@ -1,6 +1,7 @@
 //! One component per file. Components read signals from context and send
 //! intents (`Jobs::submit`, `Jobs::cancel`, form updates).
 
+pub mod controls;
 pub mod field_error;
 pub mod form;
 pub mod gallery;
@@ -8,6 +9,8 @@ pub mod history;
 pub mod images;
 pub mod job_card;
 pub mod job_list;
+pub mod loras;
+pub mod page;
 pub mod params;
 pub mod results;
 pub mod settings;

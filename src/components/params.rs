@@ -1,88 +1,48 @@
+//! The model and its parameters: every field, its limits and choices
+//! follow the chosen model's schema (`api::model`).
+
 use leptos::prelude::*;
 
-use crate::api::input::SizePreset;
-use crate::api::validate::side_hint;
+use crate::api::input::{SizePreset, NUM_IMAGES_RANGE, SEED_MAX, SIDE_RANGE};
+use crate::api::model::{FAMILY, OTHER, SIZE_FOLLOWS, SIZE_MATCH};
+use crate::api::validate::{side_hint, FirstImage};
 use crate::app::FormState;
+use crate::components::controls::{CheckBox, NumberInput, Options, Select, TextArea, TextInput};
 use crate::components::field_error::FieldErrorView;
-use crate::i18n::K;
-use crate::web::lang::t;
+use crate::i18n::{Msg, K};
+use crate::web::lang::{i18n, t};
 
-/// A number input bound to a string signal (kept as typed; validation reads it).
-#[component]
-fn NumberField(
-    name: &'static str,
-    label: K,
-    value: RwSignal<String>,
-    #[prop(optional)] min: Option<&'static str>,
-    #[prop(optional)] max: Option<&'static str>,
-    #[prop(optional)] step: Option<&'static str>,
-    #[prop(optional)] hint: Option<K>,
-) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=name>{t(label)}</label>
-            <input
-                id=name
-                name=name
-                type="number"
-                inputmode="decimal"
-                min=min
-                max=max
-                step=step
-                aria-describedby=format!("err-{name}")
-                prop:value=value
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-            {hint.map(|h| view! { <span class="hint">{t(h)}</span> })}
-            <FieldErrorView field=name/>
-        </div>
+fn range(min: impl ToString, max: impl ToString, default: impl ToString) -> Msg {
+    Msg::new(K::RangeHint).arg("min", min).arg("max", max).arg("default", default)
+}
+
+fn label_of(value: &str) -> K {
+    match value {
+        "png" => K::FormatPng,
+        "jpeg" => K::FormatJpeg,
+        "webp" => K::FormatWebp,
+        "regular" => K::AccelerationRegular,
+        "none" => K::AccelerationNone,
+        _ => K::AccelerationHigh,
     }
 }
 
-/// A multi-line text field bound to a string signal, with its messages.
+/// The model select (the family and "Other…") and, for "Other…", the
+/// endpoint.
 #[component]
-pub fn TextField(name: &'static str, label: K, placeholder: K, rows: u32, value: RwSignal<String>) -> impl IntoView {
+pub fn ModelChoice() -> impl IntoView {
+    let f = expect_context::<FormState>();
+    let d = f.draft;
+    let model = (Signal::derive(move || d.with(|d| d.model.clone())), SignalSetter::map(move |v: String| f.set_model(&v)));
+    let mut list: Options = FAMILY.iter().map(|s| (s.id.to_string(), Msg::verbatim(s.id))).collect();
+    list.push((OTHER.into(), K::ModelOtherOption.into()));
+    let other = move || d.with(|d| d.model == OTHER);
     view! {
-        <div class="field">
-            <label for=name>{t(label)}</label>
-            <textarea
-                id=name
-                name=name
-                rows=rows
-                placeholder=t(placeholder)
-                aria-describedby=format!("err-{name}")
-                prop:value=value
-                on:input=move |ev| value.set(event_target_value(&ev))
-            ></textarea>
-            <FieldErrorView field=name/>
-        </div>
-    }
-}
-
-/// A checkbox bound to a bool signal, its label beside it.
-#[component]
-pub fn Checkbox(name: &'static str, label: K, value: RwSignal<bool>) -> impl IntoView {
-    view! {
-        <label class="check">
-            <input type="checkbox" name=name prop:checked=value on:change=move |ev| value.set(event_target_checked(&ev))/>
-            {t(label)}
-        </label>
-    }
-}
-
-/// A select bound to a string signal.
-#[component]
-fn Choice(name: &'static str, label: K, value: RwSignal<String>, options: Vec<(&'static str, K)>) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=name>{t(label)}</label>
-            <select id=name name=name on:change=move |ev| value.set(event_target_value(&ev))>
-                {options
-                    .into_iter()
-                    .map(|(v, text)| view! { <option value=v prop:selected=move || value.with(|x| x == v)>{t(text)}</option> })
-                    .collect_view()}
-            </select>
-            <FieldErrorView field=name/>
+        <div class="grid2 model-row">
+            <Select name="model" label=K::Model bind=model options=list/>
+            <Show when=other>
+                <TextInput name="model_other" label=K::ModelOther bind=slice!(d.model_other) hint=Msg::new(K::ModelOtherHint)/>
+            </Show>
         </div>
     }
 }
@@ -91,25 +51,62 @@ fn Choice(name: &'static str, label: K, value: RwSignal<String>, options: Vec<(&
 #[component]
 pub fn MainParams() -> impl IntoView {
     let f = expect_context::<FormState>();
-    let mut sizes: Vec<(&'static str, K)> = SizePreset::ALL.iter().map(|p| (p.api_name(), p.label())).collect();
-    sizes.push(("custom", K::SizeCustom));
-    let custom = move || f.image_size.with(|s| s == "custom");
+    let d = f.draft;
+    let schema = Memo::new(move |_| d.with(|d| d.schema()));
+    let sizes = Signal::derive(move || {
+        let s = schema.get();
+        let mut list = Vec::new();
+        if s.size_follows_input {
+            list.push((SIZE_FOLLOWS.to_string(), Msg::new(K::SizeFollows)));
+        }
+        list.extend(SizePreset::ALL.iter().map(|p| (p.api_name().to_string(), Msg::new(p.label()))));
+        if !s.size_follows_input {
+            list.push((SIZE_MATCH.to_string(), Msg::new(K::SizeMatch)));
+        }
+        list.push(("custom".to_string(), Msg::new(K::SizeCustom)));
+        list
+    });
+    let formats = Signal::derive(move || schema.get().formats.iter().map(|v| (v.to_string(), Msg::new(label_of(v)))).collect::<Options>());
+    let custom = move || d.with(|d| d.image_size == "custom");
+    let (lo, hi) = (SIDE_RANGE.0.to_string(), SIDE_RANGE.1.to_string());
     view! {
         <div class="grid3">
-            <Choice name="image_size" label=K::ImageSize value=f.image_size options=sizes/>
-            <NumberField name="num_images" label=K::NumImages value=f.num_images min="1" max="4" step="1"/>
-            <Choice name="output_format" label=K::OutputFormat value=f.output_format options=vec![("png", K::FormatPng), ("jpeg", K::FormatJpeg)]/>
+            <Select name="image_size" label=K::ImageSize bind=slice!(d.image_size) options=sizes/>
+            <NumberInput name="num_images" label=K::NumImages bind=slice!(d.num_images) min=NUM_IMAGES_RANGE.0.to_string() max=NUM_IMAGES_RANGE.1.to_string() step="1"
+                hint=range(NUM_IMAGES_RANGE.0, NUM_IMAGES_RANGE.1, 1)/>
+            <Select name="output_format" label=K::OutputFormat bind=slice!(d.output_format) options=formats/>
         </div>
+        <SizePreview/>
         <Show when=custom>
             <div class="grid2">
-                <NumberField name="image_width" label=K::ImageWidth value=f.image_width min="64" max="2048" step="8"/>
-                <NumberField name="image_height" label=K::ImageHeight value=f.image_height min="64" max="2048" step="8"/>
+                <NumberInput name="image_width" label=K::ImageWidth bind=slice!(d.image_width) min=lo.clone() max=hi.clone() step="8"/>
+                <NumberInput name="image_height" label=K::ImageHeight bind=slice!(d.image_height) min=lo.clone() max=hi.clone() step="8"/>
             </div>
             {move || {
-                let hint = side_hint(&f.image_width.get()).or(side_hint(&f.image_height.get()));
+                let hint = d.with(|d| side_hint(&d.image_width).or(side_hint(&d.image_height)));
                 hint.map(|h| view! { <p class="hint">{t(h)}</p> })
             }}
         </Show>
+    }
+}
+
+/// "Match the first image": the size it will send, or why it cannot.
+#[component]
+fn SizePreview() -> impl IntoView {
+    let f = expect_context::<FormState>();
+    let i = i18n();
+    let matching = move || f.draft.with(|d| d.image_size == SIZE_MATCH && !d.schema().size_follows_input);
+    move || {
+        matching().then(|| {
+            let first = f.first_image();
+            let (msg, size) = match (first, f.draft.with(|d| crate::api::size::draft_pixels(d, first))) {
+                (FirstImage::Known(..), Some((w, h))) => (Msg::new(K::SizePreview).arg("w", w).arg("h", h), Some(format!("{w}x{h}"))),
+                (FirstImage::Reading, _) => (Msg::new(K::SizeReading), None),
+                (FirstImage::Unknown, _) => (Msg::new(K::SizeNoImage), None),
+                _ => (Msg::new(K::SizeUnreadable), None),
+            };
+            view! { <p class="hint size-preview" data-testid="size-preview" data-size=size role="status">{i.msg(msg)}</p> }
+        })
     }
 }
 
@@ -121,10 +118,16 @@ pub const ADVANCED_FIELDS: [&str; 6] =
 #[component]
 pub fn AdvancedParams(open: RwSignal<bool>) -> impl IntoView {
     let f = expect_context::<FormState>();
+    let d = f.draft;
+    let schema = Memo::new(move |_| d.with(|d| d.schema()));
+    let (seed, set_seed) = slice!(d.seed);
     let randomise = move |_| {
         let seed = (crate::web::random() * 4_294_967_296.0).floor() as u64;
-        f.seed.set(seed.min(u32::MAX as u64).to_string());
+        set_seed.set(seed.min(SEED_MAX).to_string());
     };
+    let accelerations = Signal::derive(move || schema.get().accelerations.iter().map(|v| (v.to_string(), Msg::new(label_of(v)))).collect::<Options>());
+    let steps_hint = Signal::derive(move || Some(schema.with(|s| range(s.steps.0, s.steps.1, s.steps_default))));
+    let guidance_hint = Signal::derive(move || Some(schema.with(|s| range(s.guidance.0, s.guidance.1, s.guidance_default))));
     view! {
         <details class="advanced" prop:open=open on:toggle=move |ev| {
             use wasm_bindgen::JsCast;
@@ -133,41 +136,33 @@ pub fn AdvancedParams(open: RwSignal<bool>) -> impl IntoView {
             }
         }>
             <summary>{t(K::Advanced)}</summary>
-            <TextField name="negative_prompt" label=K::NegativePrompt placeholder=K::NegativePromptPlaceholder rows=2 value=f.negative_prompt/>
+            <TextArea name="negative_prompt" label=K::NegativePrompt placeholder=K::NegativePromptPlaceholder rows=2 bind=slice!(d.negative_prompt)/>
             <div class="grid2">
-                <NumberField name="num_inference_steps" label=K::Steps value=f.num_inference_steps min="2" max="100" step="1"/>
-                <NumberField name="guidance_scale" label=K::Guidance value=f.guidance_scale min="0" max="20" step="0.5"/>
+                <NumberInput name="num_inference_steps" label=K::Steps bind=slice!(d.num_inference_steps) step="1"
+                    min=Signal::derive(move || Some(schema.get().steps.0.to_string()))
+                    max=Signal::derive(move || Some(schema.get().steps.1.to_string()))
+                    hint=steps_hint/>
+                <NumberInput name="guidance_scale" label=K::Guidance bind=slice!(d.guidance_scale) step="0.5"
+                    min=Signal::derive(move || Some(schema.get().guidance.0.to_string()))
+                    max=Signal::derive(move || Some(schema.get().guidance.1.to_string()))
+                    hint=guidance_hint/>
             </div>
             <div class="field">
                 <label for="seed">{t(K::Seed)}</label>
                 <div class="key-row">
-                    <input
-                        id="seed"
-                        name="seed"
-                        type="number"
-                        min="0"
-                        max="4294967295"
-                        step="1"
-                        placeholder=t(K::SeedPlaceholder)
-                        prop:value=f.seed
-                        on:input=move |ev| f.seed.set(event_target_value(&ev))
-                    />
+                    <input id="seed" name="seed" type="number" min="0" max=SEED_MAX.to_string() step="1" placeholder=t(K::SeedPlaceholder)
+                        prop:value=seed on:input=move |ev| set_seed.set(event_target_value(&ev))/>
                     <button type="button" class="ghost" data-testid="randomise-seed" on:click=randomise>{t(K::Randomise)}</button>
-                    <button type="button" class="ghost" on:click=move |_| f.seed.set(String::new())>{t(K::Clear)}</button>
+                    <button type="button" class="ghost" on:click=move |_| set_seed.set(String::new())>{t(K::Clear)}</button>
                 </div>
                 <span class="hint">{t(K::SeedHint)}</span>
                 <FieldErrorView field="seed"/>
             </div>
             <div class="grid2">
-                <Choice
-                    name="acceleration"
-                    label=K::Acceleration
-                    value=f.acceleration
-                    options=vec![("regular", K::AccelerationRegular), ("none", K::AccelerationNone)]
-                />
+                <Select name="acceleration" label=K::Acceleration bind=slice!(d.acceleration) options=accelerations/>
                 <div class="field checks">
-                    <Checkbox name="enable_safety_checker" label=K::SafetyChecker value=f.enable_safety_checker/>
-                    <Checkbox name="sync_mode" label=K::SyncMode value=f.sync_mode/>
+                    <CheckBox name="enable_safety_checker" label=K::SafetyChecker bind=slice!(d.enable_safety_checker)/>
+                    <CheckBox name="sync_mode" label=K::SyncMode bind=slice!(d.sync_mode)/>
                 </div>
             </div>
         </details>

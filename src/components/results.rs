@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::api::image::human_bytes;
 use crate::api::output::{download_name, is_safe_image_url};
 use crate::api::EditOutput;
-use crate::components::gallery::{Gallery, Shown};
+use crate::app::{Gallery, Shown};
 use crate::i18n::{Msg, K};
 use crate::web::lang::{i18n, t};
 

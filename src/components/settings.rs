@@ -3,12 +3,16 @@ use leptos::prelude::*;
 use crate::api::image::{DEFAULT_MAX_SIDE, MAX_SIDE_RANGE};
 use crate::api::provider::{AuthScheme, Provider};
 use crate::app::SettingsState;
+use crate::api::input::num_text;
+use crate::api::size::DEFAULT_PRICE_PER_MP;
+use crate::components::controls::{options, CheckBox, NumberInput, Options, Select, TextInput};
 use crate::components::field_error::FieldErrorView;
-use crate::components::params::Checkbox;
-use crate::i18n::K;
+use crate::i18n::{Msg, K};
 use crate::web::lang::{i18n, t};
 
-/// Provider, base URL, key (hidden by default), auth scheme and model.
+/// Provider, base URL, key (hidden by default), auth scheme and the
+/// page's preferences. Every field but the key is a generic control bound
+/// to the settings record.
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
     let st = expect_context::<SettingsState>();
@@ -17,11 +21,26 @@ pub fn SettingsPanel() -> impl IntoView {
     let show_key = RwSignal::new(false);
     let is_custom = move || s.with(|s| s.provider == Provider::Custom);
     let open = st.key.with_untracked(|k| k.is_empty());
-    let on_provider = move |ev| {
-        if let Some(p) = Provider::parse(&event_target_value(&ev)) {
-            s.update(|cur| cur.switch_provider(p));
+    let provider = create_slice(s, |s| s.provider.as_str().to_string(), |s, v: String| {
+        if let Some(p) = Provider::parse(&v) {
+            s.switch_provider(p);
         }
-    };
+    });
+    let providers: Options = Provider::ALL.iter().map(|p| (p.as_str().to_string(), Msg::new(p.label()))).collect();
+    let scheme = create_slice(s, |s| s.auth_scheme.as_str().to_string(), |s, v: String| {
+        if let Some(a) = AuthScheme::parse(&v) {
+            s.auth_scheme = a;
+        }
+    });
+    let schemes: Options = [AuthScheme::Bearer, AuthScheme::Key].iter().map(|a| (a.as_str().to_string(), Msg::verbatim(format!("Authorization: {} …", a.as_str())))).collect();
+    let themes = options(&[("system", K::ThemeSystem), ("light", K::ThemeLight), ("dark", K::ThemeDark)]);
+    let max_side = create_slice(s, |s| s.max_side.to_string(), |s, v: String| {
+        s.max_side = v.trim().parse::<u32>().unwrap_or(DEFAULT_MAX_SIDE).clamp(MAX_SIDE_RANGE.0, MAX_SIDE_RANGE.1);
+    });
+    let price = create_slice(s, |s| num_text(s.price_per_mp), |s, v: String| {
+        s.price_per_mp = v.trim().parse::<f64>().ok().filter(|p| p.is_finite() && *p >= 0.0).unwrap_or(DEFAULT_PRICE_PER_MP);
+    });
+    let remember = (Signal::from(st.remember), SignalSetter::map(move |v| st.remember.set(v)));
     view! {
         // A form of its own, so the browser treats the key as a password
         // field; it never submits.
@@ -35,58 +54,10 @@ pub fn SettingsPanel() -> impl IntoView {
                 </span>
             </summary>
             <div class="grid2">
-                <label>
-                    {t(K::SettingsProvider)}
-                    <select name="provider" on:change=on_provider>
-                        {Provider::ALL
-                            .into_iter()
-                            .map(|p| {
-                                view! {
-                                    <option value=p.as_str() prop:selected=move || s.with(|s| s.provider == p)>
-                                        {t(p.label())}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
-                <label>
-                    {t(K::SettingsAuthHeader)}
-                    <select
-                        name="auth_scheme"
-                        prop:disabled=move || !is_custom()
-                        on:change=move |ev| {
-                            if let Some(a) = AuthScheme::parse(&event_target_value(&ev)) {
-                                s.update(|s| s.auth_scheme = a);
-                            }
-                        }
-                    >
-                        {[AuthScheme::Bearer, AuthScheme::Key]
-                            .into_iter()
-                            .map(|a| {
-                                view! {
-                                    <option value=a.as_str() prop:selected=move || s.with(|s| s.auth_scheme == a)>
-                                        {format!("Authorization: {} …", a.as_str())}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
+                <Select name="provider" label=K::SettingsProvider bind=provider options=providers/>
+                <Select name="auth_scheme" label=K::SettingsAuthHeader bind=scheme options=schemes disabled=Signal::derive(move || !is_custom())/>
             </div>
-            <label>
-                {t(K::SettingsBase)}
-                <input
-                    type="url"
-                    name="api_base"
-                    autocomplete="off"
-                    spellcheck="false"
-                    prop:readOnly=move || !is_custom()
-                    prop:value=move || s.with(|s| s.api_base.clone())
-                    on:input=move |ev| s.update(|s| s.api_base = event_target_value(&ev))
-                />
-            </label>
-            <FieldErrorView field="api_base"/>
+            <TextInput name="api_base" label=K::SettingsBase url=true bind=slice!(s.api_base) readonly=Signal::derive(move || !is_custom())/>
             {move || s.with(|s| crate::api::origin::base_warning(&s.api_base)).map(|k| view! {
                 <p class="warn" data-testid="base-warning" role="status">{t(k)}</p>
             })}
@@ -118,53 +89,16 @@ pub fn SettingsPanel() -> impl IntoView {
                 </button>
             </div>
             <FieldErrorView field="api_key"/>
-            <Checkbox name="remember_key" label=K::SettingsRemember value=st.remember/>
+            <CheckBox name="remember_key" label=K::SettingsRemember bind=remember/>
             <p class="hint">
                 {move || i.text(if st.remember.get() { K::SettingsKeyLocal } else { K::SettingsKeySession })}
             </p>
-            <label>
-                {t(K::SettingsTheme)}
-                <select name="theme" on:change=move |ev| s.update(|s| s.theme = event_target_value(&ev))>
-                    {[("system", K::ThemeSystem), ("light", K::ThemeLight), ("dark", K::ThemeDark)]
-                        .into_iter()
-                        .map(|(v, k)| view! { <option value=v prop:selected=move || s.with(|s| s.theme == v)>{t(k)}</option> })
-                        .collect_view()}
-                </select>
-            </label>
-            <label class="check">
-                <input
-                    type="checkbox"
-                    name="stream_status"
-                    prop:checked=move || s.with(|s| s.stream_status)
-                    on:change=move |ev| s.update(|s| s.stream_status = event_target_checked(&ev))
-                />
-                {t(K::SettingsStream)}
-            </label>
+            <Select name="theme" label=K::SettingsTheme bind=slice!(s.theme) options=themes/>
+            <CheckBox name="stream_status" label=K::SettingsStream bind=slice!(s.stream_status)/>
             <div class="grid2">
-                <label>
-                    {t(K::SettingsModel)}
-                    <input
-                        name="model"
-                        spellcheck="false"
-                        prop:value=move || s.with(|s| s.model.clone())
-                        on:input=move |ev| s.update(|s| s.model = event_target_value(&ev))
-                    />
-                </label>
-                <label>
-                    {t(K::SettingsMaxSide)}
-                    <input
-                        name="max_side"
-                        type="number"
-                        min=MAX_SIDE_RANGE.0
-                        max=MAX_SIDE_RANGE.1
-                        step="64"
-                        prop:value=move || s.with(|s| s.max_side.to_string())
-                        on:change=move |ev| {
-                            let v = event_target_value(&ev).trim().parse::<u32>().unwrap_or(DEFAULT_MAX_SIDE);
-                            s.update(|s| s.max_side = v.clamp(MAX_SIDE_RANGE.0, MAX_SIDE_RANGE.1));
-                        }
-                    />
-                </label>
+                <NumberInput name="max_side" label=K::SettingsMaxSide bind=max_side lazy=true step="64"
+                    min=MAX_SIDE_RANGE.0.to_string() max=MAX_SIDE_RANGE.1.to_string()/>
+                <NumberInput name="price_per_mp" label=K::PricePerMp bind=price lazy=true step="0.001" min="0".to_string()/>
             </div>
         </details>
         </form>

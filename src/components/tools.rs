@@ -2,7 +2,8 @@ use leptos::prelude::*;
 
 use crate::api::share::{self, seed_example};
 use crate::api::snippets;
-use crate::app::{FormState, SettingsState};
+use crate::api::draft::Draft;
+use crate::app::{ignored_note, FormState, Request, SettingsState};
 use crate::i18n::{render_all, Join, Msg, K};
 use crate::web::lang::{i18n, t};
 
@@ -28,15 +29,38 @@ pub fn Tools() -> impl IntoView {
     let import_text = RwSignal::new(String::new());
     let import_error = RwSignal::new(None::<Msg>);
     let i = i18n();
-    let body = Memo::new(move |_| form.draft().validate().ok().map(|i| i.to_body()));
+    let request = expect_context::<Request>();
+    let body = Memo::new(move |_| request.0.with(|r| r.as_ref().ok().map(|i| i.to_body())));
     let code = Memo::new(move |_| {
         let b = body.get()?;
+        let endpoint = form.draft.with(|d| d.endpoint());
         let s = settings.settings.get();
         let key = include_key.get().then(|| settings.key.get());
-        Some(snippets::build(&s.api_base, &s.model_path(), s.auth_scheme, key.as_deref().filter(|k| !k.is_empty()), &b))
+        Some(snippets::build(&s.api_base, &endpoint, s.auth_scheme, key.as_deref().filter(|k| !k.is_empty()), &b))
     });
+    // Loads a request body into the form of the model chosen now; with any
+    // problem, nothing in the form changes and the problems show at their
+    // fields.
+    let load_body = move |v: &serde_json::Value, done: K| {
+        let endpoint = form.draft.with_untracked(Draft::endpoint);
+        match Draft::from_json(v, &endpoint) {
+            Ok(loaded) => {
+                let mut notes: Vec<Msg> = vec![done.into()];
+                notes.extend(ignored_note(&loaded.ignored));
+                notes.extend(loaded.notes.clone());
+                form.load(loaded);
+                import_error.set(None);
+                note.set(Some(notes));
+            }
+            Err(problems) => {
+                form.refuse(problems);
+                note.set(None);
+                import_error.set(Some(K::ImportFailed.into()));
+            }
+        }
+    };
     let share = move |_| {
-        let (frag, left_out) = share::encode(&untrack(|| form.draft()));
+        let (frag, left_out) = form.draft.with_untracked(share::encode);
         let loc = web_sys::window().map(|w| w.location());
         let base = loc.map(|l| format!("{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default())).unwrap_or_default();
         let url = format!("{base}{frag}");
@@ -49,13 +73,7 @@ pub fn Tools() -> impl IntoView {
         note.set(Some(n));
     };
     let import = move |_| match serde_json::from_str::<serde_json::Value>(&import_text.get_untracked()) {
-        Ok(v) if v.is_object() => {
-            let notes = form.load_body(&v);
-            // Show every problem of the imported request at its field.
-            form.show_errors.set(true);
-            import_error.set(None);
-            note.set(Some(if notes.is_empty() { vec![K::Imported.into()] } else { notes }));
-        }
+        Ok(v) if v.is_object() => load_body(&v, K::Imported),
         Ok(_) => import_error.set(Some(K::ImportNotObject.into())),
         Err(e) => import_error.set(Some(Msg::new(K::ImportInvalid).arg("error", e))),
     };
@@ -78,10 +96,9 @@ pub fn Tools() -> impl IntoView {
         <details class="panel tools">
             <summary>{t(K::ToolsTitle)}</summary>
             <div class="tool-row">
-                <button type="button" class="ghost" data-testid="load-example" on:click=move |_| {
-                    form.load_body(&seed_example());
-                    note.set(Some(vec![K::ExampleLoaded.into()]));
-                }>{t(K::LoadExample)}</button>
+                <button type="button" class="ghost" data-testid="load-example" on:click=move |_| load_body(&seed_example(), K::ExampleLoaded)>
+                    {t(K::LoadExample)}
+                </button>
                 <button type="button" class="ghost" data-testid="share-link" on:click=share>{t(K::ShareLink)}</button>
             </div>
             {move || share_url.get().map(|u| view! {

@@ -47,6 +47,7 @@ fn the_chinese_table_is_chinese() {
         "provider_fal",
         "format_png",
         "format_jpeg",
+        "format_webp",
         "snippet_curl",
     ];
     // Names of languages and libraries: translated punctuation at most.

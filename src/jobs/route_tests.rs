@@ -48,7 +48,7 @@ fn with_no_status_address_the_result_url_is_polled() {
     let in_progress = ApiError::from_response(400, r#"{"detail":"Request is still in progress"}"#, None, None);
     assert_eq!(j.apply(Event::ResultFailed(in_progress), 12_000.0, 0.5), Next::Poll(1_000));
     assert!(j.phase.is_active() && j.error.is_none());
-    assert_eq!(j.learned().no_status, true);
+    assert!(j.learned().no_status);
     assert_eq!(j.apply(Event::ResultFailed(http(503)), 12_500.0, 0.5), Next::Poll(1_000), "a retry polls the result too");
     assert_eq!(j.apply(Event::Result(out()), 14_000.0, 0.5), Next::Stop);
     assert_eq!(j.phase, Phase::Completed);

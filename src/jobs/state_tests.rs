@@ -164,7 +164,7 @@ fn ten_minutes_of_failures_park_the_job_until_resumed() {
     let mut n = j.apply(Event::StatusFailed(http(503)), t, 0.5);
     while let Next::Poll(ms) = n {
         t += ms as f64;
-        n = j.apply(Event::StatusFailed(if t as u64 % 2 == 0 { ApiError::network("x") } else { http(502) }), t, 0.5);
+        n = j.apply(Event::StatusFailed(if (t as u64).is_multiple_of(2) { ApiError::network("x") } else { http(502) }), t, 0.5);
         assert!(t < 1_000.0 + PARK_AFTER_MS + 31_000.0, "parks in time");
     }
     assert_eq!(n, Next::Stop);

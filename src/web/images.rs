@@ -151,3 +151,41 @@ pub async fn download(url: &str, name: &str) {
         let _ = window.open_with_url_and_target_and_features(url, "_blank", "noopener,noreferrer");
     }
 }
+
+/// Clears an `<img>`'s handlers when the read ends or is dropped (the
+/// first image changed), so no dropped closure is ever called.
+struct Probe(web_sys::HtmlImageElement);
+
+impl Drop for Probe {
+    fn drop(&mut self) {
+        self.0.set_onload(None);
+        self.0.set_onerror(None);
+        self.0.set_src("");
+    }
+}
+
+/// The pixel size of an image at `url`, read by loading it in an `<img>`
+/// (no key, no request of ours): `None` when it cannot be loaded.
+pub async fn natural_size(url: &str) -> Option<(u32, u32)> {
+    use std::{cell::RefCell, rc::Rc};
+    use wasm_bindgen::closure::Closure;
+    let probe = Probe(web_sys::HtmlImageElement::new().ok()?);
+    let (tx, rx) = futures::channel::oneshot::channel::<bool>();
+    let tx = Rc::new(RefCell::new(Some(tx)));
+    let handler = |ok: bool| {
+        let tx = tx.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            if let Some(t) = tx.borrow_mut().take() {
+                let _ = t.send(ok);
+            }
+        })
+    };
+    let (on_load, on_error) = (handler(true), handler(false));
+    probe.0.set_onload(Some(on_load.as_ref().unchecked_ref()));
+    probe.0.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    probe.0.set_src(url);
+    let loaded = rx.await.unwrap_or(false);
+    let (w, h) = (probe.0.natural_width(), probe.0.natural_height());
+    drop(probe);
+    (loaded && w > 0 && h > 0).then_some((w, h))
+}

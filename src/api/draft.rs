@@ -1,0 +1,332 @@
+//! The edit form's values as one record (the draft), with serde: share
+//! links, JSON imports and past jobs are read into it generically, field by
+//! field, so one bad field is named and nothing else is lost. Switching the
+//! model keeps what the new model takes.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+
+use super::error::FieldError;
+use super::input::{num_text, SizePreset};
+use super::model::{self, schema, Schema, OTHER, SIZE_FOLLOWS, SIZE_MATCH};
+use crate::i18n::{Msg, K};
+
+/// Text as typed; numbers and `null` in JSON are read as their text, so a
+/// request body (`"num_inference_steps": 30`) and a share link (`"30"`)
+/// both fit.
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match Value::deserialize(d)? {
+        Value::String(s) => Ok(s),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Null => Ok(String::new()),
+        other => Err(serde::de::Error::custom(format!("expected text or a number, found {}", kind(&other)))),
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// One LoRA as typed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LoraDraft {
+    pub path: String,
+    #[serde(deserialize_with = "text")]
+    pub scale: String,
+}
+
+impl Default for LoraDraft {
+    fn default() -> Self {
+        LoraDraft { path: String::new(), scale: "1".into() }
+    }
+}
+
+/// The form: every value as typed. `model` is a family endpoint or
+/// `other` (then `model_other` is the endpoint); `image_size` is an API
+/// enum name, `custom`, `match_input` or `default`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Draft {
+    pub model: String,
+    pub model_other: String,
+    pub prompt: String,
+    pub image_urls: Vec<String>,
+    pub image_size: String,
+    #[serde(deserialize_with = "text")]
+    pub image_width: String,
+    #[serde(deserialize_with = "text")]
+    pub image_height: String,
+    pub negative_prompt: String,
+    #[serde(deserialize_with = "text")]
+    pub num_inference_steps: String,
+    #[serde(deserialize_with = "text")]
+    pub guidance_scale: String,
+    #[serde(deserialize_with = "text")]
+    pub num_images: String,
+    pub enable_safety_checker: bool,
+    pub output_format: String,
+    #[serde(deserialize_with = "text")]
+    pub seed: String,
+    pub acceleration: String,
+    pub sync_mode: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub loras: Vec<LoraDraft>,
+}
+
+impl Default for Draft {
+    fn default() -> Self {
+        Draft::for_model(model::DEFAULT_MODEL)
+    }
+}
+
+/// What a JSON import, a share link or a past job gives the form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loaded {
+    pub draft: Draft,
+    /// Fields the model does not take, left out.
+    pub ignored: Vec<String>,
+    /// Anything else worth saying (local images that were not kept).
+    pub notes: Vec<Msg>,
+}
+
+impl Draft {
+    /// The defaults of a model choice (a family endpoint or `other`).
+    pub fn for_model(choice: &str) -> Self {
+        let s = schema(choice);
+        Draft {
+            model: if choice == OTHER { OTHER.into() } else { s.id.into() },
+            model_other: String::new(),
+            prompt: String::new(),
+            image_urls: Vec::new(),
+            image_size: s.size_default().into(),
+            image_width: "1024".into(),
+            image_height: "1024".into(),
+            negative_prompt: String::new(),
+            num_inference_steps: s.steps_default.to_string(),
+            guidance_scale: num_text(s.guidance_default),
+            num_images: "1".into(),
+            enable_safety_checker: true,
+            output_format: s.format_default().into(),
+            seed: String::new(),
+            acceleration: s.acceleration_default().into(),
+            sync_mode: false,
+            loras: Vec::new(),
+        }
+    }
+
+    /// The select's value and the free text for an endpoint (none: the
+    /// default model).
+    pub fn model_choice(endpoint: &str) -> (String, String) {
+        let e = endpoint.trim().trim_matches('/');
+        if e.is_empty() {
+            (model::DEFAULT_MODEL.into(), String::new())
+        } else if model::FAMILY.iter().any(|s| s.id == e) {
+            (e.into(), String::new())
+        } else {
+            (OTHER.into(), e.into())
+        }
+    }
+
+    /// The endpoint to call.
+    pub fn endpoint(&self) -> String {
+        if self.model == OTHER {
+            let e = self.model_other.trim().trim_matches('/');
+            if e.is_empty() { model::DEFAULT_MODEL.into() } else { e.into() }
+        } else {
+            schema(&self.model).id.into()
+        }
+    }
+
+    /// The schema the form follows: the chosen member's, plus's for "Other…".
+    pub fn schema(&self) -> &'static Schema {
+        if self.model == OTHER {
+            schema(model::DEFAULT_MODEL)
+        } else {
+            schema(&self.model)
+        }
+    }
+
+    /// Moves to another model. A value the person left at the old model's
+    /// default takes the new default; a value they chose stays when the new
+    /// model takes it, else it goes back to the new default with a note at
+    /// its field.
+    pub fn switch_model(&mut self, choice: &str) -> Vec<FieldError> {
+        let (old, mut notes) = (self.schema(), Vec::new());
+        let old_defaults = Draft::for_model(&self.model);
+        let fresh = Draft::for_model(choice);
+        let new = fresh.schema();
+        self.model = fresh.model.clone();
+        let mut reset = |field: &str, value: &mut String, old_default: &str, new_default: &str, ok: bool| {
+            if value == old_default {
+                *value = new_default.into();
+            } else if !ok {
+                notes.push(FieldError::new(field, Msg::new(K::NoteModelReset).arg("value", &*value).arg("default", new_default)));
+                *value = new_default.into();
+            }
+        };
+        let steps_ok = self.num_inference_steps.trim().parse::<u32>().is_ok_and(|n| (new.steps.0..=new.steps.1).contains(&n));
+        reset("num_inference_steps", &mut self.num_inference_steps, &old_defaults.num_inference_steps, &fresh.num_inference_steps, steps_ok);
+        let g_ok = self.guidance_scale.trim().parse::<f64>().is_ok_and(|g| (new.guidance.0..=new.guidance.1).contains(&g));
+        reset("guidance_scale", &mut self.guidance_scale, &old_defaults.guidance_scale, &fresh.guidance_scale, g_ok);
+        let f_ok = new.formats.contains(&self.output_format.as_str());
+        reset("output_format", &mut self.output_format, old.format_default(), new.format_default(), f_ok);
+        let a_ok = new.accelerations.contains(&self.acceleration.as_str());
+        reset("acceleration", &mut self.acceleration, old.acceleration_default(), new.acceleration_default(), a_ok);
+        let size_ok = match self.image_size.as_str() {
+            SIZE_MATCH => !new.size_follows_input,
+            SIZE_FOLLOWS => new.size_follows_input,
+            _ => true,
+        };
+        reset("image_size", &mut self.image_size, old.size_default(), new.size_default(), size_ok);
+        if !new.loras && !self.loras.is_empty() {
+            notes.push(FieldError::new("loras", Msg::new(K::NoteLorasRemoved).arg("n", self.loras.len())));
+            self.loras.clear();
+        }
+        notes
+    }
+
+    /// Reads a request body, an imported JSON or a share link into the
+    /// form of the model at `endpoint` (a body names no model; a link
+    /// does). Every field is
+    /// read on its own: a field of the wrong type or an invalid value is
+    /// a problem at that field, and any problem means nothing is loaded.
+    /// Fields the model does not take are left out and named.
+    pub fn from_json(v: &Value, endpoint: &str) -> Result<Loaded, Vec<FieldError>> {
+        let Some(obj) = v.as_object() else {
+            return Err(vec![FieldError::new("request_json", K::ImportNotObject)]);
+        };
+        let mut m: Map<String, Value> = obj.clone();
+        m.remove("v");
+        let mut notes = Vec::new();
+        // A request body's shapes: a custom size is an object; local files
+        // of a past job were not kept.
+        if let Some(Value::Object(size)) = m.get("image_size").cloned() {
+            m.insert("image_size".into(), "custom".into());
+            m.insert("image_width".into(), size.get("width").cloned().unwrap_or(Value::Null));
+            m.insert("image_height".into(), size.get("height").cloned().unwrap_or(Value::Null));
+        }
+        if let Some(Value::Array(urls)) = m.get_mut("image_urls") {
+            let before = urls.len();
+            urls.retain(|u| !u.as_str().is_some_and(|u| u.starts_with("local-file:")));
+            if urls.len() < before {
+                notes.push(Msg::count(K::NoteLocalNotKeptOne, K::NoteLocalNotKept, before - urls.len()));
+            }
+        }
+        let (mut choice, other) = Draft::model_choice(endpoint);
+        if let Some(c) = m.get("model").and_then(Value::as_str) {
+            choice = c.to_string();
+        }
+        let start = Draft { model_other: other, ..Draft::for_model(&choice) };
+        let mut base = match serde_json::to_value(start) {
+            Ok(Value::Object(b)) => b,
+            _ => Map::new(),
+        };
+        let schema = if choice == OTHER { schema(model::DEFAULT_MODEL) } else { schema(&choice) };
+        let (mut problems, mut ignored) = (Vec::new(), Vec::new());
+        for (k, v) in m {
+            let own = matches!(k.as_str(), "model" | "model_other" | "image_width" | "image_height");
+            let empty = v.is_null() || v.as_array().is_some_and(Vec::is_empty);
+            if !(own || schema.knows(&k)) || !(base.contains_key(&k) || k == "loras") {
+                if !empty {
+                    ignored.push(k);
+                }
+                continue;
+            }
+            let mut one = Map::new();
+            one.insert(k.clone(), v.clone());
+            match serde_json::from_value::<Draft>(Value::Object(one)) {
+                Ok(_) => {
+                    base.insert(k, v);
+                }
+                Err(e) => problems.push(FieldError::new(&k, Msg::new(K::ImportBadField).arg("error", e))),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut draft: Draft = serde_json::from_value(Value::Object(base)).map_err(|e| vec![FieldError::new("request_json", Msg::new(K::ImportInvalid).arg("error", e))])?;
+        if draft.model != OTHER && !model::FAMILY.iter().any(|s| s.id == draft.model) {
+            let (choice, other) = Draft::model_choice(&draft.model);
+            (draft.model, draft.model_other) = (choice, other);
+        }
+        if let Some(p) = SizePreset::parse(&draft.image_size) {
+            draft.image_size = p.api_name().into();
+        }
+        draft.negative_prompt = draft.negative_prompt.trim().to_string();
+        let problems = draft.check(super::validate::FirstImage::Unknown, false).err().unwrap_or_default();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Loaded { draft, ignored, notes })
+    }
+
+    /// The draft as a share link carries it: local images (data URIs) are
+    /// left out and counted.
+    pub fn to_share(&self) -> (Value, usize) {
+        let mut d = self.clone();
+        d.image_urls.retain(|u| !u.starts_with("data:"));
+        let left_out = self.image_urls.len() - d.image_urls.len();
+        let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
+        if let Value::Object(m) = &mut v {
+            m.insert("v".into(), 2.into());
+        }
+        (v, left_out)
+    }
+}
+
+/// Puts `text` into `s` in place of the characters `start..end` (a
+/// selection, or the cursor when equal), counted in UTF-16 units as the
+/// browser counts them. Returns where the cursor goes, in the same units.
+pub fn insert_at(s: &mut String, start: u32, end: u32, text: &str) -> u32 {
+    let byte_at = |units: u32| {
+        let mut seen = 0u32;
+        for (i, c) in s.char_indices() {
+            if seen >= units {
+                return i;
+            }
+            seen += c.len_utf16() as u32;
+        }
+        s.len()
+    };
+    let (a, b) = (byte_at(start), byte_at(end.max(start)));
+    s.replace_range(a..b, text);
+    s[..a + text.len()].encode_utf16().count() as u32
+}
+
+/// Puts a reference ("image 2") at the cursor like [`insert_at`], with a
+/// space on either side where it would touch a word.
+pub fn insert_ref(s: &mut String, start: u32, end: u32, reference: &str) -> u32 {
+    let at = s.encode_utf16().count() as u32;
+    let (start, end) = (start.min(at), end.min(at).max(start.min(at)));
+    let before: String = String::from_utf16_lossy(&s.encode_utf16().take(start as usize).collect::<Vec<_>>());
+    let after: String = String::from_utf16_lossy(&s.encode_utf16().skip(end as usize).collect::<Vec<_>>());
+    let pad_before = before.chars().last().is_some_and(|c| c.is_alphanumeric() && !is_cjk(c));
+    let pad_after = after.chars().next().is_some_and(|c| c.is_alphanumeric() && !is_cjk(c));
+    let text = format!("{}{reference}{}", if pad_before { " " } else { "" }, if pad_after { " " } else { "" });
+    insert_at(s, start, end, &text)
+}
+
+/// Chinese, Japanese and Korean text has no spaces between words.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{2e80}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}' | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}')
+}
+
+/// Whether a prompt refers to input images by number ("image 2", "图2").
+pub fn mentions_images(prompt: &str) -> bool {
+    let lower = prompt.to_lowercase();
+    ["image", "图", "img"]
+        .iter()
+        .any(|w| lower.match_indices(w).any(|(i, m)| lower[i + m.len()..].trim_start().starts_with(|c: char| c.is_ascii_digit())))
+}
+
+#[cfg(test)]
+#[path = "draft_tests.rs"]
+mod tests;

@@ -1,0 +1,177 @@
+//! The Qwen edit family on fal: one table of each endpoint's fields,
+//! defaults, ranges and choices (PROTOCOL.md, "The model family"). The
+//! form, the validation, the minimal body and the fake server's checks all
+//! read a model's schema from here.
+
+/// The endpoint chosen when none is (and the schema of "Other…").
+pub const DEFAULT_MODEL: &str = "fal-ai/qwen-image-edit-plus";
+
+/// The value of the model select for an endpoint outside the family.
+pub const OTHER: &str = "other";
+
+/// At most this many LoRAs per request.
+pub const MAX_LORAS: usize = 3;
+/// A LoRA's scale: range and default.
+pub const LORA_SCALE: (f64, f64) = (0.0, 4.0);
+pub const LORA_SCALE_DEFAULT: f64 = 1.0;
+
+/// One endpoint's schema: what the form shows and what the body omits.
+#[derive(Debug, PartialEq)]
+pub struct Schema {
+    pub id: &'static str,
+    /// Steps: (min, max) and the server's default.
+    pub steps: (u32, u32),
+    pub steps_default: u32,
+    pub guidance: (f64, f64),
+    pub guidance_default: f64,
+    /// The server's default negative prompt (`" "` or `""`): empty in the
+    /// form means "not sent" for both.
+    pub negative_default: &'static str,
+    /// `output_format` choices, the first being the default.
+    pub formats: &'static [&'static str],
+    /// `acceleration` choices, the default first.
+    pub accelerations: &'static [&'static str],
+    /// No `image_size` sent: the output follows the input image. Else the
+    /// default is `square_hd` and "Match the first image" is offered.
+    pub size_follows_input: bool,
+    /// Takes `loras`.
+    pub loras: bool,
+}
+
+const PLUS: Schema = Schema {
+    id: DEFAULT_MODEL,
+    steps: (2, 100),
+    steps_default: 50,
+    guidance: (0.0, 20.0),
+    guidance_default: 4.0,
+    negative_default: " ",
+    formats: &["png", "jpeg"],
+    accelerations: &["regular", "none"],
+    size_follows_input: false,
+    loras: false,
+};
+
+const PLUS_LORA: Schema =
+    Schema { id: "fal-ai/qwen-image-edit-plus-lora", steps: (2, 50), steps_default: 28, size_follows_input: true, loras: true, ..PLUS };
+
+const E2511: Schema = Schema {
+    id: "fal-ai/qwen-image-edit-2511",
+    steps: (1, 50),
+    steps_default: 28,
+    guidance: (1.0, 20.0),
+    guidance_default: 4.5,
+    negative_default: "",
+    formats: &["png", "jpeg", "webp"],
+    accelerations: &["regular", "none", "high"],
+    size_follows_input: true,
+    loras: false,
+};
+
+/// The family, in the order of the model select.
+pub const FAMILY: [Schema; 6] = [
+    PLUS,
+    Schema { id: "fal-ai/qwen-image-edit-2509", ..PLUS },
+    PLUS_LORA,
+    Schema { id: "fal-ai/qwen-image-edit-2509-lora", ..PLUS_LORA },
+    E2511,
+    Schema { id: "fal-ai/qwen-image-edit-2511/lora", loras: true, ..E2511 },
+];
+
+/// The body fields every model of the family takes besides `loras`.
+pub const COMMON_FIELDS: [&str; 12] = [
+    "prompt",
+    "image_urls",
+    "image_size",
+    "negative_prompt",
+    "num_inference_steps",
+    "guidance_scale",
+    "num_images",
+    "enable_safety_checker",
+    "output_format",
+    "seed",
+    "acceleration",
+    "sync_mode",
+];
+
+/// The schema of an endpoint: a family member's own, plus's for any other.
+pub fn schema(endpoint: &str) -> &'static Schema {
+    let e = endpoint.trim().trim_matches('/');
+    FAMILY.iter().find(|s| s.id == e).unwrap_or(&FAMILY[0])
+}
+
+impl Schema {
+    /// Whether a body field belongs to this model.
+    pub fn knows(&self, field: &str) -> bool {
+        COMMON_FIELDS.contains(&field) || (self.loras && field == "loras")
+    }
+
+    pub fn format_default(&self) -> &'static str {
+        self.formats[0]
+    }
+
+    pub fn acceleration_default(&self) -> &'static str {
+        self.accelerations[0]
+    }
+
+    /// The `image_size` choice that sends nothing.
+    pub fn size_default(&self) -> &'static str {
+        if self.size_follows_input {
+            SIZE_FOLLOWS
+        } else {
+            "square_hd"
+        }
+    }
+}
+
+/// The `image_size` value "Default (follows the input)": nothing is sent.
+pub const SIZE_FOLLOWS: &str = "default";
+/// The `image_size` value "Match the first image".
+pub const SIZE_MATCH: &str = "match_input";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_member_has_its_own_entry_and_others_read_as_plus() {
+        let ids: Vec<&str> = FAMILY.iter().map(|s| s.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "fal-ai/qwen-image-edit-plus",
+                "fal-ai/qwen-image-edit-2509",
+                "fal-ai/qwen-image-edit-plus-lora",
+                "fal-ai/qwen-image-edit-2509-lora",
+                "fal-ai/qwen-image-edit-2511",
+                "fal-ai/qwen-image-edit-2511/lora"
+            ]
+        );
+        for s in &FAMILY {
+            assert_eq!(schema(s.id), s);
+            assert_eq!(schema(&format!(" /{}/ ", s.id)), s);
+            assert!(s.steps.0 <= s.steps_default && s.steps_default <= s.steps.1, "{}", s.id);
+            assert!(s.guidance.0 <= s.guidance_default && s.guidance_default <= s.guidance.1, "{}", s.id);
+        }
+        assert_eq!(schema("fal-ai/flux/dev"), &FAMILY[0]);
+        assert_eq!(schema(""), &FAMILY[0]);
+    }
+
+    #[test]
+    fn the_table_says_what_protocol_md_says() {
+        let plus = schema("fal-ai/qwen-image-edit-plus");
+        assert_eq!((plus.steps, plus.steps_default, plus.guidance_default), ((2, 100), 50, 4.0));
+        assert_eq!((plus.formats, plus.accelerations, plus.size_default()), (&["png", "jpeg"][..], &["regular", "none"][..], "square_hd"));
+        assert!(!plus.knows("loras") && plus.knows("acceleration") && !plus.knows("foo"));
+        assert_eq!(schema("fal-ai/qwen-image-edit-2509"), &Schema { id: "fal-ai/qwen-image-edit-2509", ..PLUS });
+        for id in ["fal-ai/qwen-image-edit-plus-lora", "fal-ai/qwen-image-edit-2509-lora"] {
+            let s = schema(id);
+            assert_eq!((s.steps, s.steps_default, s.loras, s.size_default()), ((2, 50), 28, true, SIZE_FOLLOWS), "{id}");
+            assert!(s.knows("loras"));
+        }
+        let e = schema("fal-ai/qwen-image-edit-2511");
+        assert_eq!((e.steps, e.steps_default, e.guidance, e.guidance_default, e.negative_default), ((1, 50), 28, (1.0, 20.0), 4.5, ""));
+        assert_eq!((e.formats, e.accelerations, e.loras), (&["png", "jpeg", "webp"][..], &["regular", "none", "high"][..], false));
+        let el = schema("fal-ai/qwen-image-edit-2511/lora");
+        assert_eq!(el, &Schema { id: el.id, loras: true, ..E2511 });
+    }
+}
