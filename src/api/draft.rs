@@ -8,7 +8,8 @@ use serde_json::{Map, Value};
 
 use super::error::FieldError;
 use super::input::{num_text, SizePreset};
-use super::model::{self, schema, Schema, OTHER, SIZE_FOLLOWS, SIZE_MATCH};
+use super::model::{self, schema, Kind, Schema, OTHER, SIZE_FOLLOWS, SIZE_MATCH};
+use super::validate::check_param;
 use crate::i18n::{Msg, K};
 
 /// Text as typed; numbers and `null` in JSON are read as their text, so a
@@ -52,7 +53,7 @@ impl Default for LoraDraft {
 /// The form: every value as typed. `model` is a family endpoint or
 /// `other` (then `model_other` is the endpoint); `image_size` is an API
 /// enum name, `custom`, `match_input` or `default`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Draft {
     pub model: String,
@@ -81,10 +82,20 @@ pub struct Draft {
     pub loras: Vec<LoraDraft>,
 }
 
-impl Default for Draft {
-    fn default() -> Self {
-        Draft::for_model(model::DEFAULT_MODEL)
+/// A parameter's default as the form holds it.
+fn default_value(kind: &Kind) -> Value {
+    match *kind {
+        Kind::Int { default, .. } => default.map(|n| n.to_string()).unwrap_or_default().into(),
+        Kind::Number { default, .. } => num_text(default).into(),
+        Kind::Choice { values } => values[0].into(),
+        Kind::Bool { default } => default.into(),
+        Kind::Text => "".into(),
     }
+}
+
+/// A value as a note shows it.
+fn shown(v: &Value) -> String {
+    v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())
 }
 
 /// What a JSON import, a share link or a past job gives the form.
@@ -98,28 +109,55 @@ pub struct Loaded {
 }
 
 impl Draft {
+    /// The default model's form.
+    pub fn new() -> Self {
+        Draft::for_model(model::DEFAULT_MODEL)
+    }
+
     /// The defaults of a model choice (a family endpoint or `other`).
     pub fn for_model(choice: &str) -> Self {
-        let s = schema(choice);
-        Draft {
+        let s = if choice == OTHER { schema(model::DEFAULT_MODEL) } else { schema(choice) };
+        let mut d = Draft {
             model: if choice == OTHER { OTHER.into() } else { s.id.into() },
-            model_other: String::new(),
-            prompt: String::new(),
-            image_urls: Vec::new(),
             image_size: s.size_default().into(),
             image_width: "1024".into(),
             image_height: "1024".into(),
-            negative_prompt: String::new(),
-            num_inference_steps: s.steps_default.to_string(),
-            guidance_scale: num_text(s.guidance_default),
-            num_images: "1".into(),
-            enable_safety_checker: true,
-            output_format: s.format_default().into(),
-            seed: String::new(),
-            acceleration: s.acceleration_default().into(),
-            sync_mode: false,
-            loras: Vec::new(),
+            ..Draft::default()
+        };
+        let mut values = d.values();
+        for p in s.params() {
+            values.insert(p.name.into(), default_value(&p.kind));
         }
+        d.set_values(values);
+        d
+    }
+
+    /// The draft's fields by their API names (what serde writes).
+    pub fn values(&self) -> Map<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        }
+    }
+
+    /// Writes fields back by name; a value of the wrong type changes
+    /// nothing (the form's own controls only write text and booleans).
+    pub fn set_values(&mut self, values: Map<String, Value>) {
+        if let Ok(d) = serde_json::from_value::<Draft>(Value::Object(values)) {
+            *self = d;
+        }
+    }
+
+    /// One field's value by name, as text (a checkbox: "true"/"false").
+    pub fn value(&self, name: &str) -> Value {
+        self.values().remove(name).unwrap_or(Value::Null)
+    }
+
+    /// Sets one field by name.
+    pub fn set_value(&mut self, name: &str, v: Value) {
+        let mut values = self.values();
+        values.insert(name.into(), v);
+        self.set_values(values);
     }
 
     /// The select's value and the free text for an endpoint (none: the
@@ -160,36 +198,37 @@ impl Draft {
     /// its field.
     pub fn switch_model(&mut self, choice: &str) -> Vec<FieldError> {
         let (old, mut notes) = (self.schema(), Vec::new());
-        let old_defaults = Draft::for_model(&self.model);
         let fresh = Draft::for_model(choice);
         let new = fresh.schema();
-        self.model = fresh.model.clone();
-        let mut reset = |field: &str, value: &mut String, old_default: &str, new_default: &str, ok: bool| {
-            if value == old_default {
-                *value = new_default.into();
-            } else if !ok {
-                notes.push(FieldError::new(field, Msg::new(K::NoteModelReset).arg("value", &*value).arg("default", new_default)));
-                *value = new_default.into();
+        let mut values = self.values();
+        values.insert("model".into(), fresh.model.clone().into());
+        for p in new.params() {
+            let current = values.get(p.name).cloned().unwrap_or(Value::Null);
+            let new_default = default_value(&p.kind);
+            let untouched = old.param(p.name).is_some_and(|o| default_value(&o.kind) == current);
+            if untouched {
+                values.insert(p.name.into(), new_default);
+            } else if check_param(&p, &current).is_err() {
+                notes.push(FieldError::new(p.name, Msg::new(K::NoteModelReset).arg("value", shown(&current)).arg("default", shown(&new_default))));
+                values.insert(p.name.into(), new_default);
             }
-        };
-        let steps_ok = self.num_inference_steps.trim().parse::<u32>().is_ok_and(|n| (new.steps.0..=new.steps.1).contains(&n));
-        reset("num_inference_steps", &mut self.num_inference_steps, &old_defaults.num_inference_steps, &fresh.num_inference_steps, steps_ok);
-        let g_ok = self.guidance_scale.trim().parse::<f64>().is_ok_and(|g| (new.guidance.0..=new.guidance.1).contains(&g));
-        reset("guidance_scale", &mut self.guidance_scale, &old_defaults.guidance_scale, &fresh.guidance_scale, g_ok);
-        let f_ok = new.formats.contains(&self.output_format.as_str());
-        reset("output_format", &mut self.output_format, old.format_default(), new.format_default(), f_ok);
-        let a_ok = new.accelerations.contains(&self.acceleration.as_str());
-        reset("acceleration", &mut self.acceleration, old.acceleration_default(), new.acceleration_default(), a_ok);
+        }
         let size_ok = match self.image_size.as_str() {
             SIZE_MATCH => !new.size_follows_input,
             SIZE_FOLLOWS => new.size_follows_input,
             _ => true,
         };
-        reset("image_size", &mut self.image_size, old.size_default(), new.size_default(), size_ok);
+        if self.image_size == old.size_default() {
+            values.insert("image_size".into(), new.size_default().into());
+        } else if !size_ok {
+            notes.push(FieldError::new("image_size", Msg::new(K::NoteModelReset).arg("value", &self.image_size).arg("default", new.size_default())));
+            values.insert("image_size".into(), new.size_default().into());
+        }
         if !new.loras && !self.loras.is_empty() {
             notes.push(FieldError::new("loras", Msg::new(K::NoteLorasRemoved).arg("n", self.loras.len())));
-            self.loras.clear();
+            values.remove("loras");
         }
+        self.set_values(values);
         notes
     }
 

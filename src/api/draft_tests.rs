@@ -10,7 +10,7 @@ const E2511: &str = "fal-ai/qwen-image-edit-2511";
 const PLUS_LORA: &str = "fal-ai/qwen-image-edit-plus-lora";
 
 fn filled() -> Draft {
-    Draft { prompt: "keep me".into(), image_urls: vec!["https://a/1.png".into()], ..Draft::default() }
+    Draft { prompt: "keep me".into(), image_urls: vec!["https://a/1.png".into()], ..Draft::new() }
 }
 
 #[test]

@@ -80,9 +80,6 @@ impl ImageSize {
 /// Sides of a custom size: what the form accepts (fal's schema allows more;
 /// a server 422 speaks past this).
 pub const SIDE_RANGE: (u32, u32) = (64, 4096);
-/// Seeds: fal's schema gives no bound; the form keeps 0 – 2^32-1.
-pub const SEED_MAX: u64 = u32::MAX as u64;
-pub const NUM_IMAGES_RANGE: (u32, u32) = (1, 4);
 
 impl SizePreset {
     /// The pixel size fal gives a named shape.
@@ -113,7 +110,7 @@ pub fn num_text(x: f64) -> String {
 
 /// A number as JSON: whole numbers as integers (the seed documents
 /// integers where fal takes floats).
-fn number(x: f64) -> Value {
+pub fn number(x: f64) -> Value {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         Value::from(x as i64)
     } else {
@@ -127,18 +124,11 @@ pub struct EditInput {
     pub schema: &'static Schema,
     pub prompt: String,
     pub image_urls: Vec<String>,
-    /// `None`: not sent (the model's default).
+    /// `None`: not sent, the output follows the input image.
     pub image_size: Option<ImageSize>,
-    /// Empty means "not set" (the server's default).
-    pub negative_prompt: String,
-    pub num_inference_steps: u32,
-    pub guidance_scale: f64,
-    pub num_images: u32,
-    pub enable_safety_checker: bool,
-    pub output_format: &'static str,
-    pub seed: Option<u64>,
-    pub acceleration: &'static str,
-    pub sync_mode: bool,
+    /// The scalar parameters that differ from this model's defaults, as
+    /// sent (`Schema::params`).
+    pub params: Vec<(&'static str, Value)>,
     pub loras: Vec<Lora>,
 }
 
@@ -148,46 +138,20 @@ impl EditInput {
     /// request stays minimal and relays that do not know a field are not
     /// confused.
     pub fn to_body(&self) -> Value {
-        let s = self.schema;
         let mut m = Map::new();
         m.insert("prompt".into(), self.prompt.trim().into());
         m.insert("image_urls".into(), self.image_urls.clone().into());
         match self.image_size {
-            Some(ImageSize::Preset(SizePreset::SquareHd)) if !s.size_follows_input => {}
+            Some(ImageSize::Preset(SizePreset::SquareHd)) if !self.schema.size_follows_input => {}
             Some(size) => {
                 m.insert("image_size".into(), size.to_json());
             }
             None => {}
         }
-        let neg = self.negative_prompt.trim();
-        if !neg.is_empty() {
-            m.insert("negative_prompt".into(), neg.into());
+        for (name, v) in &self.params {
+            m.insert((*name).into(), v.clone());
         }
-        if self.num_inference_steps != s.steps_default {
-            m.insert("num_inference_steps".into(), self.num_inference_steps.into());
-        }
-        if self.guidance_scale != s.guidance_default {
-            m.insert("guidance_scale".into(), number(self.guidance_scale));
-        }
-        if self.num_images != 1 {
-            m.insert("num_images".into(), self.num_images.into());
-        }
-        if !self.enable_safety_checker {
-            m.insert("enable_safety_checker".into(), false.into());
-        }
-        if self.output_format != s.format_default() {
-            m.insert("output_format".into(), self.output_format.into());
-        }
-        if let Some(seed) = self.seed {
-            m.insert("seed".into(), seed.into());
-        }
-        if self.acceleration != s.acceleration_default() {
-            m.insert("acceleration".into(), self.acceleration.into());
-        }
-        if self.sync_mode {
-            m.insert("sync_mode".into(), true.into());
-        }
-        if s.loras && !self.loras.is_empty() {
+        if self.schema.loras && !self.loras.is_empty() {
             let list: Vec<Value> = self
                 .loras
                 .iter()
@@ -204,6 +168,11 @@ impl EditInput {
         }
         Value::Object(m)
     }
+
+    /// A parameter as sent, if it differs from the model's default.
+    pub fn param(&self, name: &str) -> Option<&Value> {
+        self.params.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
 }
 
 #[cfg(test)]
@@ -218,15 +187,7 @@ mod tests {
             prompt: "make it blue".into(),
             image_urls: vec!["https://a/x.png".into()],
             image_size: (!s.size_follows_input).then_some(ImageSize::Preset(SizePreset::SquareHd)),
-            negative_prompt: String::new(),
-            num_inference_steps: s.steps_default,
-            guidance_scale: s.guidance_default,
-            num_images: 1,
-            enable_safety_checker: true,
-            output_format: s.format_default(),
-            seed: None,
-            acceleration: s.acceleration_default(),
-            sync_mode: false,
+            params: Vec::new(),
             loras: Vec::new(),
         }
     }
@@ -239,49 +200,13 @@ mod tests {
     }
 
     #[test]
-    fn a_value_is_sent_against_its_own_models_default() {
-        // 28 steps is 2511's default and not plus's; 50 the other way round.
-        let mut plus = minimal("fal-ai/qwen-image-edit-plus");
-        plus.num_inference_steps = 28;
-        plus.guidance_scale = 4.5;
-        assert_eq!(plus.to_body()["num_inference_steps"], json!(28));
-        assert_eq!(plus.to_body()["guidance_scale"], json!(4.5));
+    fn square_hd_is_left_out_only_where_it_is_the_default() {
         let mut e = minimal("fal-ai/qwen-image-edit-2511");
-        e.num_inference_steps = 50;
-        e.guidance_scale = 4.0;
-        e.output_format = "webp";
-        e.acceleration = "high";
         e.image_size = Some(ImageSize::Preset(SizePreset::SquareHd));
-        let b = e.to_body();
-        assert_eq!((&b["num_inference_steps"], &b["guidance_scale"]), (&json!(50), &json!(4)));
-        assert_eq!((&b["output_format"], &b["acceleration"]), (&json!("webp"), &json!("high")));
-        assert_eq!(b["image_size"], json!("square_hd"), "square_hd is no default where the size follows the input");
-    }
-
-    #[test]
-    fn every_changed_field_is_sent_with_the_apis_names() {
-        let input = EditInput {
-            prompt: "  p  ".into(),
-            image_urls: vec!["https://a/1.png".into(), "data:image/png;base64,AA==".into()],
-            image_size: Some(ImageSize::Preset(SizePreset::Portrait34)),
-            negative_prompt: "blurry, ugly".into(),
-            num_inference_steps: 30,
-            guidance_scale: 7.5,
-            num_images: 2,
-            enable_safety_checker: false,
-            output_format: "jpeg",
-            seed: Some(42),
-            acceleration: "none",
-            sync_mode: true,
-            ..minimal("fal-ai/qwen-image-edit-plus")
-        };
-        assert_eq!(
-            input.to_body(),
-            json!({"prompt":"p","image_urls":["https://a/1.png","data:image/png;base64,AA=="],
-                "image_size":"portrait_4_3","negative_prompt":"blurry, ugly","num_inference_steps":30,
-                "guidance_scale":7.5,"num_images":2,"enable_safety_checker":false,"output_format":"jpeg",
-                "seed":42,"acceleration":"none","sync_mode":true})
-        );
+        assert_eq!(e.to_body()["image_size"], json!("square_hd"), "square_hd is no default where the size follows the input");
+        let mut p = minimal("fal-ai/qwen-image-edit-plus");
+        p.image_size = Some(ImageSize::Preset(SizePreset::Portrait34));
+        assert_eq!(p.to_body()["image_size"], json!("portrait_4_3"));
     }
 
     #[test]
@@ -294,16 +219,12 @@ mod tests {
     }
 
     #[test]
-    fn custom_sizes_and_whole_guidance() {
+    fn custom_sizes_and_whole_numbers() {
         let mut i = minimal("fal-ai/qwen-image-edit-plus");
         i.image_size = Some(ImageSize::Custom { width: 1024, height: 768 });
-        i.guidance_scale = 6.0;
-        i.seed = Some(0);
-        let b = i.to_body();
-        assert_eq!(b["image_size"], json!({"width":1024,"height":768}));
-        assert_eq!(b["guidance_scale"], json!(6));
-        assert!(b["guidance_scale"].is_i64());
-        assert_eq!(b["seed"], json!(0));
+        assert_eq!(i.to_body()["image_size"], json!({"width":1024,"height":768}));
+        assert!(number(6.0).is_i64() && number(7.5).is_f64());
+        assert_eq!((num_text(4.0), num_text(4.5)), ("4".to_string(), "4.5".to_string()));
     }
 
     #[test]

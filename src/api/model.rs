@@ -9,6 +9,11 @@ pub const DEFAULT_MODEL: &str = "fal-ai/qwen-image-edit-plus";
 /// The value of the model select for an endpoint outside the family.
 pub const OTHER: &str = "other";
 
+/// Images per request.
+pub const NUM_IMAGES: (u64, u64) = (1, 4);
+/// Seeds: fal's schema gives no bound; the form keeps 0 – 2^32-1.
+pub const SEED_MAX: u64 = u32::MAX as u64;
+
 /// At most this many LoRAs per request.
 pub const MAX_LORAS: usize = 3;
 /// A LoRA's scale: range and default.
@@ -77,21 +82,31 @@ pub const FAMILY: [Schema; 6] = [
     Schema { id: "fal-ai/qwen-image-edit-2511/lora", loras: true, ..E2511 },
 ];
 
-/// The body fields every model of the family takes besides `loras`.
-pub const COMMON_FIELDS: [&str; 12] = [
-    "prompt",
-    "image_urls",
-    "image_size",
-    "negative_prompt",
-    "num_inference_steps",
-    "guidance_scale",
-    "num_images",
-    "enable_safety_checker",
-    "output_format",
-    "seed",
-    "acceleration",
-    "sync_mode",
-];
+/// What a scalar parameter holds, with this model's range and default.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kind {
+    /// A whole number; no default: left empty, nothing is sent (the seed).
+    Int { min: u64, max: u64, default: Option<u64> },
+    Number { min: f64, max: f64, default: f64 },
+    /// One of `values`, the first being the default.
+    Choice { values: &'static [&'static str] },
+    Bool { default: bool },
+    /// Free text; empty sends nothing (the server's default).
+    Text,
+}
+
+/// A scalar body parameter: its API name and what it holds. Validation,
+/// the minimal body, the form's limits and a switch of model all read this
+/// one list, so a new parameter is an entry here, a field of the draft and
+/// a line of the view.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Param {
+    pub name: &'static str,
+    pub kind: Kind,
+}
+
+/// The body fields that are not scalar parameters.
+const STRUCTURAL: [&str; 3] = ["prompt", "image_urls", "image_size"];
 
 /// The schema of an endpoint: a family member's own, plus's for any other.
 pub fn schema(endpoint: &str) -> &'static Schema {
@@ -100,9 +115,29 @@ pub fn schema(endpoint: &str) -> &'static Schema {
 }
 
 impl Schema {
+    /// The scalar parameters, in the form's order.
+    pub fn params(&self) -> Vec<Param> {
+        let p = |name, kind| Param { name, kind };
+        vec![
+            p("negative_prompt", Kind::Text),
+            p("num_inference_steps", Kind::Int { min: self.steps.0 as u64, max: self.steps.1 as u64, default: Some(self.steps_default as u64) }),
+            p("guidance_scale", Kind::Number { min: self.guidance.0, max: self.guidance.1, default: self.guidance_default }),
+            p("num_images", Kind::Int { min: NUM_IMAGES.0, max: NUM_IMAGES.1, default: Some(1) }),
+            p("seed", Kind::Int { min: 0, max: SEED_MAX, default: None }),
+            p("output_format", Kind::Choice { values: self.formats }),
+            p("acceleration", Kind::Choice { values: self.accelerations }),
+            p("enable_safety_checker", Kind::Bool { default: true }),
+            p("sync_mode", Kind::Bool { default: false }),
+        ]
+    }
+
+    pub fn param(&self, name: &str) -> Option<Param> {
+        self.params().into_iter().find(|p| p.name == name)
+    }
+
     /// Whether a body field belongs to this model.
     pub fn knows(&self, field: &str) -> bool {
-        COMMON_FIELDS.contains(&field) || (self.loras && field == "loras")
+        STRUCTURAL.contains(&field) || (self.loras && field == "loras") || self.param(field).is_some()
     }
 
     pub fn format_default(&self) -> &'static str {
@@ -161,7 +196,9 @@ mod tests {
         let plus = schema("fal-ai/qwen-image-edit-plus");
         assert_eq!((plus.steps, plus.steps_default, plus.guidance_default), ((2, 100), 50, 4.0));
         assert_eq!((plus.formats, plus.accelerations, plus.size_default()), (&["png", "jpeg"][..], &["regular", "none"][..], "square_hd"));
-        assert!(!plus.knows("loras") && plus.knows("acceleration") && !plus.knows("foo"));
+        assert!(!plus.knows("loras") && plus.knows("acceleration") && plus.knows("image_size") && !plus.knows("foo"));
+        assert_eq!(plus.param("num_inference_steps").map(|p| p.kind), Some(Kind::Int { min: 2, max: 100, default: Some(50) }));
+        assert_eq!(plus.param("seed").map(|p| p.kind), Some(Kind::Int { min: 0, max: u32::MAX as u64, default: None }));
         assert_eq!(schema("fal-ai/qwen-image-edit-2509"), &Schema { id: "fal-ai/qwen-image-edit-2509", ..PLUS });
         for id in ["fal-ai/qwen-image-edit-plus-lora", "fal-ai/qwen-image-edit-2509-lora"] {
             let s = schema(id);
@@ -171,6 +208,8 @@ mod tests {
         let e = schema("fal-ai/qwen-image-edit-2511");
         assert_eq!((e.steps, e.steps_default, e.guidance, e.guidance_default, e.negative_default), ((1, 50), 28, (1.0, 20.0), 4.5, ""));
         assert_eq!((e.formats, e.accelerations, e.loras), (&["png", "jpeg", "webp"][..], &["regular", "none", "high"][..], false));
+        assert_eq!(e.param("guidance_scale").map(|p| p.kind), Some(Kind::Number { min: 1.0, max: 20.0, default: 4.5 }));
+        assert_eq!(e.param("output_format").map(|p| p.kind), Some(Kind::Choice { values: &["png", "jpeg", "webp"] }));
         let el = schema("fal-ai/qwen-image-edit-2511/lora");
         assert_eq!(el, &Schema { id: el.id, loras: true, ..E2511 });
     }

@@ -98,7 +98,7 @@ mod tests {
             image_width: "1280".into(),
             seed: "42".into(),
             enable_safety_checker: false,
-            ..Draft::default()
+            ..Draft::new()
         };
         let (frag, left_out) = encode(&d);
         assert_eq!(left_out, 1);
@@ -115,7 +115,7 @@ mod tests {
         d.output_format = "webp".into();
         let back = decode(&encode(&d).0).unwrap().unwrap();
         assert_eq!(back.draft, d);
-        let other = Draft { model: "other".into(), model_other: "fal-ai/x/y".into(), ..Draft::default() };
+        let other = Draft { model: "other".into(), model_other: "fal-ai/x/y".into(), ..Draft::new() };
         assert_eq!(decode(&encode(&other).0).unwrap().unwrap().draft.endpoint(), "fal-ai/x/y");
     }
 
@@ -129,7 +129,7 @@ mod tests {
 
     #[test]
     fn links_carry_no_key_provider_or_base() {
-        let (frag, _) = encode(&Draft::default());
+        let (frag, _) = encode(&Draft::new());
         for word in ["key", "base", "provider", "Bearer", "quickrouter"] {
             assert!(!frag.contains(word), "{word} in {frag}");
         }

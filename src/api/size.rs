@@ -3,8 +3,8 @@
 //! and the estimate (megapixels × images × price per megapixel).
 
 use super::draft::Draft;
-use super::input::{ImageSize, SizePreset, NUM_IMAGES_RANGE, SIDE_RANGE};
-use super::model::{SIZE_FOLLOWS, SIZE_MATCH};
+use super::input::{ImageSize, SizePreset, SIDE_RANGE};
+use super::model::{NUM_IMAGES, SIZE_FOLLOWS, SIZE_MATCH};
 use super::output::OutputImage;
 use super::validate::FirstImage;
 
@@ -68,7 +68,7 @@ pub fn draft_pixels(d: &Draft, first: FirstImage) -> Option<(u32, u32)> {
 
 /// A draft's estimate: output pixels × images × price, when known.
 pub fn draft_cost(d: &Draft, first: FirstImage, price_per_mp: f64) -> Option<f64> {
-    let n = d.num_images.trim().parse::<u32>().ok().filter(|n| (NUM_IMAGES_RANGE.0..=NUM_IMAGES_RANGE.1).contains(n))?;
+    let n = d.num_images.trim().parse::<u32>().ok().filter(|n| (NUM_IMAGES.0..=NUM_IMAGES.1).contains(&(*n as u64)))?;
     Some(cost(draft_pixels(d, first)?, n, price_per_mp))
 }
 
@@ -180,19 +180,19 @@ mod estimate_tests {
 
     #[test]
     fn a_drafts_estimate_uses_the_real_pixel_count() {
-        let d = Draft { num_images: "2".into(), ..Draft::default() };
+        let d = Draft { num_images: "2".into(), ..Draft::new() };
         assert_eq!(draft_cost(&d, FirstImage::Unknown, DEFAULT_PRICE_PER_MP).map(dollars).as_deref(), Some("$0.06"));
-        let m = Draft { image_size: SIZE_MATCH.into(), ..Draft::default() };
+        let m = Draft { image_size: SIZE_MATCH.into(), ..Draft::new() };
         assert_eq!(draft_pixels(&m, FirstImage::Known(1200, 800)), Some((1248, 832)));
         assert_eq!(draft_pixels(&m, FirstImage::Reading), None);
         assert_eq!(draft_pixels(&m, FirstImage::Unreadable), Some((1024, 1024)), "the default it falls back to");
-        let c = Draft { image_size: "custom".into(), image_width: "2000".into(), image_height: "500".into(), num_images: "4".into(), ..Draft::default() };
+        let c = Draft { image_size: "custom".into(), image_width: "2000".into(), image_height: "500".into(), num_images: "4".into(), ..Draft::new() };
         assert!((draft_cost(&c, FirstImage::Unknown, 0.03).unwrap() - 0.12).abs() < 1e-9);
         // Where the output follows the input, the input's size.
         let f = Draft::for_model("fal-ai/qwen-image-edit-2511");
         assert_eq!(draft_pixels(&f, FirstImage::Known(800, 600)), Some((800, 600)));
         assert_eq!(draft_cost(&f, FirstImage::Reading, 0.03), None);
-        assert_eq!(draft_cost(&Draft { num_images: "9".into(), ..Draft::default() }, FirstImage::Unknown, 0.03), None);
+        assert_eq!(draft_cost(&Draft { num_images: "9".into(), ..Draft::new() }, FirstImage::Unknown, 0.03), None);
     }
 
     #[test]

@@ -4,8 +4,9 @@
 use super::error::FieldError;
 use crate::i18n::{Msg, K};
 use super::draft::Draft;
-use super::input::{num_text, EditInput, ImageSize, Lora, SizePreset, NUM_IMAGES_RANGE, SEED_MAX, SIDE_RANGE};
-use super::model::{FAMILY, LORA_SCALE, MAX_LORAS, OTHER, SIZE_FOLLOWS, SIZE_MATCH};
+use super::input::{num_text, number, EditInput, ImageSize, Lora, SizePreset, SIDE_RANGE};
+use super::model::{Kind, Param, FAMILY, LORA_SCALE, MAX_LORAS, OTHER, SIZE_FOLLOWS, SIZE_MATCH};
+use serde_json::Value;
 use super::size::match_input;
 
 /// Checks one reference image URL: `http(s)://` with a host, or a base64
@@ -46,6 +47,38 @@ fn number_in(field: &str, raw: &str, (min, max): (f64, f64), errs: &mut Vec<Fiel
             errs.push(FieldError::new(field, Msg::new(K::ValNumber).arg("min", num_text(min)).arg("max", num_text(max))));
             None
         }
+    }
+}
+
+/// One scalar parameter as typed (text, or a boolean): what is sent
+/// (`None` when it is the model's default or left empty), or why it cannot
+/// be.
+pub fn check_param(p: &Param, v: &Value) -> Result<Option<Value>, Msg> {
+    let text = v.as_str().map(str::trim).unwrap_or("");
+    match p.kind {
+        Kind::Int { min, max, default } => {
+            if text.is_empty() && default.is_none() {
+                return Ok(None);
+            }
+            match text.parse::<u64>() {
+                Ok(n) if (min..=max).contains(&n) => Ok((Some(n) != default).then(|| n.into())),
+                _ => Err(Msg::new(K::ValWholeNumber).arg("min", min).arg("max", max)),
+            }
+        }
+        Kind::Number { min, max, default } => match text.parse::<f64>() {
+            Ok(x) if x.is_finite() && (min..=max).contains(&x) => Ok((x != default).then(|| number(x))),
+            _ => Err(Msg::new(K::ValNumber).arg("min", num_text(min)).arg("max", num_text(max))),
+        },
+        Kind::Choice { values } => match values.iter().position(|c| *c == text) {
+            Some(0) => Ok(None),
+            Some(i) => Ok(Some(values[i].into())),
+            None => Err(Msg::new(K::ValChoice).arg("choices", values.join(", "))),
+        },
+        Kind::Bool { default } => match v.as_bool() {
+            Some(b) => Ok((b != default).then_some(b.into())),
+            None => Err(Msg::new(K::ValChoice).arg("choices", "true, false")),
+        },
+        Kind::Text => Ok((!text.is_empty()).then(|| text.into())),
     }
 }
 
@@ -146,17 +179,14 @@ impl Draft {
                 }
             },
         };
-        let steps = int_in("num_inference_steps", &self.num_inference_steps, (s.steps.0 as u64, s.steps.1 as u64), &mut errs);
-        let guidance = number_in("guidance_scale", &self.guidance_scale, s.guidance, &mut errs);
-        let num_images = int_in("num_images", &self.num_images, (NUM_IMAGES_RANGE.0 as u64, NUM_IMAGES_RANGE.1 as u64), &mut errs);
-        let seed = if self.seed.trim().is_empty() { Some(None) } else { int_in("seed", &self.seed, (0, SEED_MAX), &mut errs).map(Some) };
-        let output_format = s.formats.iter().find(|f| **f == self.output_format || (**f == "jpeg" && self.output_format == "jpg"));
-        if output_format.is_none() {
-            errs.push(FieldError::new("output_format", Msg::new(K::ValChoice).arg("choices", s.formats.join(", "))));
-        }
-        let acceleration = s.accelerations.iter().find(|a| **a == self.acceleration);
-        if acceleration.is_none() {
-            errs.push(FieldError::new("acceleration", Msg::new(K::ValChoice).arg("choices", s.accelerations.join(", "))));
+        let values = self.values();
+        let mut params = Vec::new();
+        for p in s.params() {
+            match check_param(&p, values.get(p.name).unwrap_or(&Value::Null)) {
+                Ok(Some(v)) => params.push((p.name, v)),
+                Ok(None) => {}
+                Err(m) => errs.push(FieldError::new(p.name, m)),
+            }
         }
         let mut loras = Vec::new();
         if s.loras {
@@ -175,25 +205,15 @@ impl Draft {
                 errs.extend(scale_errs.into_iter().map(|e| FieldError::new("loras", Msg::new(K::ValLoraN).arg("n", n).arg_msg("problem", e.message))));
             }
         }
-        match (image_size, steps, guidance, num_images, seed, output_format, acceleration) {
-            (Some(image_size), Some(steps), Some(guidance), Some(num_images), Some(seed), Some(output_format), Some(acceleration)) if errs.is_empty() => {
-                Ok(EditInput {
-                    schema: s,
-                    prompt: self.prompt.trim().to_string(),
-                    image_urls: self.image_urls.iter().map(|u| u.trim().to_string()).collect(),
-                    image_size,
-                    negative_prompt: self.negative_prompt.trim().to_string(),
-                    num_inference_steps: steps as u32,
-                    guidance_scale: guidance,
-                    num_images: num_images as u32,
-                    enable_safety_checker: self.enable_safety_checker,
-                    output_format,
-                    seed,
-                    acceleration,
-                    sync_mode: self.sync_mode,
-                    loras,
-                })
-            }
+        match image_size {
+            Some(image_size) if errs.is_empty() => Ok(EditInput {
+                schema: s,
+                prompt: self.prompt.trim().to_string(),
+                image_urls: self.image_urls.iter().map(|u| u.trim().to_string()).collect(),
+                image_size,
+                params,
+                loras,
+            }),
             _ => Err(errs),
         }
     }
@@ -214,7 +234,7 @@ mod tests {
     const F: FirstImage = FirstImage::Unknown;
 
     fn ok_draft() -> Draft {
-        Draft { prompt: "make it blue".into(), image_urls: vec!["https://a.b/x.png".into()], ..Draft::default() }
+        Draft { prompt: "make it blue".into(), image_urls: vec!["https://a.b/x.png".into()], ..Draft::new() }
     }
 
     fn on(model: &str) -> Draft {
@@ -227,10 +247,71 @@ mod tests {
 
     #[test]
     fn the_default_form_needs_only_a_prompt_and_an_image() {
-        assert_eq!(fields(&Draft::default()), ["prompt", "image_urls"]);
-        assert!(Draft::default().check(F, false).is_ok(), "an import may leave them for later");
+        assert_eq!(fields(&Draft::new()), ["prompt", "image_urls"]);
+        assert!(Draft::new().check(F, false).is_ok(), "an import may leave them for later");
         let input = ok_draft().validate(F).unwrap();
         assert_eq!(input.to_body(), json!({"prompt":"make it blue","image_urls":["https://a.b/x.png"]}));
+    }
+
+    #[test]
+    fn every_changed_field_is_sent_with_the_apis_names() {
+        let d = Draft {
+            prompt: "  p  ".into(),
+            image_urls: vec!["https://a/1.png".into(), "data:image/png;base64,AA==".into()],
+            image_size: "portrait_4_3".into(),
+            negative_prompt: " blurry, ugly ".into(),
+            num_inference_steps: "30".into(),
+            guidance_scale: "7.5".into(),
+            num_images: "2".into(),
+            enable_safety_checker: false,
+            output_format: "jpeg".into(),
+            seed: "42".into(),
+            acceleration: "none".into(),
+            sync_mode: true,
+            ..Draft::new()
+        };
+        assert_eq!(
+            d.validate(F).unwrap().to_body(),
+            json!({"prompt":"p","image_urls":["https://a/1.png","data:image/png;base64,AA=="],
+                "image_size":"portrait_4_3","negative_prompt":"blurry, ugly","num_inference_steps":30,
+                "guidance_scale":7.5,"num_images":2,"enable_safety_checker":false,"output_format":"jpeg",
+                "seed":42,"acceleration":"none","sync_mode":true})
+        );
+        let whole = Draft { guidance_scale: "6".into(), seed: "0".into(), ..ok_draft() }.validate(F).unwrap().to_body();
+        assert!(whole["guidance_scale"].is_i64() && whole["seed"] == json!(0), "{whole}");
+    }
+
+    #[test]
+    fn a_value_is_sent_against_its_own_models_default() {
+        // 28 steps and guidance 4.5 are 2511's defaults and not plus's; 50 and 4 the other way round.
+        let plus = Draft { num_inference_steps: "28".into(), guidance_scale: "4.5".into(), ..ok_draft() }.validate(F).unwrap().to_body();
+        assert_eq!((&plus["num_inference_steps"], &plus["guidance_scale"]), (&json!(28), &json!(4.5)));
+        let e = Draft { num_inference_steps: "50".into(), guidance_scale: "4".into(), output_format: "webp".into(), acceleration: "high".into(), ..on("fal-ai/qwen-image-edit-2511") };
+        let b = e.validate(F).unwrap().to_body();
+        assert_eq!((&b["num_inference_steps"], &b["guidance_scale"]), (&json!(50), &json!(4)));
+        assert_eq!((&b["output_format"], &b["acceleration"]), (&json!("webp"), &json!("high")));
+        assert_eq!(Draft::for_model("fal-ai/qwen-image-edit-2511").negative_prompt, "", "2511's default negative prompt is empty, plus's a space: both send nothing");
+    }
+
+    #[test]
+    fn each_kind_of_parameter_is_read_by_the_one_list() {
+        let p = |kind| Param { name: "x", kind };
+        let int = p(Kind::Int { min: 2, max: 50, default: Some(28) });
+        assert_eq!(check_param(&int, &json!(" 28 ")), Ok(None));
+        assert_eq!(check_param(&int, &json!("30")), Ok(Some(json!(30))));
+        assert!(check_param(&int, &json!("51")).is_err() && check_param(&int, &json!("")).is_err() && check_param(&int, &json!(30)).is_err());
+        let seed = p(Kind::Int { min: 0, max: 9, default: None });
+        assert_eq!(check_param(&seed, &json!("")), Ok(None));
+        let num = p(Kind::Number { min: 1.0, max: 20.0, default: 4.5 });
+        assert_eq!(check_param(&num, &json!("4.5")), Ok(None));
+        assert_eq!(check_param(&num, &json!("2")), Ok(Some(json!(2))));
+        assert!(check_param(&num, &json!("0.5")).unwrap_err().render(Lang::En).contains("1 to 20"));
+        let choice = p(Kind::Choice { values: &["png", "webp"] });
+        assert_eq!((check_param(&choice, &json!("png")), check_param(&choice, &json!("webp"))), (Ok(None), Ok(Some(json!("webp")))));
+        assert!(check_param(&choice, &json!("gif")).unwrap_err().render(Lang::En).contains("png, webp"));
+        let b = p(Kind::Bool { default: true });
+        assert_eq!((check_param(&b, &json!(true)), check_param(&b, &json!(false))), (Ok(None), Ok(Some(json!(false)))));
+        assert_eq!(check_param(&p(Kind::Text), &json!("  ")), Ok(None));
     }
 
     #[test]

@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 
-use crate::api::input::{SizePreset, NUM_IMAGES_RANGE, SEED_MAX, SIDE_RANGE};
-use crate::api::model::{FAMILY, OTHER, SIZE_FOLLOWS, SIZE_MATCH};
+use crate::api::input::{num_text, SizePreset, SIDE_RANGE};
+use crate::api::model::{Kind, FAMILY, OTHER, SEED_MAX, SIZE_FOLLOWS, SIZE_MATCH};
 use crate::api::validate::{side_hint, FirstImage};
 use crate::app::FormState;
-use crate::components::controls::{CheckBox, NumberInput, Options, Select, TextArea, TextInput};
+use crate::components::controls::{Bind, CheckBox, NumberInput, Options, Select, TextArea, TextInput};
 use crate::components::field_error::FieldErrorView;
 use crate::i18n::{Msg, K};
 use crate::web::lang::{i18n, t};
@@ -16,14 +16,48 @@ fn range(min: impl ToString, max: impl ToString, default: impl ToString) -> Msg 
     Msg::new(K::RangeHint).arg("min", min).arg("max", max).arg("default", default)
 }
 
-fn label_of(value: &str) -> K {
+/// A choice's words; a value without its own words shows as it is sent.
+fn label_of(value: &str) -> Msg {
     match value {
-        "png" => K::FormatPng,
-        "jpeg" => K::FormatJpeg,
-        "webp" => K::FormatWebp,
-        "regular" => K::AccelerationRegular,
-        "none" => K::AccelerationNone,
-        _ => K::AccelerationHigh,
+        "png" => K::FormatPng.into(),
+        "jpeg" => K::FormatJpeg.into(),
+        "webp" => K::FormatWebp.into(),
+        "regular" => K::AccelerationRegular.into(),
+        "none" => K::AccelerationNone.into(),
+        "high" => K::AccelerationHigh.into(),
+        other => Msg::verbatim(other),
+    }
+}
+
+/// A scalar parameter of the chosen model, by its API name: the control,
+/// its limits, hint and choices come from the model's parameter list
+/// (`Schema::params`), so a new parameter is one line here.
+#[component]
+fn ParamField(name: &'static str, label: K, #[prop(optional)] step: Option<&'static str>) -> impl IntoView {
+    let d = expect_context::<FormState>().draft;
+    let kind = Memo::new(move |_| d.with(|d| d.schema().param(name).map(|p| p.kind)));
+    let value = Memo::new(move |_| d.with(|d| d.value(name)));
+    let text: Bind<String> = (
+        Signal::derive(move || value.with(|v| v.as_str().unwrap_or("").to_string())),
+        SignalSetter::map(move |v: String| d.update(|d| d.set_value(name, v.into()))),
+    );
+    let flag: Bind<bool> = (Signal::derive(move || value.with(|v| v.as_bool().unwrap_or(false))), SignalSetter::map(move |v: bool| d.update(|d| d.set_value(name, v.into()))));
+    move || match kind.get() {
+        Some(Kind::Int { min, max, default }) => {
+            let hint = default.map(|x| range(min, max, x));
+            view! { <NumberInput name label bind=text min=min.to_string() max=max.to_string() step=step.unwrap_or("1") hint=hint/> }.into_any()
+        }
+        Some(Kind::Number { min, max, default }) => view! {
+            <NumberInput name label bind=text min=num_text(min) max=num_text(max) step=step.unwrap_or("any") hint=range(num_text(min), num_text(max), num_text(default))/>
+        }
+        .into_any(),
+        Some(Kind::Choice { values }) => {
+            let list: Options = values.iter().map(|v| (v.to_string(), label_of(v))).collect();
+            view! { <Select name label bind=text options=list/> }.into_any()
+        }
+        Some(Kind::Bool { .. }) => view! { <CheckBox name label bind=flag/> }.into_any(),
+        Some(Kind::Text) => view! { <TextInput name label bind=text/> }.into_any(),
+        None => ().into_any(),
     }
 }
 
@@ -66,15 +100,13 @@ pub fn MainParams() -> impl IntoView {
         list.push(("custom".to_string(), Msg::new(K::SizeCustom)));
         list
     });
-    let formats = Signal::derive(move || schema.get().formats.iter().map(|v| (v.to_string(), Msg::new(label_of(v)))).collect::<Options>());
     let custom = move || d.with(|d| d.image_size == "custom");
     let (lo, hi) = (SIDE_RANGE.0.to_string(), SIDE_RANGE.1.to_string());
     view! {
         <div class="grid3">
             <Select name="image_size" label=K::ImageSize bind=slice!(d.image_size) options=sizes/>
-            <NumberInput name="num_images" label=K::NumImages bind=slice!(d.num_images) min=NUM_IMAGES_RANGE.0.to_string() max=NUM_IMAGES_RANGE.1.to_string() step="1"
-                hint=range(NUM_IMAGES_RANGE.0, NUM_IMAGES_RANGE.1, 1)/>
-            <Select name="output_format" label=K::OutputFormat bind=slice!(d.output_format) options=formats/>
+            <ParamField name="num_images" label=K::NumImages/>
+            <ParamField name="output_format" label=K::OutputFormat/>
         </div>
         <SizePreview/>
         <Show when=custom>
@@ -119,15 +151,11 @@ pub const ADVANCED_FIELDS: [&str; 6] =
 pub fn AdvancedParams(open: RwSignal<bool>) -> impl IntoView {
     let f = expect_context::<FormState>();
     let d = f.draft;
-    let schema = Memo::new(move |_| d.with(|d| d.schema()));
     let (seed, set_seed) = slice!(d.seed);
     let randomise = move |_| {
         let seed = (crate::web::random() * 4_294_967_296.0).floor() as u64;
         set_seed.set(seed.min(SEED_MAX).to_string());
     };
-    let accelerations = Signal::derive(move || schema.get().accelerations.iter().map(|v| (v.to_string(), Msg::new(label_of(v)))).collect::<Options>());
-    let steps_hint = Signal::derive(move || Some(schema.with(|s| range(s.steps.0, s.steps.1, s.steps_default))));
-    let guidance_hint = Signal::derive(move || Some(schema.with(|s| range(s.guidance.0, s.guidance.1, s.guidance_default))));
     view! {
         <details class="advanced" prop:open=open on:toggle=move |ev| {
             use wasm_bindgen::JsCast;
@@ -138,14 +166,8 @@ pub fn AdvancedParams(open: RwSignal<bool>) -> impl IntoView {
             <summary>{t(K::Advanced)}</summary>
             <TextArea name="negative_prompt" label=K::NegativePrompt placeholder=K::NegativePromptPlaceholder rows=2 bind=slice!(d.negative_prompt)/>
             <div class="grid2">
-                <NumberInput name="num_inference_steps" label=K::Steps bind=slice!(d.num_inference_steps) step="1"
-                    min=Signal::derive(move || Some(schema.get().steps.0.to_string()))
-                    max=Signal::derive(move || Some(schema.get().steps.1.to_string()))
-                    hint=steps_hint/>
-                <NumberInput name="guidance_scale" label=K::Guidance bind=slice!(d.guidance_scale) step="0.5"
-                    min=Signal::derive(move || Some(schema.get().guidance.0.to_string()))
-                    max=Signal::derive(move || Some(schema.get().guidance.1.to_string()))
-                    hint=guidance_hint/>
+                <ParamField name="num_inference_steps" label=K::Steps/>
+                <ParamField name="guidance_scale" label=K::Guidance step="0.5"/>
             </div>
             <div class="field">
                 <label for="seed">{t(K::Seed)}</label>
@@ -159,10 +181,10 @@ pub fn AdvancedParams(open: RwSignal<bool>) -> impl IntoView {
                 <FieldErrorView field="seed"/>
             </div>
             <div class="grid2">
-                <Select name="acceleration" label=K::Acceleration bind=slice!(d.acceleration) options=accelerations/>
+                <ParamField name="acceleration" label=K::Acceleration/>
                 <div class="field checks">
-                    <CheckBox name="enable_safety_checker" label=K::SafetyChecker bind=slice!(d.enable_safety_checker)/>
-                    <CheckBox name="sync_mode" label=K::SyncMode bind=slice!(d.sync_mode)/>
+                    <ParamField name="enable_safety_checker" label=K::SafetyChecker/>
+                    <ParamField name="sync_mode" label=K::SyncMode/>
                 </div>
             </div>
         </details>
