@@ -8,6 +8,8 @@ pub mod input;
 pub mod model;
 pub mod origin;
 pub mod output;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod props;
 pub mod snippets;
 pub mod sse;
 pub mod provider;

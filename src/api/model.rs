@@ -24,6 +24,8 @@ pub const LORA_SCALE_DEFAULT: f64 = 1.0;
 #[derive(Debug, PartialEq)]
 pub struct Schema {
     pub id: &'static str,
+    /// The name people know it by (the same in every language).
+    pub name: &'static str,
     /// Steps: (min, max) and the server's default.
     pub steps: (u32, u32),
     pub steps_default: u32,
@@ -45,6 +47,7 @@ pub struct Schema {
 
 const PLUS: Schema = Schema {
     id: DEFAULT_MODEL,
+    name: "Qwen Image Edit Plus",
     steps: (2, 100),
     steps_default: 50,
     guidance: (0.0, 20.0),
@@ -56,11 +59,19 @@ const PLUS: Schema = Schema {
     loras: false,
 };
 
-const PLUS_LORA: Schema =
-    Schema { id: "fal-ai/qwen-image-edit-plus-lora", steps: (2, 50), steps_default: 28, size_follows_input: true, loras: true, ..PLUS };
+const PLUS_LORA: Schema = Schema {
+    id: "fal-ai/qwen-image-edit-plus-lora",
+    name: "Qwen Image Edit Plus · LoRA",
+    steps: (2, 50),
+    steps_default: 28,
+    size_follows_input: true,
+    loras: true,
+    ..PLUS
+};
 
 const E2511: Schema = Schema {
     id: "fal-ai/qwen-image-edit-2511",
+    name: "Qwen Image Edit 2511",
     steps: (1, 50),
     steps_default: 28,
     guidance: (1.0, 20.0),
@@ -75,11 +86,11 @@ const E2511: Schema = Schema {
 /// The family, in the order of the model select.
 pub const FAMILY: [Schema; 6] = [
     PLUS,
-    Schema { id: "fal-ai/qwen-image-edit-2509", ..PLUS },
+    Schema { id: "fal-ai/qwen-image-edit-2509", name: "Qwen Image Edit 2509", ..PLUS },
     PLUS_LORA,
-    Schema { id: "fal-ai/qwen-image-edit-2509-lora", ..PLUS_LORA },
+    Schema { id: "fal-ai/qwen-image-edit-2509-lora", name: "Qwen Image Edit 2509 · LoRA", ..PLUS_LORA },
     E2511,
-    Schema { id: "fal-ai/qwen-image-edit-2511/lora", loras: true, ..E2511 },
+    Schema { id: "fal-ai/qwen-image-edit-2511/lora", name: "Qwen Image Edit 2511 · LoRA", loras: true, ..E2511 },
 ];
 
 /// What a scalar parameter holds, with this model's range and default.
@@ -199,7 +210,7 @@ mod tests {
         assert!(!plus.knows("loras") && plus.knows("acceleration") && plus.knows("image_size") && !plus.knows("foo"));
         assert_eq!(plus.param("num_inference_steps").map(|p| p.kind), Some(Kind::Int { min: 2, max: 100, default: Some(50) }));
         assert_eq!(plus.param("seed").map(|p| p.kind), Some(Kind::Int { min: 0, max: u32::MAX as u64, default: None }));
-        assert_eq!(schema("fal-ai/qwen-image-edit-2509"), &Schema { id: "fal-ai/qwen-image-edit-2509", ..PLUS });
+        assert_eq!(schema("fal-ai/qwen-image-edit-2509"), &Schema { id: "fal-ai/qwen-image-edit-2509", name: "Qwen Image Edit 2509", ..PLUS });
         for id in ["fal-ai/qwen-image-edit-plus-lora", "fal-ai/qwen-image-edit-2509-lora"] {
             let s = schema(id);
             assert_eq!((s.steps, s.steps_default, s.loras, s.size_default()), ((2, 50), 28, true, SIZE_FOLLOWS), "{id}");
@@ -211,6 +222,6 @@ mod tests {
         assert_eq!(e.param("guidance_scale").map(|p| p.kind), Some(Kind::Number { min: 1.0, max: 20.0, default: 4.5 }));
         assert_eq!(e.param("output_format").map(|p| p.kind), Some(Kind::Choice { values: &["png", "jpeg", "webp"] }));
         let el = schema("fal-ai/qwen-image-edit-2511/lora");
-        assert_eq!(el, &Schema { id: el.id, loras: true, ..E2511 });
+        assert_eq!(el, &Schema { id: el.id, name: el.name, loras: true, ..E2511 });
     }
 }

@@ -13,6 +13,12 @@ use crate::web::storage::{self, Area};
 /// The model the form starts with: the one chosen last.
 const MODEL_KEY: &str = "qie.model";
 
+/// The model as settings kept it before it moved into the form.
+fn model_in_old_settings() -> Option<String> {
+    let stored: serde_json::Value = serde_json::from_str(&storage::get(Area::Local, "qie.settings")?).ok()?;
+    stored.get("settings")?.get("model")?.as_str().map(str::to_string)
+}
+
 /// A URL whose size was read, and the size (`None`: it could not be).
 type SizeRead = Option<(String, Option<(u32, u32)>)>;
 
@@ -67,7 +73,7 @@ pub struct FormState {
 
 impl FormState {
     pub fn new() -> Self {
-        let choice = storage::get(Area::Local, MODEL_KEY).unwrap_or_default();
+        let choice = storage::get(Area::Local, MODEL_KEY).or_else(model_in_old_settings).unwrap_or_default();
         let (model, other) = Draft::model_choice(&choice);
         let draft = RwSignal::new(Draft { model_other: other, ..Draft::for_model(&model) });
         let first_url = Memo::new(move |_| draft.with(|d| d.image_urls.first().filter(|u| !u.starts_with("data:")).cloned()));

@@ -68,12 +68,14 @@ pub fn ModelChoice() -> impl IntoView {
     let f = expect_context::<FormState>();
     let d = f.draft;
     let model = (Signal::derive(move || d.with(|d| d.model.clone())), SignalSetter::map(move |v: String| f.set_model(&v)));
-    let mut list: Options = FAMILY.iter().map(|s| (s.id.to_string(), Msg::verbatim(s.id))).collect();
+    let mut list: Options = FAMILY.iter().map(|s| (s.id.to_string(), Msg::verbatim(s.name))).collect();
     list.push((OTHER.into(), K::ModelOtherOption.into()));
     let other = move || d.with(|d| d.model == OTHER);
+    // The endpoint the request goes to, under the name.
+    let endpoint = Signal::derive(move || d.with(|d| (d.model != OTHER).then(|| Msg::verbatim(d.endpoint()))));
     view! {
         <div class="grid2 model-row">
-            <Select name="model" label=K::Model bind=model options=list/>
+            <Select name="model" label=K::Model bind=model options=list hint=endpoint/>
             <Show when=other>
                 <TextInput name="model_other" label=K::ModelOther bind=slice!(d.model_other) hint=Msg::new(K::ModelOtherHint)/>
             </Show>

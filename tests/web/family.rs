@@ -171,3 +171,16 @@ async fn the_cost_follows_the_size_the_count_and_the_price() {
     set(&root, "[name=image_size]", "default").await;
     assert!(cost(&root).contains("first image"), "{}", cost(&root));
 }
+
+#[wasm_bindgen_test]
+async fn the_model_chosen_last_is_the_next_visits_and_old_settings_carry_theirs() {
+    let old = r#"{"v":1,"settings":{"provider":"fal","api_base":"https://queue.fal.run","auth_scheme":"Key","model":"fal-ai/qwen-image-edit-2511"}}"#;
+    let root = mount_with(&[("qie.settings", old)]).await;
+    assert_eq!(value(&root, "[name=model]"), "fal-ai/qwen-image-edit-2511");
+    set(&root, "[name=model]", "other").await;
+    set(&root, "[name=model_other]", "fal-ai/flux/dev").await;
+    let stored = web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item("qie.model").unwrap();
+    assert_eq!(stored.as_deref(), Some("fal-ai/flux/dev"));
+    let root = mount_with(&[("qie.model", "fal-ai/flux/dev")]).await;
+    assert_eq!((value(&root, "[name=model]"), value(&root, "[name=model_other]")), ("other".into(), "fal-ai/flux/dev".into()));
+}

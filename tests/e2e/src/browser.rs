@@ -279,8 +279,13 @@ impl Session {
         Ok(())
     }
 
+    /// Clicks an element, first scrolled to the middle of its scrolling
+    /// column (WebDriver's own scrolling may leave it at a column's clipped
+    /// edge, where the click lands on the column instead).
     pub async fn click(&self, css: &str) -> Result<()> {
-        self.find(css).await?.click().await?;
+        let e = self.find(css).await?;
+        self.c.execute("arguments[0].scrollIntoView({block: 'center'})", vec![serde_json::to_value(&e)?]).await?;
+        e.click().await?;
         Ok(())
     }
 

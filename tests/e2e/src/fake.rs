@@ -321,9 +321,10 @@ fn status_body(base: &str, model: &str, id: &str, cfg: &Config, job: &Job, with_
 
 fn result_body(images_base: &str, id: &str, job: &Job) -> Value {
     let n = job.input.get("num_images").and_then(Value::as_u64).unwrap_or(1).clamp(1, 4);
+    let (w, h) = crate::family::output_size(&job.input);
     let images: Vec<Value> = (0..n)
         .map(|i| {
-            json!({"url": format!("{images_base}/files/{id}-{i}.png"), "width": 64, "height": 48,
+            json!({"url": format!("{images_base}/files/{id}-{i}.png"), "width": w, "height": h,
                    "content_type": "image/png", "file_name": format!("{id}-{i}.png"), "file_size": 9_300})
         })
         .collect();
@@ -518,6 +519,7 @@ fn submit(shared: &Shared, inner: &mut Inner, model: &str, body: &str) -> Respon
     if input.get("image_urls").and_then(Value::as_array).is_none_or(|a| a.is_empty()) {
         problems.push(json!({"loc": ["body", "image_urls"], "msg": "Field required", "type": "missing"}));
     }
+    problems.extend(crate::family::schema_problems(model, &input));
     if !problems.is_empty() {
         return json_response(422, json!({"detail": problems}));
     }

@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod fake;
+pub mod family;
 pub mod png;
 
 /// Runs a test binary's main future on two workers, like the machine.

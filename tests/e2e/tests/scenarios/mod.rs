@@ -6,3 +6,4 @@ pub(crate) mod durable;
 pub(crate) mod people;
 pub(crate) mod partial;
 pub(crate) mod hosted;
+pub(crate) mod family;

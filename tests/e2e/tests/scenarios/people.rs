@@ -17,9 +17,14 @@ pub(crate) fn phone_width_has_no_horizontal_scroll(s: &Session) -> Fut<'_> {
             s.c.execute("return document.documentElement.scrollWidth", vec![]).await?,
             s.c.execute("return window.innerWidth", vec![]).await?,
         );
-        ensure!(scroll.as_u64() <= inner.as_u64(), "page is {scroll} px wide in a {inner} px window");
         s.scroll_top().await?;
         s.screenshot("phone-top").await?;
+        // The innermost elements that stick out, to name the culprit.
+        let wide = s.c.execute(
+            "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5 && ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 0.5)).slice(0, 4).map(e => e.tagName + '.' + e.className + '[' + (e.getAttribute('name') || e.dataset.testid || '') + '] ' + Math.round(e.getBoundingClientRect().right))",
+            vec![],
+        ).await?;
+        ensure!(scroll.as_u64() <= inner.as_u64(), "page is {scroll} px wide in a {inner} px window: {wide}");
         s.c.execute("document.querySelector('.jobs-title').scrollIntoView()", vec![]).await?;
         s.screenshot("phone").await?;
         s.select("select[name=theme]", "dark").await?;

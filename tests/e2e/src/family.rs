@@ -1,0 +1,92 @@
+//! The fake's knowledge of the Qwen edit family: what each endpoint's
+//! schema accepts, and the size fal reports for an output.
+
+use serde_json::{json, Value};
+
+/// What fal's schema for `model` says of a body: the family's ranges and
+/// choices (PROTOCOL.md, "The model family"), as 422 `detail` items. Kept
+/// apart from the app's own table on purpose: the test checks the app.
+pub fn schema_problems(model: &str, input: &Value) -> Vec<Value> {
+    let is_2511 = model.starts_with("fal-ai/qwen-image-edit-2511");
+    let takes_loras = model.ends_with("-lora") || model.ends_with("/lora");
+    let (steps, formats, accelerations): ((u64, u64), &[&str], &[&str]) = if is_2511 {
+        ((1, 50), &["jpeg", "png", "webp"], &["none", "regular", "high"])
+    } else if takes_loras {
+        ((2, 50), &["jpeg", "png"], &["none", "regular"])
+    } else {
+        ((2, 100), &["jpeg", "png"], &["none", "regular"])
+    };
+    let mut out = Vec::new();
+    let mut bad = |field: &str, msg: String| out.push(json!({"loc": ["body", field], "msg": msg, "type": "value_error"}));
+    if let Some(n) = input.get("num_inference_steps") {
+        if !n.as_u64().is_some_and(|n| (steps.0..=steps.1).contains(&n)) {
+            bad("num_inference_steps", format!("Input should be between {} and {}", steps.0, steps.1));
+        }
+    }
+    for (field, allowed) in [("output_format", formats), ("acceleration", accelerations)] {
+        if let Some(v) = input.get(field) {
+            if !v.as_str().is_some_and(|v| allowed.contains(&v)) {
+                bad(field, format!("Input should be {}", allowed.join(", ")));
+            }
+        }
+    }
+    match input.get("loras") {
+        Some(_) if !takes_loras => bad("loras", "Extra inputs are not permitted".into()),
+        Some(Value::Array(list)) => {
+            let ok = list.len() <= 3
+                && list.iter().all(|l| {
+                    l.get("path").and_then(Value::as_str).is_some_and(|p| !p.is_empty())
+                        && l.get("scale").is_none_or(|s| s.as_f64().is_some_and(|s| (0.0..=4.0).contains(&s)))
+                });
+            if !ok {
+                bad("loras", "Up to 3 of {path, scale 0-4}".into());
+            }
+        }
+        Some(_) => bad("loras", "Input should be a valid list".into()),
+        None => {}
+    }
+    out
+}
+
+/// The size fal reports for an output: the size asked for, else a
+/// megapixel square (the files served stay small).
+pub fn output_size(input: &Value) -> (u64, u64) {
+    match input.get("image_size") {
+        Some(Value::Object(o)) => (o.get("width").and_then(Value::as_u64).unwrap_or(1024), o.get("height").and_then(Value::as_u64).unwrap_or(1024)),
+        Some(Value::String(s)) => match s.as_str() {
+            "square" => (512, 512),
+            "portrait_4_3" => (768, 1024),
+            "portrait_16_9" => (576, 1024),
+            "landscape_4_3" => (1024, 768),
+            "landscape_16_9" => (1024, 576),
+            _ => (1024, 1024),
+        },
+        _ => (1024, 1024),
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(model: &str, body: Value) -> Vec<String> {
+        schema_problems(model, &body).iter().map(|p| p["loc"][1].as_str().unwrap_or_default().to_string()).collect()
+    }
+
+    #[test]
+    fn each_endpoint_takes_its_own_fields() {
+        let rich = json!({"output_format": "webp", "acceleration": "high", "num_inference_steps": 50});
+        assert!(fields("fal-ai/qwen-image-edit-2511", rich.clone()).is_empty());
+        assert_eq!(fields("fal-ai/qwen-image-edit-plus", rich), ["output_format", "acceleration"]);
+        assert_eq!(fields("fal-ai/qwen-image-edit-2511", json!({"num_inference_steps": 51})), ["num_inference_steps"]);
+        assert!(fields("fal-ai/qwen-image-edit-plus", json!({"num_inference_steps": 100})).is_empty());
+        let loras = json!({"loras": [{"path": "o/n"}, {"path": "https://h/x.safetensors", "scale": 0.5}]});
+        assert!(fields("fal-ai/qwen-image-edit-plus-lora", loras.clone()).is_empty());
+        assert!(fields("fal-ai/qwen-image-edit-2511/lora", loras.clone()).is_empty());
+        assert_eq!(fields("fal-ai/qwen-image-edit-plus", loras), ["loras"]);
+        assert_eq!(fields("fal-ai/qwen-image-edit-2509-lora", json!({"loras": [{"path": "o/n", "scale": 5}]})), ["loras"]);
+        assert_eq!(output_size(&json!({"image_size": {"width": 1248, "height": 832}})), (1248, 832));
+        assert_eq!(output_size(&json!({})), (1024, 1024));
+    }
+}
