@@ -3,7 +3,7 @@
 //! field, so one bad field is named and nothing else is lost. Switching the
 //! model keeps what the new model takes.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::error::FieldError;
@@ -12,26 +12,13 @@ use super::model::{self, schema, Kind, Schema, OTHER, SIZE_FOLLOWS, SIZE_MATCH};
 use super::validate::check_param;
 use crate::i18n::{Msg, K};
 
-/// Text as typed; numbers and `null` in JSON are read as their text, so a
-/// request body (`"num_inference_steps": 30`) and a share link (`"30"`)
-/// both fit.
-fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    match Value::deserialize(d)? {
-        Value::String(s) => Ok(s),
-        Value::Number(n) => Ok(n.to_string()),
-        Value::Null => Ok(String::new()),
-        other => Err(serde::de::Error::custom(format!("expected text or a number, found {}", kind(&other)))),
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
+/// A number in JSON as the form holds it: as text. `null` is left empty;
+/// anything else stays as it is (and is refused by its field's type).
+fn as_text(v: &mut Value) {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "true/false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+        Value::Number(n) => *v = Value::String(n.to_string()),
+        Value::Null => *v = Value::String(String::new()),
+        _ => {}
     }
 }
 
@@ -40,7 +27,6 @@ fn kind(v: &Value) -> &'static str {
 #[serde(default, deny_unknown_fields)]
 pub struct LoraDraft {
     pub path: String,
-    #[serde(deserialize_with = "text")]
     pub scale: String,
 }
 
@@ -61,20 +47,14 @@ pub struct Draft {
     pub prompt: String,
     pub image_urls: Vec<String>,
     pub image_size: String,
-    #[serde(deserialize_with = "text")]
     pub image_width: String,
-    #[serde(deserialize_with = "text")]
     pub image_height: String,
     pub negative_prompt: String,
-    #[serde(deserialize_with = "text")]
     pub num_inference_steps: String,
-    #[serde(deserialize_with = "text")]
     pub guidance_scale: String,
-    #[serde(deserialize_with = "text")]
     pub num_images: String,
     pub enable_safety_checker: bool,
     pub output_format: String,
-    #[serde(deserialize_with = "text")]
     pub seed: String,
     pub acceleration: String,
     pub sync_mode: bool,
@@ -116,7 +96,8 @@ impl Draft {
 
     /// The defaults of a model choice (a family endpoint or `other`).
     pub fn for_model(choice: &str) -> Self {
-        let s = if choice == OTHER { schema(model::DEFAULT_MODEL) } else { schema(choice) };
+        // `schema` gives plus's for "Other…".
+        let s = schema(choice);
         let mut d = Draft {
             model: if choice == OTHER { OTHER.into() } else { s.id.into() },
             image_size: s.size_default().into(),
@@ -148,7 +129,7 @@ impl Draft {
         }
     }
 
-    /// One field's value by name, as text (a checkbox: "true"/"false").
+    /// One field's value by name: text, or a boolean for a checkbox.
     pub fn value(&self, name: &str) -> Value {
         self.values().remove(name).unwrap_or(Value::Null)
     }
@@ -185,11 +166,7 @@ impl Draft {
 
     /// The schema the form follows: the chosen member's, plus's for "Other…".
     pub fn schema(&self) -> &'static Schema {
-        if self.model == OTHER {
-            schema(model::DEFAULT_MODEL)
-        } else {
-            schema(&self.model)
-        }
+        schema(&self.model)
     }
 
     /// Moves to another model. A value the person left at the old model's
@@ -268,7 +245,23 @@ impl Draft {
             Ok(Value::Object(b)) => b,
             _ => Map::new(),
         };
-        let schema = if choice == OTHER { schema(model::DEFAULT_MODEL) } else { schema(&choice) };
+        let schema = schema(&choice);
+        // Numbers are held as typed text: a body's `30` and a link's "30"
+        // read the same. Only where a number belongs: `{"prompt": 5}` is
+        // refused, not read as "5".
+        let numeric = |k: &str| {
+            matches!(k, "image_width" | "image_height") || schema.param(k).is_some_and(|p| matches!(p.kind, Kind::Int { .. } | Kind::Number { .. }))
+        };
+        for (k, v) in m.iter_mut() {
+            if numeric(k) {
+                as_text(v);
+            }
+        }
+        if let Some(Value::Array(list)) = m.get_mut("loras") {
+            for scale in list.iter_mut().filter_map(|l| l.get_mut("scale")) {
+                as_text(scale);
+            }
+        }
         let (mut problems, mut ignored) = (Vec::new(), Vec::new());
         for (k, v) in m {
             let own = matches!(k.as_str(), "model" | "model_other" | "image_width" | "image_height");
@@ -360,7 +353,7 @@ fn is_cjk(c: char) -> bool {
 
 /// Whether a prompt refers to input images by number ("image 2", "图2").
 pub fn mentions_images(prompt: &str) -> bool {
-    let lower = prompt.to_lowercase();
+    let lower = prompt.to_ascii_lowercase();
     ["image", "图", "img"]
         .iter()
         .any(|w| lower.match_indices(w).any(|(i, m)| lower[i + m.len()..].trim_start().starts_with(|c: char| c.is_ascii_digit())))

@@ -19,8 +19,8 @@ fn model_in_old_settings() -> Option<String> {
     stored.get("settings")?.get("model")?.as_str().map(str::to_string)
 }
 
-/// A URL whose size was read, and the size (`None`: it could not be).
-type SizeRead = Option<(String, Option<(u32, u32)>)>;
+/// An image's pixel size; `None` when it could not be read.
+type Size = Option<(u32, u32)>;
 
 /// A local file in the form: its data URI is in the draft; this is what
 /// the page shows beside it.
@@ -50,8 +50,11 @@ pub struct FormState {
     pub draft: RwSignal<Draft>,
     /// What the page knows of local files (by data URI).
     pub local: RwSignal<Vec<LocalInfo>>,
-    /// The size of the first image when it is a URL, read in an `<img>`.
-    first_read: LocalResource<SizeRead>,
+    /// The pixel sizes of the images that are not local files, read in an
+    /// `<img>` when they are added (`None`: it could not be read).
+    sizes: RwSignal<Vec<(String, Size)>>,
+    /// The form's owner: the size reads end with it.
+    owner: StoredValue<Option<Owner>>,
     /// Set by the first submit: from then on problems show as they change.
     pub show_errors: RwSignal<bool>,
     /// The job this form submitted last: its failure (a refused submit, a
@@ -63,8 +66,9 @@ pub struct FormState {
     pub notice: RwSignal<Option<Vec<Msg>>>,
     /// Files that could not be added, with the reason.
     pub file_errors: RwSignal<Vec<Msg>>,
-    /// Notes at fields a change of model reset.
-    pub notes: RwSignal<Vec<FieldError>>,
+    /// Notes at the fields a change of model reset, each with the value it
+    /// set: a note shows while its field still holds that value.
+    notes: RwSignal<Vec<(FieldError, serde_json::Value)>>,
     /// An import or link that was refused, with its problems.
     pub refused: RwSignal<Option<Refused>>,
     /// The images were reordered while the prompt names some of them.
@@ -76,15 +80,6 @@ impl FormState {
         let choice = storage::get(Area::Local, MODEL_KEY).or_else(model_in_old_settings).unwrap_or_default();
         let (model, other) = Draft::model_choice(&choice);
         let draft = RwSignal::new(Draft { model_other: other, ..Draft::for_model(&model) });
-        let first_url = Memo::new(move |_| draft.with(|d| d.image_urls.first().filter(|u| !u.starts_with("data:")).cloned()));
-        let first_read = LocalResource::new(move || {
-            let url = first_url.get();
-            async move {
-                let url = url?;
-                let size = crate::web::images::natural_size(&url).await;
-                Some((url, size))
-            }
-        });
         // The model chosen last is the next visit's.
         Effect::new(move |_| {
             let endpoint = draft.with(Draft::endpoint);
@@ -93,7 +88,8 @@ impl FormState {
         FormState {
             draft,
             local: RwSignal::new(Vec::new()),
-            first_read,
+            sizes: RwSignal::new(Vec::new()),
+            owner: StoredValue::new(Owner::current()),
             show_errors: RwSignal::new(false),
             own_job: RwSignal::new(None),
             pending: RwSignal::new(0),
@@ -113,14 +109,31 @@ impl FormState {
         if let Some(l) = self.local.with(|v| v.iter().find(|l| l.url == first).map(|l| (l.width, l.height))) {
             return FirstImage::Known(l.0, l.1);
         }
-        if first.starts_with("data:") {
-            return FirstImage::Unreadable;
+        match self.sizes.with(|v| v.iter().find(|(u, _)| *u == first).map(|(_, s)| *s)) {
+            Some(Some((w, h))) => FirstImage::Known(w, h),
+            Some(None) => FirstImage::Unreadable,
+            None => FirstImage::Reading,
         }
-        match self.first_read.get() {
-            Some(Some((url, Some((w, h))))) if url == first => FirstImage::Known(w, h),
-            Some(Some((url, None))) if url == first => FirstImage::Unreadable,
-            _ => FirstImage::Reading,
+    }
+
+    /// Reads an added image's pixel size in an `<img>` (no key, no request
+    /// of ours), unless it is known; the read ends with the form.
+    fn read_size(&self, url: &str) {
+        let known = self.local.with_untracked(|v| v.iter().any(|l| l.url == url)) || self.sizes.with_untracked(|v| v.iter().any(|(u, _)| u == url));
+        if known {
+            return;
         }
+        let (sizes, url) = (self.sizes, url.to_string());
+        self.owner.with_value(|o| {
+            let read = async move {
+                let size = crate::web::images::natural_size(&url).await;
+                sizes.update(|v| v.push((url, size)));
+            };
+            match o {
+                Some(o) => o.with(|| leptos::task::spawn_local_scoped_with_cancellation(read)),
+                None => leptos::task::spawn_local(read),
+            }
+        });
     }
 
     /// The local file behind an image, if it is one (untracked: an image
@@ -132,8 +145,23 @@ impl FormState {
     /// Moves to another model (the select's value), keeping what fits.
     pub fn set_model(&self, choice: &str) {
         let mut notes = Vec::new();
-        self.draft.update(|d| notes = d.switch_model(choice));
+        self.draft.update(|d| {
+            notes = d.switch_model(choice).into_iter().map(|n| {
+                let set = d.value(&n.field);
+                (n, set)
+            }).collect();
+        });
         self.notes.set(notes);
+    }
+
+    /// The notes at `field` (tracked).
+    pub fn notes_at(&self, field: &str) -> Vec<Msg> {
+        self.notes.with(|n| {
+            n.iter()
+                .filter(|(note, set)| note.field == field && self.draft.with(|d| d.value(field) == *set))
+                .map(|(note, _)| note.message.clone())
+                .collect()
+        })
     }
 
     /// Puts a loaded draft (a past job, an import, a link) into the form,
@@ -142,6 +170,9 @@ impl FormState {
         let urls = loaded.draft.image_urls.clone();
         self.draft.set(loaded.draft);
         self.forget_local_except(&urls);
+        for u in &urls {
+            self.read_size(u);
+        }
         self.show_errors.set(false);
         self.own_job.set(None);
         self.notes.set(Vec::new());
@@ -162,6 +193,7 @@ impl FormState {
     }
 
     fn forget_local_except(&self, keep: &[String]) {
+        self.sizes.update(|v| v.retain(|(u, _)| keep.contains(u)));
         self.local.update(|v| {
             v.retain(|l| {
                 let kept = keep.contains(&l.url);
@@ -176,6 +208,7 @@ impl FormState {
     }
 
     pub fn add_image(&self, url: String) {
+        self.read_size(&url);
         self.draft.update(|d| d.image_urls.push(url));
     }
 
@@ -194,7 +227,7 @@ impl FormState {
                     Ok(p) => {
                         let info = LocalInfo { url: p.data_uri.clone(), name: p.name, preview: p.preview, width: p.width, height: p.height, original_bytes: p.original_bytes };
                         form.local.update(|v| v.push(info));
-                        form.add_image(p.data_uri);
+                        form.draft.update(|d| d.image_urls.push(p.data_uri));
                     }
                     Err(e) => form.file_errors.update(|v| v.push(e)),
                 }

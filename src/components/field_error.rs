@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::app::{Errors, FormState};
-use crate::i18n::{render_all, Join, Msg};
+use crate::i18n::{render_all, Join};
 use crate::web::lang::i18n;
 
 /// The message(s) for one field, at `[data-field-error=<field>]`; nothing
@@ -22,14 +22,14 @@ pub fn FieldErrorView(field: &'static str) -> impl IntoView {
     }
 }
 
-/// A note at a field (a value a change of model reset), at
-/// `[data-field-note=<field>]`.
+/// A note at a field (a value a change of model reset, while it holds
+/// it), at `[data-field-note=<field>]`.
 #[component]
 pub fn FieldNoteView(field: &'static str) -> impl IntoView {
     let form = expect_context::<FormState>();
     let i = i18n();
     move || {
-        let msgs: Vec<Msg> = form.notes.with(|n| n.iter().filter(|x| x.field == field).map(|x| x.message.clone()).collect());
+        let msgs = form.notes_at(field);
         (!msgs.is_empty()).then(|| {
             view! { <p class="field-note" data-field-note=field role="status">{move || render_all(&msgs, i.get(), Join::Items)}</p> }
         })

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::draft::LoraDraft;
+use crate::api::input::num_text;
 use crate::api::model::{LORA_SCALE, MAX_LORAS};
 use crate::app::FormState;
 use crate::components::field_error::{FieldErrorView, FieldNoteView};
@@ -71,7 +72,7 @@ fn LoraRow(index: usize) -> impl IntoView {
             </label>
             <label class="lora-scale">
                 <span class="hint">{t(K::LoraScale)}</span>
-                <input name="lora_scale" type="number" inputmode="decimal" step="0.1" min=LORA_SCALE.0.to_string() max=LORA_SCALE.1.to_string()
+                <input name="lora_scale" type="number" inputmode="decimal" step="0.1" min=num_text(LORA_SCALE.0) max=num_text(LORA_SCALE.1)
                     prop:value=scale on:input=move |ev| set_scale.set(event_target_value(&ev))/>
             </label>
             <button type="button" class="icon" data-testid="remove-lora"

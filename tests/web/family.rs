@@ -74,11 +74,14 @@ async fn switching_models_resets_what_does_not_fit_with_a_note() {
     let note = text(&root, "[data-field-note=num_inference_steps]");
     assert!(note.contains("80") && note.contains("28"), "{note}");
     assert_eq!((value(&root, "[name=seed]"), value(&root, "[name=prompt]")), ("7".into(), "keep me".into()));
+    // The note stays while the field holds the value it was reset to.
+    set(&root, "[name=num_inference_steps]", "30").await;
+    assert!(q(&root, "[data-field-note=num_inference_steps]").is_none());
     set(&root, "[name=output_format]", "webp").await;
     set(&root, "[name=model]", "fal-ai/qwen-image-edit-plus").await;
     assert_eq!(value(&root, "[name=output_format]"), "png");
     assert!(q(&root, "[data-field-note=output_format]").is_some());
-    assert!(q(&root, "[data-field-note=num_inference_steps]").is_none(), "the last switch's notes only");
+    assert!(q(&root, "[data-field-note=acceleration]").is_none(), "the last switch's notes only");
 }
 
 #[wasm_bindgen_test]
@@ -183,4 +186,24 @@ async fn the_model_chosen_last_is_the_next_visits_and_old_settings_carry_theirs(
     assert_eq!(stored.as_deref(), Some("fal-ai/flux/dev"));
     let root = mount_with(&[("qie.model", "fal-ai/flux/dev")]).await;
     assert_eq!((value(&root, "[name=model]"), value(&root, "[name=model_other]")), ("other".into(), "fal-ai/flux/dev".into()));
+}
+
+#[wasm_bindgen_test]
+async fn a_first_image_that_cannot_be_read_falls_back_to_the_default_size_and_says_so() {
+    let root = mount().await;
+    set(&root, "[name=image_size]", "match_input").await;
+    assert!(text(&root, "[data-testid=size-preview]").contains("Add an image"));
+    // Nothing listens on port 9: the image cannot load.
+    add_url(&root, "http://127.0.0.1:9/nothing.png").await;
+    for _ in 0..50 {
+        if text(&root, "[data-testid=size-preview]").contains("could not be read") {
+            break;
+        }
+        TimeoutFuture::new(20).await;
+    }
+    assert!(text(&root, "[data-testid=size-preview]").contains("could not be read"), "{}", text(&root, "[data-testid=size-preview]"));
+    assert_eq!(text(&root, "[data-testid=cost-estimate]"), "Estimate: $0.03", "priced at the default size");
+    set(&root, "[name=prompt]", "p").await;
+    let body = text(&root, "[data-testid=request-json]");
+    assert!(body.contains("nothing.png") && !body.contains("image_size"), "the default size is sent: {body}");
 }
