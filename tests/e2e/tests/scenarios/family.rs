@@ -103,6 +103,9 @@ pub(crate) fn the_cost_is_shown_before_and_counted_after(s: &Session) -> Fut<'_>
         s.fill("input[name=num_images]", "2").await?;
         let cost = s.text("[data-testid=cost-estimate]").await?;
         ensure!(cost.contains("$0.06"), "estimate {cost:?}");
+        s.select("select[name=theme]", "dark").await?;
+        s.c.execute("document.querySelector('[name=prompt]').scrollIntoView()", vec![]).await?;
+        s.screenshot("form-dark").await?;
         ensure!(!s.exists("[data-testid=history-cost]").await?, "nothing spent before the first job");
         s.submit().await?;
         s.wait_job(0, "completed", SECS(10)).await?;
