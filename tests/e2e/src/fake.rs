@@ -285,7 +285,9 @@ fn logs(n: u64, total: u64) -> Value {
 }
 
 fn status_body(base: &str, model: &str, id: &str, cfg: &Config, job: &Job, with_logs: bool) -> (u16, Value) {
-    let prefix = format!("{base}/{model}/requests/{id}");
+    // Like fal: a subpath model's requests live under its owner/name.
+    let root = model.split('/').take(2).collect::<Vec<_>>().join("/");
+    let prefix = format!("{base}/{root}/requests/{id}");
     let mut body = json!({
         "request_id": id,
         "response_url": prefix,

@@ -76,6 +76,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("a_new_version_is_announced_and_taken_on_reload", scenarios::hosted::a_new_version_is_announced_and_taken_on_reload),
     ("a_2511_job_sends_its_own_choices", scenarios::family::a_2511_job_sends_its_own_choices),
     ("a_lora_job_sends_its_loras", scenarios::family::a_lora_job_sends_its_loras),
+    ("a_subpath_model_is_followed_under_its_owner_and_name", scenarios::family::a_subpath_model_is_followed_under_its_owner_and_name),
     ("match_the_first_image_sends_its_shape", scenarios::family::match_the_first_image_sends_its_shape),
     ("the_cost_is_shown_before_and_counted_after", scenarios::family::the_cost_is_shown_before_and_counted_after),
     ("happy_path", scenarios::edit_flow::happy_path),

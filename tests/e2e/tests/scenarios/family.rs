@@ -28,6 +28,27 @@ pub(crate) fn a_2511_job_sends_its_own_choices(s: &Session) -> Fut<'_> {
     })
 }
 
+/// A subpath model (2511 LoRA) is submitted at its whole path and
+/// followed under its owner/name, as fal answers.
+pub(crate) fn a_subpath_model_is_followed_under_its_owner_and_name(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let fake = FakeServer::start(Config { queue_ms: 300, run_ms: 400, ..Config::default() }).await?;
+        s.configure(&fake.url, "Key", "test-key").await?;
+        s.select("select[name=model]", "fal-ai/qwen-image-edit-2511/lora").await?;
+        fill_minimal(s, &fake.url, "subpath").await?;
+        s.click("[data-testid=add-lora]").await?;
+        s.fill("input[name=lora_path]", "owner/name").await?;
+        s.submit().await?;
+        s.wait_job(0, "completed", SECS(10)).await?;
+        let p = posts(&fake);
+        ensure!(p.len() == 1 && p[0].path == "/fal-ai/qwen-image-edit-2511/lora", "POSTs {:?}", p.iter().map(|r| &r.path).collect::<Vec<_>>());
+        ensure!(p[0].json()["loras"] == json!([{"path": "owner/name"}]), "loras {}", p[0].json()["loras"]);
+        let gets: Vec<String> = fake.requests().into_iter().filter(|r| r.method == "GET" && !r.path.starts_with("/files/")).map(|r| r.path).collect();
+        ensure!(!gets.is_empty() && gets.iter().all(|g| g.starts_with("/fal-ai/qwen-image-edit-2511/requests/")), "followed at {gets:?}");
+        Ok(())
+    })
+}
+
 /// A LoRA model sends its LoRAs (and no size: it follows the input);
 /// switching back to plus drops them with a note.
 pub(crate) fn a_lora_job_sends_its_loras(s: &Session) -> Fut<'_> {
