@@ -30,8 +30,7 @@ fn Field(name: &'static str, label: K, #[prop(into, optional)] hint: MaybeProp<M
     }
 }
 
-/// A one-line text input. `lazy`: the value is taken when the field is
-/// left (or Enter), not at each keystroke.
+/// A one-line text input (`url`: the browser's URL keyboard).
 #[component]
 pub fn TextInput(
     name: &'static str,
