@@ -18,6 +18,7 @@ pub mod size;
 pub mod status;
 pub mod url;
 pub mod validate;
+pub mod zip;
 
 pub use error::{ApiError, ErrorKind, FieldError, ServerFieldError};
 pub use draft::Draft;

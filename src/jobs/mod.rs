@@ -4,6 +4,7 @@
 pub mod event;
 pub mod history;
 pub mod phase;
+pub mod plan;
 pub mod route;
 pub mod schedule;
 pub mod state;
