@@ -3,6 +3,7 @@
 
 pub mod event;
 pub mod history;
+pub mod learn;
 pub mod phase;
 pub mod plan;
 pub mod route;
