@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::learn::Expect;
 use super::route::Known;
 use crate::api::status::CancelAnswer;
 use crate::api::{ApiError, EditOutput, QueueStatus};
@@ -57,12 +58,14 @@ pub struct NewJob {
     /// The tab that submits it.
     pub owner: String,
     pub known: Known,
+    /// What earlier jobs of its base and model took (`learn`).
+    pub expect: Option<Expect>,
 }
 
 impl NewJob {
     /// A job for tab `owner`, followed by polling, with nothing known of
     /// its base.
     pub fn polled(id: u64, body: Value, base: &str, model: &str, owner: &str) -> Self {
-        NewJob { id, body, base: base.to_string(), model: model.to_string(), stream: false, owner: owner.to_string(), known: Known::default() }
+        NewJob { id, body, base: base.to_string(), model: model.to_string(), stream: false, owner: owner.to_string(), known: Known::default(), expect: None }
     }
 }

@@ -4,11 +4,15 @@
 //! and densely near it. One pure decision, tested natively; without
 //! history, or once a job overruns, it is today's schedule.
 
+use serde::{Deserialize, Serialize};
+
+use super::phase::Phase;
 use super::schedule::poll_delay_ms;
+use super::state::Job;
 
 /// How long earlier jobs of a base and model took: medians of the last
-/// completed ones.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// completed ones. Kept with the job, so a reload follows it the same way.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Expect {
     pub queue_ms: f64,
     pub run_ms: f64,
@@ -22,6 +26,9 @@ pub const SPARSE_MAX_MS: f64 = 4_000.0;
 pub const DENSE_MS: f64 = 500.0;
 /// Within this of the expected end, polls are dense.
 pub const NEAR_MS: f64 = 1_000.0;
+/// The expected end is aimed a little after the server's: the status a
+/// poll sees left the server before the poll arrived.
+pub const END_MARGIN_MS: f64 = 150.0;
 
 fn median(mut v: Vec<f64>) -> Option<f64> {
     v.retain(|x| x.is_finite() && *x >= 0.0);
@@ -34,11 +41,32 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     }
 }
 
-/// The expectation from earlier jobs, newest last: (time in queue, time in
-/// progress) of each. `None` without any.
-pub fn expect_from(samples: &[(f64, f64)]) -> Option<Expect> {
+/// What one completed job took: when it was submitted, its time in queue
+/// and in progress.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sample {
+    pub at: f64,
+    pub queue_ms: f64,
+    pub run_ms: f64,
+}
+
+/// A job's sample, if it completed at `base` with `model`. A job never seen
+/// in progress counts its whole time as progress (only the sum decides).
+pub fn sample(j: &Job, base: &str, model: &str) -> Option<Sample> {
+    if j.phase != Phase::Completed || j.base != base || j.model != model {
+        return None;
+    }
+    let end = j.ended_at?;
+    let start = j.started_at.unwrap_or(j.submitted_at).clamp(j.submitted_at, end.max(j.submitted_at));
+    Some(Sample { at: j.submitted_at, queue_ms: start - j.submitted_at, run_ms: end - start })
+}
+
+/// The expectation from earlier jobs: the medians of the last
+/// [`SAMPLES`]. `None` without any.
+pub fn expect_from(mut samples: Vec<Sample>) -> Option<Expect> {
+    samples.sort_by(|a, b| a.at.total_cmp(&b.at));
     let recent = &samples[samples.len().saturating_sub(SAMPLES)..];
-    Some(Expect { queue_ms: median(recent.iter().map(|s| s.0).collect())?, run_ms: median(recent.iter().map(|s| s.1).collect())? })
+    Some(Expect { queue_ms: median(recent.iter().map(|s| s.queue_ms).collect())?, run_ms: median(recent.iter().map(|s| s.run_ms).collect())? })
 }
 
 /// When a job past its expected end counts as overrunning: a quarter of
@@ -54,7 +82,7 @@ fn overrun_after(end: f64) -> f64 {
 /// overruns (it may have been queued behind others).
 pub fn poll_delay(followed_for_ms: f64, expect: Option<Expect>) -> u32 {
     let Some(e) = expect else { return poll_delay_ms(followed_for_ms) };
-    let end = e.queue_ms + e.run_ms;
+    let end = e.queue_ms + e.run_ms + END_MARGIN_MS;
     if followed_for_ms > overrun_after(end) {
         return poll_delay_ms(followed_for_ms - overrun_after(end));
     }
@@ -85,17 +113,46 @@ mod tests {
 
     const FIVE_AND_FIFTEEN: Expect = Expect { queue_ms: 5_000.0, run_ms: 15_000.0 };
 
+    fn timed(list: &[(f64, f64)]) -> Vec<Sample> {
+        list.iter().enumerate().map(|(i, (q, r))| Sample { at: i as f64, queue_ms: *q, run_ms: *r }).collect()
+    }
+
     #[test]
     fn the_expectation_is_the_median_of_the_last_jobs() {
-        assert_eq!(expect_from(&[]), None);
-        assert_eq!(expect_from(&[(5_000.0, 15_000.0)]), Some(FIVE_AND_FIFTEEN));
+        assert_eq!(expect_from(Vec::new()), None);
+        assert_eq!(expect_from(timed(&[(5_000.0, 15_000.0)])), Some(FIVE_AND_FIFTEEN));
         let five = [(1.0, 10.0), (100.0, 20.0), (3.0, 30.0), (4.0, 40.0), (2.0, 50.0)];
-        assert_eq!(expect_from(&five), Some(Expect { queue_ms: 3.0, run_ms: 30.0 }));
-        // Only the last five count; an even count takes the middle two.
-        let six = [(1e9, 1e9), (1.0, 10.0), (100.0, 20.0), (3.0, 30.0), (4.0, 40.0), (2.0, 50.0)];
-        assert_eq!(expect_from(&six), expect_from(&five));
-        assert_eq!(expect_from(&[(1.0, 10.0), (3.0, 20.0)]), Some(Expect { queue_ms: 2.0, run_ms: 15.0 }));
-        assert_eq!(expect_from(&[(f64::NAN, 10.0)]), None, "nothing readable");
+        assert_eq!(expect_from(timed(&five)), Some(Expect { queue_ms: 3.0, run_ms: 30.0 }));
+        // Only the last five count (by submit time, whatever the order given).
+        let mut six = timed(&[(1e9, 1e9), (1.0, 10.0), (100.0, 20.0), (3.0, 30.0), (4.0, 40.0), (2.0, 50.0)]);
+        six.reverse();
+        assert_eq!(expect_from(six), expect_from(timed(&five)));
+        assert_eq!(expect_from(timed(&[(1.0, 10.0), (3.0, 20.0)])), Some(Expect { queue_ms: 2.0, run_ms: 15.0 }), "an even count: the middle two");
+        assert_eq!(expect_from(timed(&[(f64::NAN, 10.0)])), None, "nothing readable");
+    }
+
+    #[test]
+    fn samples_come_from_completed_jobs_of_the_same_base_and_model() {
+        use crate::jobs::{Job, NewJob};
+        let job = |base: &str, model: &str, at: f64, started: Option<f64>, ended: Option<f64>, phase: Phase| {
+            let mut j = Job::new(NewJob::polled(1, serde_json::json!({}), base, model, "t"), at);
+            (j.started_at, j.ended_at, j.phase) = (started, ended, phase);
+            j
+        };
+        let jobs = [
+            job("b", "m", 10_000.0, Some(15_000.0), Some(30_000.0), Phase::Completed),
+            job("b", "m", 1_000.0, None, Some(21_000.0), Phase::Completed),
+            job("b", "other", 0.0, Some(1.0), Some(2.0), Phase::Completed),
+            job("elsewhere", "m", 0.0, Some(1.0), Some(2.0), Phase::Completed),
+            job("b", "m", 0.0, Some(1.0), Some(2.0), Phase::Failed),
+            job("b", "m", 0.0, Some(1.0), None, Phase::InProgress),
+        ];
+        let got: Vec<Sample> = jobs.iter().filter_map(|j| sample(j, "b", "m")).collect();
+        assert_eq!(
+            got,
+            [Sample { at: 10_000.0, queue_ms: 5_000.0, run_ms: 15_000.0 }, Sample { at: 1_000.0, queue_ms: 0.0, run_ms: 20_000.0 }],
+            "never seen in progress: all of it counts as progress"
+        );
     }
 
     #[test]
@@ -110,8 +167,10 @@ mod tests {
     fn with_history_sparse_then_dense_and_at_most_12_polls() {
         let p = polls(20_000.0, Some(FIVE_AND_FIFTEEN));
         assert!(p.len() <= 12, "{} polls: {p:?}", p.len());
-        assert_eq!(p, [4_000.0, 8_000.0, 12_000.0, 16_000.0, 18_000.0, 19_000.0, 19_500.0, 20_000.0]);
-        // The one that sees the end comes at most 500 ms after it.
+        assert_eq!(p, [4_000.0, 8_000.0, 12_000.0, 16_000.0, 18_075.0, 19_112.0, 19_631.0, 20_131.0]);
+        // The one that sees the end comes soon after it, the one before just before it.
+        let (last, before) = (p[p.len() - 1], p[p.len() - 2]);
+        assert!(last - 20_000.0 <= 250.0 && before < 20_000.0, "{p:?}");
         let gaps: Vec<f64> = p.windows(2).map(|w| w[1] - w[0]).collect();
         assert!(gaps.windows(2).all(|g| g[1] <= g[0]), "denser towards the end: {gaps:?}");
         // A job that ends a little early is seen within the sparse step.
@@ -122,11 +181,13 @@ mod tests {
     #[test]
     fn an_overrun_falls_back_to_todays_schedule() {
         let e = Some(FIVE_AND_FIFTEEN);
-        // Dense just past the end, then today's schedule from the overrun on.
+        // Dense just past the end, then today's schedule from the overrun on
+        // (the end aimed at is 20.15 s; the overrun starts a quarter later).
+        let overrun = 20_150.0 * 1.25;
         assert_eq!(poll_delay(21_000.0, e), 500);
-        assert_eq!(poll_delay(25_001.0, e), 500, "overrun: today's schedule restarts");
-        assert_eq!(poll_delay(25_000.0 + 10_000.0, e), 1_000);
-        assert_eq!(poll_delay(25_000.0 + 60_000.0, e), 2_000);
+        assert_eq!(poll_delay(overrun + 1.0, e), 500, "overrun: today's schedule restarts");
+        assert_eq!(poll_delay(overrun + 10_000.0, e), 1_000);
+        assert_eq!(poll_delay(overrun + 60_000.0, e), 2_000);
         let late = polls(60_000.0, e);
         let after_end: Vec<f64> = late.windows(2).filter(|w| w[0] >= 20_000.0).map(|w| w[1] - w[0]).collect();
         assert!(after_end.len() > 10 && after_end.iter().all(|g| *g <= 2_000.0), "a late job is still followed closely: {late:?}");

@@ -16,7 +16,8 @@ use serde_json::Value;
 pub use super::event::{Event, NewJob, Next};
 pub use super::phase::{CancelState, Pause, Phase};
 use super::route::{Known, Op, Route};
-use super::schedule::{poll_delay_ms, retry_delay_ms};
+use super::learn::{poll_delay, Expect};
+use super::schedule::retry_delay_ms;
 use crate::api::error::Problem;
 use crate::api::status::CancelAnswer;
 use crate::api::url::Endpoints;
@@ -57,6 +58,12 @@ pub struct Job {
     #[serde(default)]
     pub logs_dropped: u64,
     pub submitted_at: f64,
+    /// When it was first seen in progress.
+    #[serde(default)]
+    pub started_at: Option<f64>,
+    /// What earlier jobs of its base and model took: when to poll.
+    #[serde(default)]
+    pub expect: Option<Expect>,
     pub ended_at: Option<f64>,
     pub inference_time: Option<f64>,
     pub output: Option<EditOutput>,
@@ -115,6 +122,8 @@ impl Job {
             logs: Vec::new(),
             logs_dropped: 0,
             submitted_at: now,
+            started_at: None,
+            expect: n.expect,
             ended_at: None,
             inference_time: None,
             output: None,
@@ -137,7 +146,7 @@ impl Job {
         if self.stream && !self.stream_failed {
             Next::Stream
         } else {
-            Next::Poll(poll_delay_ms(now - self.submitted_at))
+            Next::Poll(poll_delay(now - self.submitted_at, self.expect))
         }
     }
 
@@ -240,6 +249,7 @@ impl Job {
             }
             JobStatus::InProgress => {
                 self.phase = Phase::InProgress;
+                self.started_at.get_or_insert(now);
                 self.queue_position = None;
                 follow
             }
@@ -351,7 +361,7 @@ impl Job {
                 if e.kind == ErrorKind::NotYet {
                     self.answered();
                     self.route.result_ok = true;
-                    let delay = poll_delay_ms(now - self.submitted_at);
+                    let delay = poll_delay(now - self.submitted_at, self.expect);
                     return if self.route.no_status { Next::Poll(delay) } else { Next::FetchResult(delay) };
                 }
                 if e.key_refused() {

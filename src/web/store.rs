@@ -21,6 +21,7 @@ use crate::api::url::submit_url;
 use crate::api::{AuthScheme, QueueStatus};
 use crate::i18n::{Msg, K};
 use crate::jobs::history;
+use crate::jobs::learn::{self, Expect};
 use crate::jobs::{Event, Job, Known, NewJob, Next};
 
 const TAB_KEY: &str = "qie.tab";
@@ -132,6 +133,12 @@ impl Jobs {
         self.known.with_value(|k| k.get(base).copied().unwrap_or_default())
     }
 
+    /// What earlier completed jobs of this base and model took.
+    fn expect_for(&self, base: &str, model: &str) -> Option<Expect> {
+        let samples = self.list.with_untracked(|l| l.iter().filter_map(|e| e.job.with_untracked(|j| learn::sample(j, base, model))).collect());
+        learn::expect_from(samples)
+    }
+
     /// The one writer of a job's state: runs the reducer, keeps what it
     /// learned about the base, asks for the history to be written.
     fn dispatch(&self, entry: &JobEntry, event: Event) -> Next {
@@ -212,7 +219,8 @@ impl Jobs {
     pub fn submit(&self, access: &Access, model: String, body: serde_json::Value, stream: bool) -> u64 {
         let t = now();
         let id = (t as u64) * 1000 + (random() * 1000.0) as u64;
-        let new = NewJob { id, body: body.clone(), base: access.base.clone(), model: model.clone(), stream, owner: self.tab.get_value(), known: self.known_for(&access.base) };
+        let expect = self.expect_for(&access.base, &model);
+        let new = NewJob { id, body: body.clone(), base: access.base.clone(), model: model.clone(), stream, owner: self.tab.get_value(), known: self.known_for(&access.base), expect };
         let entry = self.insert(Job::new(new, t), true);
         self.save(true);
         self.follow(entry, access.client(&access.base), move |client| async move {

@@ -1,7 +1,8 @@
 //! Benchmark (not a test): HTTP requests per job, and the time from the
 //! server's completion to the images on screen, for a job that queues for
 //! 5 s and runs for 15 s — polling and streaming against the full fake, and
-//! against each kind of partial server — beside what fal's own client sends
+//! against each kind of partial server, and a third job at a base after two
+//! of the same length (polling that learns) — beside what fal's own client sends
 //! at its fixed 500 ms interval. Then a flood: 2,000 stream events a second
 //! for 20 s, with the longest main-thread task and the history writes.
 //! Usage: bench-requests <dist dir>
@@ -65,6 +66,39 @@ async fn run(s: &Session, label: &str, stream: bool, queue_ms: u64, run_ms: u64,
     Ok((row, fake))
 }
 
+/// Three jobs of the same length in a row at one base: the third polls by
+/// what the first two took. Counts only the third's requests.
+async fn learned(s: &Session) -> Result<Row> {
+    let fake = FakeServer::start(Config { queue_ms: QUEUE_MS, run_ms: RUN_MS, ..Config::default() }).await?;
+    s.open().await?;
+    s.configure_with(&fake.url, "Bearer", "test-key", false).await?;
+    s.fill("textarea[name=prompt]", "bench").await?;
+    s.add_image(&format!("{}/files/in.png", fake.url)).await?;
+    let mut seen_ms = 0;
+    for k in 1..=3 {
+        s.submit().await?;
+        let deadline = Instant::now() + Duration::from_secs(90);
+        seen_ms = loop {
+            if s.find_all("[data-testid=job][data-status=completed] img[data-testid=result-image]").await?.len() >= k {
+                break fake.now_ms();
+            }
+            anyhow::ensure!(Instant::now() < deadline, "learned: job {k} did not complete");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        };
+    }
+    let reqs = fake.api_requests();
+    let third = reqs.iter().filter(|r| r.method == "POST").nth(2).context("a third POST")?.at_ms;
+    let count = |f: &dyn Fn(&e2e::fake::Recorded) -> bool| reqs.iter().filter(|r| r.at_ms >= third && f(r)).count();
+    Ok(Row {
+        mode: "full fake, polling, after two earlier jobs".into(),
+        submit: count(&|r| r.method == "POST"),
+        status: count(&|r| r.method == "GET" && r.path.ends_with("/status")),
+        stream: count(&|r| r.path.ends_with("/status/stream")),
+        result: count(&|r| r.method == "GET" && !r.path.contains("/status")),
+        to_screen_ms: seen_ms.saturating_sub(third + QUEUE_MS + RUN_MS),
+    })
+}
+
 async fn flood(s: &Session) -> Result<String> {
     let (_, _fake) = run(s, "flood", true, 0, 20_000, Partial::Flood(2_000)).await?;
     let longest = s.c.execute("return window.__longest", vec![]).await?.as_f64().unwrap_or(-1.0);
@@ -121,6 +155,8 @@ async fn main() -> Result<()> {
         s.c.execute("localStorage.clear(); sessionStorage.clear()", vec![]).await?;
         rows.push(run(&s, label, stream, QUEUE_MS, RUN_MS, partial).await.map(|(r, _)| r));
     }
+    s.c.execute("localStorage.clear(); sessionStorage.clear()", vec![]).await?;
+    rows.push(learned(&s).await);
     s.c.execute("localStorage.clear(); sessionStorage.clear()", vec![]).await?;
     let flooded = flood(&s).await;
     s.close().await;
