@@ -133,10 +133,10 @@ impl Jobs {
         self.known.with_value(|k| k.get(base).copied().unwrap_or_default())
     }
 
-    /// What earlier completed jobs of this base and model took.
+    /// What earlier completed jobs of this base and model took (the list
+    /// is newest first).
     fn expect_for(&self, base: &str, model: &str) -> Option<Expect> {
-        let samples = self.list.with_untracked(|l| l.iter().filter_map(|e| e.job.with_untracked(|j| learn::sample(j, base, model))).collect());
-        learn::expect_from(samples)
+        self.list.with_untracked(|l| learn::expect_from(l.iter().filter_map(|e| e.job.with_untracked(|j| learn::sample(j, base, model)))))
     }
 
     /// The one writer of a job's state: runs the reducer, keeps what it
