@@ -4,6 +4,7 @@
 pub mod event;
 pub mod history;
 pub mod learn;
+mod logs;
 pub mod phase;
 pub mod plan;
 pub mod route;

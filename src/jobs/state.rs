@@ -15,6 +15,7 @@ use serde_json::Value;
 
 pub use super::event::{Event, NewJob, Next};
 pub use super::phase::{CancelState, Pause, Phase};
+use super::logs;
 use super::route::{Known, Op, Route};
 use super::learn::{poll_delay, Expect};
 use super::schedule::retry_delay_ms;
@@ -23,9 +24,7 @@ use crate::api::status::CancelAnswer;
 use crate::api::url::Endpoints;
 use crate::api::{ApiError, EditOutput, ErrorKind, JobStatus, LogEntry, QueueStatus};
 
-/// Log lines kept per job (the newest), and the longest line kept.
-pub const MAX_LOG_LINES: usize = 500;
-pub const MAX_LOG_CHARS: usize = 2_000;
+pub use super::logs::{MAX_LOG_CHARS, MAX_LOG_LINES};
 /// After this long of failures in a row, a job stops asking by itself.
 pub const PARK_AFTER_MS: f64 = 10.0 * 60_000.0;
 /// One job. Stored in the history as JSON (never the key): fields added
@@ -92,16 +91,6 @@ pub struct Job {
     /// What is known of the base, applied when the job's URLs are made.
     #[serde(skip)]
     pub(super) known: Known,
-}
-
-fn cap_line(mut l: LogEntry) -> LogEntry {
-    if l.message.len() > MAX_LOG_CHARS {
-        if let Some((i, _)) = l.message.char_indices().nth(MAX_LOG_CHARS) {
-            l.message.truncate(i);
-            l.message.push('…');
-        }
-    }
-    l
 }
 
 impl Job {
@@ -209,31 +198,11 @@ impl Job {
         self.route.tried.clear();
     }
 
-    fn keep_logs(&mut self, logs: Vec<LogEntry>, streamed: bool) {
-        if streamed {
-            // The stream sends only the new lines.
-            self.logs.extend(logs.into_iter().map(cap_line));
-        } else {
-            // Polling returns every log so far: replace, never shrink.
-            let shown = self.logs.len() as u64 + self.logs_dropped;
-            if (logs.len() as u64) < shown {
-                return;
-            }
-            self.logs_dropped = 0;
-            self.logs = logs.into_iter().map(cap_line).collect();
-        }
-        let n = self.logs.len();
-        if n > MAX_LOG_LINES {
-            self.logs.drain(..n - MAX_LOG_LINES);
-            self.logs_dropped += (n - MAX_LOG_LINES) as u64;
-        }
-    }
-
     fn absorb(&mut self, s: QueueStatus, now: f64, streamed: bool) -> Next {
         self.answered();
         self.route.status_ok = true;
         if let Some(logs) = s.logs {
-            self.keep_logs(logs, streamed);
+            logs::keep(&mut self.logs, &mut self.logs_dropped, logs, streamed);
         }
         if s.inference_time.is_some() {
             self.inference_time = s.inference_time;
