@@ -55,6 +55,8 @@ pub enum ErrorKind {
     Malformed,
     /// The page went away before the queue answered the submit.
     Interrupted,
+    /// The page went away while the job waited for its turn: never sent.
+    NotSent,
     Other,
 }
 
@@ -157,6 +159,10 @@ impl ApiError {
 
     pub fn interrupted() -> Self {
         Self::new(ErrorKind::Interrupted, "")
+    }
+
+    pub fn not_sent() -> Self {
+        Self::new(ErrorKind::NotSent, "")
     }
 
     pub fn redirect(status: u16) -> Self {
@@ -265,6 +271,7 @@ impl ApiError {
             ErrorKind::Network => Msg::new(K::ErrNetwork).arg_msg("detail", detail(K::DetailNetwork)),
             ErrorKind::Malformed => Msg::new(K::ErrMalformed).arg_msg("detail", detail(K::DetailUnreadable)),
             ErrorKind::Interrupted => Msg::new(K::ErrInterrupted),
+            ErrorKind::NotSent => Msg::new(K::ErrNotSent),
             ErrorKind::Other => Msg::new(K::ErrOther).arg("status", status).arg_msg("detail", detail(K::DetailNone)),
         }
     }

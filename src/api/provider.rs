@@ -103,6 +103,9 @@ pub struct Settings {
     /// Local images larger than this (longest side, px) are scaled down.
     #[serde(default = "default_max_side")]
     pub max_side: u32,
+    /// At most this many submits of one base wait for their ticket at once.
+    #[serde(default = "default_in_flight")]
+    pub max_in_flight: u32,
     /// Follow jobs through the status stream (falls back to polling).
     #[serde(default = "default_true")]
     pub stream_status: bool,
@@ -116,6 +119,13 @@ pub struct Settings {
 
 fn default_price() -> f64 {
     super::size::DEFAULT_PRICE_PER_MP
+}
+
+/// The range of `max_in_flight`.
+pub const IN_FLIGHT_RANGE: (u32, u32) = (1, 8);
+
+fn default_in_flight() -> u32 {
+    2
 }
 
 fn default_theme() -> String {
@@ -145,6 +155,7 @@ impl Settings {
             auth_scheme: provider.scheme().unwrap_or(AuthScheme::Bearer),
             price_per_mp: default_price(),
             max_side: default_max_side(),
+            max_in_flight: default_in_flight(),
             stream_status: true,
             theme: default_theme(),
             language: String::new(),
@@ -256,7 +267,7 @@ mod tests {
     fn settings_stored_before_max_side_existed_still_load() {
         let old = r#"{"v":1,"settings":{"provider":"fal","api_base":"https://queue.fal.run","auth_scheme":"Key","model":"m"}}"#;
         let s = Settings::from_storage(old).unwrap();
-        assert_eq!((s.provider, s.max_side, s.price_per_mp), (Provider::Fal, 2048, 0.03));
+        assert_eq!((s.provider, s.max_side, s.price_per_mp, s.max_in_flight), (Provider::Fal, 2048, 0.03, 2));
     }
 
     #[test]

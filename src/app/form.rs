@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::api::draft::{insert_ref, mentions_images, Draft, Loaded};
 use crate::api::validate::FirstImage;
 use crate::api::FieldError;
+use crate::jobs::plan::Many;
 use crate::i18n::{Msg, K};
 use crate::web::storage::{self, Area};
 
@@ -73,6 +74,9 @@ pub struct FormState {
     pub refused: RwSignal<Option<Refused>>,
     /// The images were reordered while the prompt names some of them.
     pub refs_moved: RwSignal<bool>,
+    /// Variations, sweeps and one job per image: how many jobs a submit
+    /// makes (not part of the request, nor of links).
+    pub many: RwSignal<Many>,
 }
 
 impl FormState {
@@ -98,6 +102,7 @@ impl FormState {
             notes: RwSignal::new(Vec::new()),
             refused: RwSignal::new(None),
             refs_moved: RwSignal::new(false),
+            many: RwSignal::new(Many::default()),
         }
     }
 

@@ -15,6 +15,7 @@ use crate::api::{ApiError, EditInput, ErrorKind, FieldError};
 use crate::api::OutputImage;
 use crate::i18n::{Msg, K};
 use crate::web::lang::{self, I18n};
+use crate::jobs::plan::plan;
 use crate::jobs::Phase;
 use crate::web::store::Jobs;
 
@@ -58,7 +59,42 @@ impl Errors {
 pub struct Shown {
     pub images: Vec<OutputImage>,
     pub index: usize,
+    /// The image the slider compares with (a job's first input, or the
+    /// first of two picked results).
     pub input: Option<String>,
+    /// Open on the comparison rather than the image alone.
+    pub compare: bool,
+}
+
+impl Shown {
+    pub fn new(images: Vec<OutputImage>, index: usize, input: Option<String>) -> Self {
+        Shown { images, index, input, compare: false }
+    }
+}
+
+/// Results picked for comparison, anywhere in the page (at most two; a
+/// third pick replaces the older).
+#[derive(Clone, Copy)]
+pub struct Picks(pub RwSignal<Vec<OutputImage>>);
+
+impl Picks {
+    pub fn toggle(&self, img: &OutputImage) {
+        self.0.update(|p| {
+            if let Some(i) = p.iter().position(|x| x.url == img.url) {
+                p.remove(i);
+            } else {
+                if p.len() == 2 {
+                    p.remove(0);
+                }
+                p.push(img.clone());
+            }
+        });
+    }
+
+    /// Whether `url` is picked (tracked).
+    pub fn has(&self, url: &str) -> bool {
+        self.0.with(|p| p.iter().any(|x| x.url == url))
+    }
 }
 
 /// The lightbox's content; `None` when closed.
@@ -68,6 +104,12 @@ pub struct Gallery(pub RwSignal<Option<Shown>>);
 /// The request the form describes now, or every problem with it.
 #[derive(Clone, Copy)]
 pub struct Request(pub Memo<Result<EditInput, Vec<FieldError>>>);
+
+/// How many jobs the form's request makes (variations, sweeps, one per
+/// image), or the problems with those choices. The seeds drawn at submit
+/// are not known here; the count is.
+#[derive(Clone, Copy)]
+pub struct JobCount(pub Memo<Result<usize, Vec<FieldError>>>);
 
 /// The failure of the job the form submitted last, and whether the queue
 /// refused the submit itself.
@@ -124,6 +166,13 @@ pub fn provide_state() {
         form.draft.with(|d| d.validate(first))
     }));
     provide_context(request);
+    let count = JobCount(Memo::new(move |_| {
+        request.0.with(|r| match r {
+            Ok(input) => form.many.with(|m| plan(input.schema, &input.to_body(), &m.choices(), &mut || 0).map(|p| p.len())),
+            Err(_) => Ok(1),
+        })
+    }));
+    provide_context(count);
     // Every message that blocks a submit or came back from the API.
     let errors = Errors(Memo::new(move |_| {
         let mut errs: Vec<FieldError> = Vec::new();
@@ -136,6 +185,7 @@ pub fn provide_state() {
         errs.extend(form.refused_problems());
         if form.show_errors.get() {
             errs.extend(request.0.with(|r| r.as_ref().err().cloned()).unwrap_or_default());
+            errs.extend(count.0.with(|c| c.as_ref().err().cloned()).unwrap_or_default());
             if form.pending.get() > 0 {
                 errs.push(FieldError::new("image_urls", K::ValImagesPending));
             }
@@ -147,6 +197,7 @@ pub fn provide_state() {
     }));
     provide_context(errors);
     provide_context(Gallery(RwSignal::new(None)));
+    provide_context(Picks(RwSignal::new(Vec::new())));
     provide_context(settings);
     provide_context(form);
     provide_context(jobs);

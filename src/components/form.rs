@@ -3,10 +3,13 @@ use web_sys::{ClipboardEvent, KeyboardEvent, SubmitEvent};
 
 use crate::api::input::num_text;
 use crate::api::size;
-use crate::app::{Errors, FormState, OwnFailure, Request, SettingsState};
+use crate::app::{Errors, FormState, JobCount, OwnFailure, Request, SettingsState};
 use crate::components::controls::TextArea;
 use crate::components::images::{file_list, ImageList, PromptRef};
 use crate::components::loras::Loras;
+use crate::components::many::ManyJobs;
+use crate::jobs::plan::plan;
+use crate::web::random;
 use crate::components::params::{AdvancedParams, MainParams, ModelChoice, ADVANCED_FIELDS};
 use crate::i18n::{render_all, Join, Msg, K};
 use crate::web::lang::{i18n, t};
@@ -28,16 +31,21 @@ pub fn EditForm() -> impl IntoView {
     let prompt_ref = NodeRef::new();
     provide_context(PromptRef(prompt_ref));
     let d = form.draft;
+    let count = expect_context::<JobCount>();
+    let n_jobs = move || count.0.with(|c| *c.as_ref().unwrap_or(&1));
 
     let submit = move || {
         let problems = untrack(|| settings.problems());
         let busy = form.pending.get_untracked() > 0;
-        match request.0.get_untracked() {
-            Ok(input) if problems.is_empty() && !busy => {
+        // Seeds are drawn here, once: the plan the count showed, with them.
+        let mut draw = || (random() * SEED_SPAN) as u64;
+        let planned = request.0.get_untracked().and_then(|input| form.many.with_untracked(|m| plan(input.schema, &input.to_body(), &m.choices(), &mut draw)));
+        match planned {
+            Ok(planned) if problems.is_empty() && !busy => {
                 form.show_errors.set(false);
-                let stream = settings.settings.with_untracked(|s| s.stream_status);
-                let id = jobs.submit(&settings.access(), d.with_untracked(|d| d.endpoint()), input.to_body(), stream);
-                form.own_job.set(Some(id));
+                let (stream, max) = settings.settings.with_untracked(|s| (s.stream_status, s.max_in_flight));
+                let ids = jobs.submit(&settings.access(), d.with_untracked(|d| d.endpoint()), planned, stream, max);
+                form.own_job.set(ids.first().copied());
             }
             result => {
                 form.show_errors.set(true);
@@ -94,15 +102,22 @@ pub fn EditForm() -> impl IntoView {
             <MainParams/>
             <Loras/>
             <AdvancedParams open=advanced_open/>
+            <ManyJobs/>
             {summary}
             <div class="submit-row">
-                <button type="submit" class="primary">{t(K::Generate)}</button>
+                <button type="submit" class="primary" data-jobs=move || n_jobs().to_string()>{move || match n_jobs() {
+                    1 => i.text(K::Generate).to_string(),
+                    n => i.render(&Msg::new(K::GenerateN).arg("n", n)),
+                }}</button>
                 <CostEstimate/>
                 <span class="hint">{t(K::GenerateShortcut)}</span>
             </div>
         </form>
     }
 }
+
+/// Seeds are drawn below 2^53 (and wrapped into the model's range).
+const SEED_SPAN: f64 = 9_007_199_254_740_992.0;
 
 /// What the request will cost: output megapixels × images × the price per
 /// megapixel of the settings. An estimate, and said so.
@@ -111,21 +126,25 @@ fn CostEstimate() -> impl IntoView {
     let form = expect_context::<FormState>();
     let settings = expect_context::<SettingsState>();
     let i = i18n();
+    let count = expect_context::<JobCount>();
     let price = move || settings.settings.with(|s| s.price_per_mp);
     let estimate = Memo::new(move |_| {
         let first = form.first_image();
         let price = price();
+        let jobs = count.0.with(|c| *c.as_ref().unwrap_or(&1));
         form.draft.with(|d| {
             let px = size::draft_pixels(d, first)?;
-            let cost = size::draft_cost(d, first, price)?;
-            Some((cost, px, d.num_images.trim().to_string()))
+            // Every job of the submit at the first image's price.
+            let cost = size::draft_cost(d, first, price)? * jobs as f64;
+            Some((cost, px, d.num_images.trim().to_string(), jobs))
         })
     });
     move || {
         let (text, detail, amount) = match estimate.get() {
-            Some((c, px, n)) => {
+            Some((c, px, n, jobs)) => {
                 let detail = Msg::new(K::CostDetail).arg("mp", size::megapixels(px)).arg("n", n).arg("price", num_text(price()));
-                (Msg::new(K::CostEstimate).arg("amount", size::dollars(c)), Some(detail), Some(num_text(c)))
+                let text = if jobs == 1 { Msg::new(K::CostEstimate) } else { Msg::new(K::CostEstimateN).arg("n", jobs) };
+                (text.arg("amount", size::dollars(c)), Some(detail), Some(num_text(c)))
             }
             None => (Msg::new(K::CostUnknown), None, None),
         };

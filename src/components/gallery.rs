@@ -18,7 +18,7 @@ pub fn Lightbox() -> impl IntoView {
     let zoom = RwSignal::new(100u32);
     let pan = RwSignal::new((0i32, 0i32));
     let drag = StoredValue::new(None::<(i32, i32)>);
-    let compare = RwSignal::new(false);
+    let side = RwSignal::new(false);
     let split = RwSignal::new(50u32);
     let reset = move || {
         zoom.set(100);
@@ -35,9 +35,14 @@ pub fn Lightbox() -> impl IntoView {
     };
     let close = move || {
         g.0.set(None);
-        compare.set(false);
+        side.set(false);
         reset();
     };
+    let toggle = move || g.0.update(|s| {
+        if let Some(s) = s {
+            s.compare = !s.compare;
+        }
+    });
     let keys = window_event_listener(ev::keydown, move |e| {
         if g.0.with_untracked(Option::is_none) {
             return;
@@ -67,13 +72,23 @@ pub fn Lightbox() -> impl IntoView {
                         <button type="button" class="ghost small" aria-label=t(K::ZoomOut) on:click=move |_| zoom_by(0.8)>"−"</button>
                         <button type="button" class="ghost small" aria-label=t(K::ZoomIn) on:click=move |_| zoom_by(1.25)>"+"</button>
                         {input.is_some().then(|| view! {
-                            <button type="button" class="ghost small" data-testid="toggle-compare" aria-pressed=move || compare.get().to_string()
-                                on:click=move |_| compare.update(|c| *c = !*c)>{t(K::BeforeAfter)}</button>
+                            <button type="button" class="ghost small" data-testid="toggle-compare" aria-pressed=s.compare.to_string()
+                                on:click=move |_| toggle()>{t(K::BeforeAfter)}</button>
+                        })}
+                        {(input.is_some() && s.compare).then(|| view! {
+                            <button type="button" class="ghost small" data-testid="compare-side" aria-pressed=move || side.get().to_string()
+                                on:click=move |_| side.update(|x| *x = !*x)>{t(K::SideBySide)}</button>
                         })}
                         <span class="spacer"></span>
                         <button type="button" class="ghost small" data-testid="close-lightbox" aria-label=t(K::CloseEscape) on:click=move |_| close()>"✕"</button>
                     </div>
-                    {move || match (compare.get(), input.clone()) {
+                    {move || match (s.compare, input.clone()) {
+                        (true, Some(before)) if side.get() => view! {
+                            <div class="compare-side" data-testid="compare-side-by-side">
+                                <img src=before alt=t(K::InputAlt)/>
+                                <img src=url.clone() alt=t(K::ResultAltPlain)/>
+                            </div>
+                        }.into_any(),
                         (true, Some(before)) => view! {
                             <div class="compare" data-testid="compare">
                                 <img src=before alt=t(K::InputAlt)/>

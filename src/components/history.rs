@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::api::draft::Draft;
 use crate::api::input::num_text;
 use crate::api::size;
+use crate::jobs::plan::{Label, Planned};
 use crate::jobs::Phase;
 use crate::app::{ignored_note, FormState, SettingsState};
 use crate::components::job_card::phase_label;
@@ -111,8 +112,8 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>) -> impl IntoVi
             return;
         }
         note.set(None);
-        let stream = settings.settings.with_untracked(|s| s.stream_status);
-        jobs.submit(&settings.access(), model, body, stream);
+        let (stream, max) = settings.settings.with_untracked(|s| (s.stream_status, s.max_in_flight));
+        jobs.submit(&settings.access(), model, vec![Planned { body, label: Label::default() }], stream, max);
     };
     let load = move |_| {
         let (body, model) = job.with_untracked(|j| (j.body.clone(), j.model.clone()));

@@ -15,6 +15,7 @@ pub fn tenths(x: f64) -> String {
 
 pub fn phase_label(p: Phase) -> K {
     match p {
+        Phase::Waiting => K::PhaseWaiting,
         Phase::Submitting => K::PhaseSubmitting,
         Phase::InQueue => K::PhaseInQueue,
         Phase::InProgress => K::PhaseInProgress,

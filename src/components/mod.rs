@@ -10,6 +10,7 @@ pub mod images;
 pub mod job_card;
 pub mod job_list;
 pub mod loras;
+pub mod many;
 pub mod page;
 pub mod params;
 pub mod results;

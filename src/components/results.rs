@@ -3,7 +3,8 @@ use leptos::prelude::*;
 use crate::api::image::human_bytes;
 use crate::api::output::{download_name, is_safe_image_url};
 use crate::api::EditOutput;
-use crate::app::{Gallery, Shown};
+use crate::app::{Gallery, Picks, Shown};
+use crate::api::OutputImage;
 use crate::i18n::{Msg, K};
 use crate::web::lang::{i18n, t};
 
@@ -37,7 +38,7 @@ pub fn Results(output: EditOutput, prompt: String, input: Option<String>) -> imp
                     <figure class="result">
                         <button type="button" class="img-button" aria-label=i18n.msg(Msg::new(K::ShowLarge).arg("n", i + 1)) on:click={
                             let (all, input) = (all.clone(), input.clone());
-                            move |_| gallery.0.set(Some(Shown { images: all.clone(), index: i, input: input.clone() }))
+                            move |_| gallery.0.set(Some(Shown::new(all.clone(), i, input.clone())))
                         }>
                             <img
                                 data-testid="result-image"
@@ -65,6 +66,7 @@ pub fn Results(output: EditOutput, prompt: String, input: Option<String>) -> imp
                                     }
                                 }
                             }>{t(K::Download)}</a>
+                            <PickButton image=img.clone()/>
                             <button type="button" class="ghost small" data-testid="use-as-input"
                                 title=t(K::UseAsInputTitle)
                                 on:click={
@@ -78,4 +80,36 @@ pub fn Results(output: EditOutput, prompt: String, input: Option<String>) -> imp
             {seed.map(|s| view! { <p class="seed" data-testid="result-seed">{t(K::Seed)} " " <code>{s}</code></p> })}
         </div>
     }
+}
+
+/// Picks a result for comparison (or takes it back).
+#[component]
+pub fn PickButton(image: OutputImage) -> impl IntoView {
+    let picks = expect_context::<Picks>();
+    let url = image.url.clone();
+    let on = move || picks.has(&url);
+    view! {
+        <button type="button" class="ghost small" data-testid="pick-compare" aria-pressed=move || on().to_string()
+            title=t(K::PickCompareTitle) on:click=move |_| picks.toggle(&image)>{t(K::PickCompare)}</button>
+    }
+}
+
+/// Two results picked: compare them in the lightbox.
+#[component]
+pub fn CompareBar() -> impl IntoView {
+    let picks = expect_context::<Picks>();
+    let gallery = expect_context::<Gallery>();
+    let open = move |_| {
+        let p = picks.0.get_untracked();
+        if let [a, b] = p.as_slice() {
+            gallery.0.set(Some(Shown { compare: true, ..Shown::new(vec![b.clone()], 0, Some(a.url.clone())) }));
+        }
+    };
+    move || (picks.0.with(Vec::len) == 2).then(|| view! {
+        <div class="compare-bar" role="status">
+            <span>{t(K::PickedTwo)}</span>
+            <button type="button" class="primary small" data-testid="open-compare" on:click=open>{t(K::CompareOpen)}</button>
+            <button type="button" class="ghost small" data-testid="clear-compare" on:click=move |_| picks.0.set(Vec::new())>{t(K::CompareClear)}</button>
+        </div>
+    })
 }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::image::{DEFAULT_MAX_SIDE, MAX_SIDE_RANGE};
-use crate::api::provider::{AuthScheme, Provider};
+use crate::api::provider::{AuthScheme, Provider, IN_FLIGHT_RANGE};
 use crate::app::SettingsState;
 use crate::api::input::num_text;
 use crate::api::size::DEFAULT_PRICE_PER_MP;
@@ -39,6 +39,9 @@ pub fn SettingsPanel() -> impl IntoView {
     });
     let price = create_slice(s, |s| num_text(s.price_per_mp), |s, v: String| {
         s.price_per_mp = v.trim().parse::<f64>().ok().filter(|p| p.is_finite() && *p >= 0.0).unwrap_or(DEFAULT_PRICE_PER_MP);
+    });
+    let in_flight = create_slice(s, |s| s.max_in_flight.to_string(), |s, v: String| {
+        s.max_in_flight = v.trim().parse::<u32>().unwrap_or(2).clamp(IN_FLIGHT_RANGE.0, IN_FLIGHT_RANGE.1);
     });
     let remember = (Signal::from(st.remember), SignalSetter::map(move |v| st.remember.set(v)));
     view! {
@@ -99,6 +102,8 @@ pub fn SettingsPanel() -> impl IntoView {
                 <NumberInput name="max_side" label=K::SettingsMaxSide bind=max_side lazy=true step="64"
                     min=MAX_SIDE_RANGE.0.to_string() max=MAX_SIDE_RANGE.1.to_string()/>
                 <NumberInput name="price_per_mp" label=K::PricePerMp bind=price lazy=true step="0.001" min="0".to_string()/>
+                <NumberInput name="max_in_flight" label=K::SettingsInFlight hint=Msg::new(K::SettingsInFlightHint) bind=in_flight lazy=true step="1"
+                    min=IN_FLIGHT_RANGE.0.to_string() max=IN_FLIGHT_RANGE.1.to_string()/>
             </div>
         </details>
         </form>

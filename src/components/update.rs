@@ -2,7 +2,6 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::i18n::K;
-use crate::jobs::Phase;
 use crate::web::lang::t;
 use crate::web::store::Jobs;
 
@@ -22,7 +21,7 @@ pub fn UpdateBanner() -> impl IntoView {
     let ready = RwSignal::new(call("qieUpdateReady").and_then(|v| v.as_bool()).unwrap_or(false));
     let listener = leptos::leptos_dom::helpers::window_event_listener_untyped("qie-update-ready", move |_| ready.set(true));
     on_cleanup(move || listener.remove());
-    let submitting = move || jobs.list.with(|l| l.iter().any(|e| e.job.with(|j| j.phase == Phase::Submitting)));
+    let submitting = move || jobs.list.with(|l| l.iter().any(|e| e.job.with(|j| j.phase.is_unsent())));
     move || {
         ready.get().then(|| {
             view! {

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::learn::Expect;
+use super::plan::Member;
 use super::route::Known;
 use crate::api::status::CancelAnswer;
 use crate::api::{ApiError, EditOutput, QueueStatus};
@@ -22,10 +23,17 @@ pub enum Next {
     Stop,
     /// The event does not change the runner's plan.
     Continue,
+    /// The submit was refused with a 429 (nothing accepted): send the same
+    /// body again after this many milliseconds.
+    Resend(u32),
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
+    /// Its turn came: the submit is on its way (also before a resend).
+    Sending,
+    /// Taken back before it was sent (cancelled while waiting).
+    Withdrawn,
     Submitted(QueueStatus),
     SubmitFailed(ApiError),
     /// The page went away before the queue answered the submit.
@@ -60,12 +68,14 @@ pub struct NewJob {
     pub known: Known,
     /// What earlier jobs of its base and model took (`learn`).
     pub expect: Option<Expect>,
+    /// Its place in a group of jobs submitted together.
+    pub group: Option<Member>,
 }
 
 impl NewJob {
     /// A job for tab `owner`, followed by polling, with nothing known of
     /// its base.
     pub fn polled(id: u64, body: Value, base: &str, model: &str, owner: &str) -> Self {
-        NewJob { id, body, base: base.to_string(), model: model.to_string(), stream: false, owner: owner.to_string(), known: Known::default(), expect: None }
+        NewJob { id, body, base: base.to_string(), model: model.to_string(), stream: false, owner: owner.to_string(), known: Known::default(), expect: None, group: None }
     }
 }

@@ -1,6 +1,7 @@
 //! The job lifecycle as plain Rust: the state of one job, the events that
 //! change it, and the schedule that says when to ask the queue again.
 
+pub mod bundle;
 pub mod event;
 pub mod history;
 pub mod learn;
@@ -9,6 +10,7 @@ pub mod phase;
 pub mod plan;
 pub mod route;
 pub mod schedule;
+pub mod sendq;
 pub mod state;
 
 pub use schedule::{backoff_ms, poll_delay_ms};

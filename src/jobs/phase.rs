@@ -8,6 +8,8 @@ use crate::api::ApiError;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
+    /// In the page, waiting for its turn to be sent (`sendq`).
+    Waiting,
     Submitting,
     InQueue,
     InProgress,
@@ -21,6 +23,7 @@ impl Phase {
     /// The value of the card's `data-status`.
     pub fn as_str(self) -> &'static str {
         match self {
+            Phase::Waiting => "waiting",
             Phase::Submitting => "submitting",
             Phase::InQueue => "in_queue",
             Phase::InProgress => "in_progress",
@@ -31,8 +34,13 @@ impl Phase {
         }
     }
 
+    /// Not yet answered by the queue: a reload now would cut it off.
+    pub fn is_unsent(self) -> bool {
+        matches!(self, Phase::Waiting | Phase::Submitting)
+    }
+
     pub fn is_active(self) -> bool {
-        matches!(self, Phase::Submitting | Phase::InQueue | Phase::InProgress)
+        matches!(self, Phase::Waiting | Phase::Submitting | Phase::InQueue | Phase::InProgress)
     }
 }
 

@@ -3,6 +3,7 @@
 //! the validated request and the person's choices; the randomness for
 //! seeds is passed in, so tests are exact.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::model::{Kind, Schema, SEED_MAX};
@@ -16,10 +17,13 @@ pub const MAX_VARIATIONS: u32 = 16;
 pub const MAX_JOBS: usize = 64;
 
 /// What varies between the jobs of a group.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Vary {
+    #[serde(rename = "seed")]
     Seed,
+    #[serde(rename = "guidance_scale")]
     Guidance,
+    #[serde(rename = "num_inference_steps")]
     Steps,
 }
 
@@ -45,12 +49,14 @@ impl Vary {
 
 /// What tells one job of a group from the others (the grid's labels, the
 /// zip's names).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Label {
     /// The input image's number when each image goes alone (1-based).
+    #[serde(default)]
     pub image: Option<usize>,
     /// The seed, or the value of the varied parameter, as sent.
-    pub varied: Option<(&'static str, String)>,
+    #[serde(default)]
+    pub varied: Option<(Vary, String)>,
 }
 
 impl Label {
@@ -61,12 +67,24 @@ impl Label {
         if let Some(n) = self.image {
             s.push_str(&format!("-image-{n}"));
         }
-        if let Some((field, value)) = &self.varied {
-            let field = if *field == "num_inference_steps" { "steps" } else { field };
+        if let Some((vary, value)) = &self.varied {
+            let field = if *vary == Vary::Steps { "steps" } else { vary.field() };
             s.push_str(&format!("-{field}-{value}"));
         }
         s
     }
+}
+
+/// A job's place in its group (kept with the job in the history).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    /// The group's id (the id of its first job).
+    pub group: u64,
+    /// 0-based; a retry takes the place of the job it retries.
+    pub index: usize,
+    pub total: usize,
+    #[serde(default)]
+    pub label: Label,
 }
 
 /// One job of a group: its body and its label.
@@ -86,6 +104,31 @@ pub struct Choices<'a> {
     /// The values of the varied parameter: `2, 4, 6` or `2-8 step 2`.
     pub values: &'a str,
     pub each_image: bool,
+}
+
+/// The form's "many jobs" fields as typed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Many {
+    pub variations: String,
+    pub vary: String,
+    pub values: String,
+    pub each_image: bool,
+}
+
+impl Default for Many {
+    fn default() -> Self {
+        Many { variations: "1".into(), vary: "seed".into(), values: String::new(), each_image: false }
+    }
+}
+
+impl Many {
+    /// The choices these fields make (an empty count is one job; one that
+    /// is not a number is refused by `plan`).
+    pub fn choices(&self) -> Choices<'_> {
+        let v = self.variations.trim();
+        let variations = if v.is_empty() { 1 } else { v.parse().unwrap_or(0) };
+        Choices { variations, vary: Vary::parse(&self.vary).unwrap_or(Vary::Seed), values: &self.values, each_image: self.each_image }
+    }
 }
 
 /// Reads `2, 4, 6` or a range `2-8 step 2` (also `2–8`, step 1 when none
@@ -195,7 +238,7 @@ pub fn plan(schema: &Schema, body: &Value, c: &Choices, random: &mut dyn FnMut()
                 }
             }
             let varies = c.vary != Vary::Seed || varied.len() > 1;
-            let label = Label { image: image.as_ref().map(|(n, _)| *n), varied: (varies && !shown.is_empty()).then(|| (field, shown.clone())) };
+            let label = Label { image: image.as_ref().map(|(n, _)| *n), varied: (varies && !shown.is_empty()).then(|| (c.vary, shown.clone())) };
             jobs.push(Planned { body: b, label });
         }
     }

@@ -35,7 +35,7 @@ fn seeds_count_up_from_the_chosen_one_or_are_drawn() {
     b["seed"] = json!(42);
     let jobs = plan(schema(PLUS), &b, &choices(4, Vary::Seed, "", false), &mut || unreachable!()).unwrap();
     assert_eq!(seeds(&jobs), [json!(42), json!(43), json!(44), json!(45)]);
-    assert_eq!(jobs[1].label.varied, Some(("seed", "43".to_string())));
+    assert_eq!(jobs[1].label.varied, Some((Vary::Seed, "43".to_string())));
     // At the top of the range the seeds wrap around.
     b["seed"] = json!(SEED_MAX);
     let jobs = plan(schema(PLUS), &b, &choices(2, Vary::Seed, "", false), &mut || unreachable!()).unwrap();
@@ -73,7 +73,7 @@ fn each_value_is_checked_against_the_models_range() {
     let jobs = plan(schema(PLUS), &body(), &choices(1, Vary::Guidance, "2, 4, 7.5", false), &mut || 1).unwrap();
     let sent: Vec<Value> = jobs.iter().map(|j| j.body.get("guidance_scale").cloned().unwrap_or(Value::Null)).collect();
     assert_eq!(sent, [json!(2), Value::Null, json!(7.5)], "4 is plus's default: left out");
-    assert_eq!(jobs[1].label.varied, Some(("guidance_scale", "4".to_string())));
+    assert_eq!(jobs[1].label.varied, Some((Vary::Guidance, "4".to_string())));
     let e = plan(schema("fal-ai/qwen-image-edit-2511"), &body(), &choices(1, Vary::Steps, "20-60 step 20", false), &mut || 1).unwrap_err();
     assert_eq!(e.len(), 1, "{e:?}");
     assert!(e[0].message.render(Lang::En).contains("60") && e[0].field == "vary_values");
@@ -112,4 +112,15 @@ fn each_job_has_a_readable_file_name() {
     let jobs = plan(schema(PLUS), &body(), &choices(1, Vary::Steps, "30, 40", false), &mut || 1).unwrap();
     assert_eq!(jobs[1].label.stem(1), "02-steps-40");
     assert_eq!(Label { image: None, varied: None }.stem(9), "10");
+}
+
+#[test]
+fn the_forms_fields_make_the_choices() {
+    let m = Many::default();
+    assert_eq!(m.choices(), choices(1, Vary::Seed, "", false));
+    let m = Many { variations: " ".into(), vary: "num_inference_steps".into(), values: "20, 30".into(), each_image: true };
+    assert_eq!(m.choices(), choices(1, Vary::Steps, "20, 30", true));
+    let m = Many { variations: "x".into(), vary: "nonsense".into(), ..Many::default() };
+    assert_eq!(fields(plan(schema(PLUS), &body(), &m.choices(), &mut || 1)), ["variations"], "not a number");
+    assert_eq!(m.choices().vary, Vary::Seed);
 }

@@ -70,7 +70,7 @@ impl Job {
             Next::Stream => (Op::Stream, &e.stream, self.route.status),
             Next::Poll(_) if !self.route.no_status => (Op::Status, &e.status, self.route.status),
             Next::Poll(_) | Next::FetchResult(_) => (Op::Result, &e.result, self.route.result),
-            Next::Stop | Next::Continue => return None,
+            Next::Stop | Next::Continue | Next::Resend(_) => return None,
         };
         list.get(i).map(|c| (op, c.url.clone()))
     }

@@ -88,6 +88,9 @@ pub struct Job {
     /// The tab that follows it (see `history`).
     #[serde(default)]
     pub owner: Option<String>,
+    /// Its place in a group of jobs submitted together.
+    #[serde(default)]
+    pub group: Option<crate::jobs::plan::Member>,
     /// What is known of the base, applied when the job's URLs are made.
     #[serde(skip)]
     pub(super) known: Known,
@@ -105,7 +108,7 @@ impl Job {
             request_id: None,
             endpoints: None,
             route: Route { no_stream: n.known.no_stream, no_status: n.known.no_status, ..Route::default() },
-            phase: Phase::Submitting,
+            phase: Phase::Waiting,
             raw_status: None,
             queue_position: None,
             logs: Vec::new(),
@@ -125,6 +128,7 @@ impl Job {
             paused: None,
             updated_at: now,
             owner: Some(n.owner),
+            group: n.group,
             known: n.known,
         }
     }
@@ -253,6 +257,14 @@ impl Job {
         }
         self.updated_at = now;
         match event {
+            Event::Sending if self.phase.is_unsent() => {
+                self.phase = Phase::Submitting;
+                self.retrying = None;
+                Next::Continue
+            }
+            Event::Sending => Next::Continue,
+            Event::Withdrawn if self.phase == Phase::Waiting => self.end(Phase::Cancelled, now),
+            Event::Withdrawn => Next::Continue,
             Event::Submitted(s) => {
                 let Some(id) = s.request_id.clone().filter(|id| crate::api::url::valid_request_id(id)) else {
                     return self.fail(ApiError::unreadable(Problem::BadRequestId, s.request_id.unwrap_or_default()), now);
@@ -265,7 +277,24 @@ impl Job {
                 self.route.status_ok = false;
                 next
             }
+            // A 429 accepted nothing: the same body goes again after the
+            // wait (for ten minutes at most).
+            Event::SubmitFailed(e) if e.kind == ErrorKind::RateLimited && self.phase == Phase::Submitting => {
+                let since = *self.failing_since.get_or_insert(now);
+                if now - since >= PARK_AFTER_MS {
+                    return self.fail(e, now);
+                }
+                let delay = retry_delay_ms(self.failures, jitter, e.retry_after_ms);
+                self.failures += 1;
+                self.retrying = Some((e, now + delay as f64));
+                Next::Resend(delay)
+            }
             Event::SubmitFailed(e) => self.fail(e, now),
+            // Never sent (waiting for its turn, or for a resend after a
+            // 429): nothing was accepted.
+            Event::Interrupted if self.phase == Phase::Waiting || (self.phase == Phase::Submitting && self.retrying.is_some()) => {
+                self.fail(ApiError::not_sent(), now)
+            }
             Event::Interrupted if self.phase == Phase::Submitting => {
                 // The job may or may not exist, and it is never sent again.
                 self.error = Some(ApiError::interrupted());

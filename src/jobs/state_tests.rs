@@ -8,8 +8,13 @@ pub(super) fn status(json: &str) -> QueueStatus {
     QueueStatus::from_json(json).unwrap()
 }
 
+/// A new job whose submit is on its way.
 pub(super) fn fresh(id: u64, stream: bool) -> Job {
-    Job::new(NewJob { stream, ..NewJob::polled(id, json!({"prompt":"p"}), "http://127.0.0.1:9", "fal-ai/m", "tab-a") }, 0.0)
+    let mut j = Job::new(NewJob { stream, ..NewJob::polled(id, json!({"prompt":"p"}), "http://127.0.0.1:9", "fal-ai/m", "tab-a") }, 0.0);
+    assert_eq!(j.phase, Phase::Waiting, "a new job waits for its turn");
+    assert_eq!(j.apply(Event::Sending, 0.0, 0.5), Next::Continue);
+    assert_eq!(j.phase, Phase::Submitting);
+    j
 }
 
 pub(super) fn submitted() -> Job {
@@ -66,7 +71,7 @@ fn a_submit_answer_without_a_usable_id_fails_the_job() {
 
 #[test]
 fn a_failed_submit_ends_the_job_without_retry() {
-    for code in [401, 403, 422, 429, 500, 503] {
+    for code in [401, 403, 422, 500, 503] {
         let mut j = fresh(1, false);
         assert_eq!(j.apply(Event::SubmitFailed(http(code)), 5.0, 0.5), Next::Stop, "{code}");
         assert_eq!(j.phase, Phase::Failed);
@@ -83,6 +88,47 @@ fn a_submit_cut_off_by_a_reload_is_lost_and_never_resent() {
     let mut j = submitted();
     assert_eq!(j.apply(Event::Interrupted, 9.0, 0.5), Next::Continue, "a job with a ticket is not interrupted");
     assert_eq!(j.phase, Phase::InQueue);
+}
+
+#[test]
+fn a_429_on_the_submit_sends_the_same_body_again_after_the_wait() {
+    let mut j = fresh(1, false);
+    let e = ApiError::from_response(429, "", Some("3"), None);
+    assert_eq!(j.apply(Event::SubmitFailed(e.clone()), 10.0, 0.5), Next::Resend(3_000), "Retry-After");
+    assert_eq!((j.phase, j.failures, j.retrying.clone()), (Phase::Submitting, 1, Some((e, 3_010.0))));
+    // Cut off while it waits to resend: nothing was accepted.
+    let mut cut = j.clone();
+    cut.apply(Event::Interrupted, 20.0, 0.5);
+    assert_eq!((cut.phase, cut.error.map(|e| e.kind)), (Phase::Failed, Some(ErrorKind::NotSent)));
+    // Without Retry-After: the backoff.
+    let Next::Resend(ms) = j.apply(Event::SubmitFailed(ApiError::from_response(429, "", None, None)), 3_010.0, 0.5) else { panic!() };
+    assert!((1_000..=60_000).contains(&ms), "{ms}");
+    assert_eq!(j.apply(Event::Sending, 5_000.0, 0.5), Next::Continue);
+    assert_eq!(j.retrying, None, "the resend is on its way");
+    let n = j.apply(Event::Submitted(status(r#"{"status":"IN_QUEUE","request_id":"r1"}"#)), 5_100.0, 0.5);
+    assert!(matches!(n, Next::Poll(_)));
+    assert_eq!((j.phase, j.failures), (Phase::InQueue, 0));
+    // Ten minutes of 429s: shown, not sent again.
+    let mut j = fresh(2, false);
+    j.apply(Event::SubmitFailed(ApiError::from_response(429, "", None, None)), 0.0, 0.5);
+    assert_eq!(j.apply(Event::SubmitFailed(ApiError::from_response(429, "", None, None)), PARK_AFTER_MS, 0.5), Next::Stop);
+    assert_eq!(j.phase, Phase::Failed);
+}
+
+#[test]
+fn a_job_waiting_for_its_turn_is_withdrawn_or_marked_not_sent() {
+    let new = || Job::new(NewJob::polled(1, json!({}), "http://127.0.0.1:9", "fal-ai/m", "tab-a"), 0.0);
+    let mut j = new();
+    assert!(j.phase.is_active() && j.phase.is_unsent() && !j.can_cancel());
+    assert_eq!(j.apply(Event::Withdrawn, 5.0, 0.5), Next::Stop);
+    assert_eq!((j.phase, j.ended_at), (Phase::Cancelled, Some(5.0)));
+    let mut j = new();
+    j.apply(Event::Interrupted, 5.0, 0.5);
+    assert_eq!((j.phase, j.error.map(|e| e.kind)), (Phase::Failed, Some(ErrorKind::NotSent)));
+    // Once sent, a withdrawal changes nothing (a cancel is a request).
+    let mut j = fresh(1, false);
+    assert_eq!(j.apply(Event::Withdrawn, 5.0, 0.5), Next::Continue);
+    assert_eq!(j.phase, Phase::Submitting);
 }
 
 #[test]

@@ -49,7 +49,7 @@ pub async fn follow(
         let wait = match next {
             Next::Poll(ms) | Next::FetchResult(ms) => ms,
             Next::Stream => 0,
-            Next::Stop | Next::Continue => return,
+            Next::Stop | Next::Continue | Next::Resend(_) => return,
         };
         let online = net::online() || client.transport == Transport::Demo;
         sleep(decide(wait, matches!(next, Next::Poll(_)), net::hidden(), online).unwrap_or(0)).await;

@@ -6,6 +6,7 @@
 //! loop of one job) → `http` (the client and its transport: `fetch`, or the
 //! in-page `demo`). `sync` keeps the history in storage from snapshots.
 
+pub mod bundle;
 pub mod demo;
 mod follow;
 pub mod http;

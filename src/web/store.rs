@@ -24,6 +24,9 @@ use crate::jobs::history;
 use crate::jobs::learn::{self, Expect};
 use crate::jobs::{Event, Job, Known, NewJob, Next};
 
+#[path = "send.rs"]
+mod send;
+
 const TAB_KEY: &str = "qie.tab";
 
 /// One job in the list. The job's signal is written only by `dispatch`.
@@ -70,6 +73,8 @@ pub struct Jobs {
     known: StoredValue<HashMap<String, Known>>,
     deleted: StoredValue<HashSet<u64>>,
     tab: StoredValue<String>,
+    /// The submits waiting for their turn, per base (`send`).
+    sending: StoredValue<send::Sending, LocalStorage>,
 }
 
 impl Default for Jobs {
@@ -96,6 +101,7 @@ impl Jobs {
             known: StoredValue::new(HashMap::new()),
             deleted: StoredValue::new(HashSet::new()),
             tab: StoredValue::new(tab_id()),
+            sending: StoredValue::new_local(send::Sending::default()),
         };
         let problem = jobs.history_problem;
         let sync = HistorySync::new(move || jobs.snapshot(), move |p| problem.set(p));
@@ -215,32 +221,13 @@ impl Jobs {
 
     // ------------------------------------------------------------ intents
 
-    /// Submits a job: one POST, never repeated by the app.
-    pub fn submit(&self, access: &Access, model: String, body: serde_json::Value, stream: bool) -> u64 {
-        let t = now();
-        let id = (t as u64) * 1000 + (random() * 1000.0) as u64;
-        let expect = self.expect_for(&access.base, &model);
-        let new = NewJob { id, body: body.clone(), base: access.base.clone(), model: model.clone(), stream, owner: self.tab.get_value(), known: self.known_for(&access.base), expect };
-        let entry = self.insert(Job::new(new, t), true);
-        self.save(true);
-        self.follow(entry, access.client(&access.base), move |client| async move {
-            let url = submit_url(&client.base, &model);
-            // The submit carries no abort signal: once sent it may bill, and
-            // its answer is wanted even if the card goes.
-            match client.send(Method::Post, &url, Some(&body.to_string()), None).await.and_then(|a| a.success()) {
-                Ok(a) => QueueStatus::submit_answer(&a.text).map_or_else(Event::SubmitFailed, Event::Submitted),
-                Err(e) => Event::SubmitFailed(e),
-            }
-        });
-        id
-    }
-
-    /// Starts following a job: `first` gives the first event, then the
-    /// follow loop runs until the reducer says stop.
+    /// Starts following a job: `first` gives the first step (it dispatches
+    /// its own events), then the follow loop runs until the reducer says
+    /// stop.
     fn follow<F, Fut>(&self, entry: JobEntry, client: Client, first: F)
     where
-        F: FnOnce(Client) -> Fut + 'static,
-        Fut: std::future::Future<Output = Event> + 'static,
+        F: FnOnce(Client, JobEntry) -> Fut + 'static,
+        Fut: std::future::Future<Output = Next> + 'static,
     {
         let jobs = *self;
         let followed = entry.followed;
@@ -249,7 +236,7 @@ impl Jobs {
             entry.id,
             client,
             move |client, signal| async move {
-                let next = jobs.dispatch(&entry, first(client.clone()).await);
+                let next = first(client.clone(), entry.clone()).await;
                 let job = entry.job.clone();
                 follow(client, next, move |n| job.with_untracked(|j| j.target(n)), move |ev| jobs.dispatch(&entry, ev), signal).await;
             },
@@ -261,7 +248,8 @@ impl Jobs {
     fn take_over(&self, entry: JobEntry, access: &Access) {
         let base = entry.job.with_untracked(|j| j.base.clone());
         let event = Event::Resumed { owner: self.tab.get_value(), known: self.known_for(&base) };
-        self.follow(entry, access.client(&base), move |_| async move { event });
+        let jobs = *self;
+        self.follow(entry, access.client(&base), move |_, entry| async move { jobs.dispatch(&entry, event) });
     }
 
     /// Follows again every running job this tab should follow whose base is
@@ -296,9 +284,13 @@ impl Jobs {
     }
 
     /// Asks the queue to cancel a job. The job's own end (seen by polling)
-    /// tells whether it stopped.
+    /// tells whether it stopped. A job still waiting for its turn is taken
+    /// back: nothing is sent.
     pub fn cancel(&self, id: u64) {
         let Some(entry) = self.entry(id) else { return };
+        if self.withdraw(&entry) {
+            return;
+        }
         let Some(client) = self.runner().client(id) else { return };
         let Some(url) = entry.job.with_untracked(|j| j.can_cancel().then(|| j.cancel_url()).flatten()) else { return };
         let jobs = *self;
@@ -317,6 +309,8 @@ impl Jobs {
     pub fn dismiss(&self, id: u64) {
         self.runner().stop(id);
         if let Some(e) = self.entry(id) {
+            // Not sent yet: it will not be, once out of sight.
+            self.withdraw(&e);
             e.shown.set(false);
             e.followed.set(false);
         }

@@ -1,0 +1,196 @@
+//! Sending submits. The jobs of one submit (one job, or a group) wait in
+//! the page and go at most `max_in_flight` at a time per base
+//! (`jobs::sendq`); a 429 holds the base and sends the same body again
+//! after the wait; any other failure of a submit is shown and never
+//! repeated. And the group's intents: cancel all, retry the failed ones.
+
+use std::collections::HashMap;
+
+use gloo_timers::callback::Timeout;
+use gloo_timers::future::TimeoutFuture;
+
+use super::*;
+use crate::jobs::plan::{Member, Planned};
+use crate::jobs::sendq::SendQueue;
+use crate::jobs::Phase;
+
+#[derive(Default)]
+pub(super) struct Sending {
+    queues: HashMap<String, SendQueue>,
+    clients: HashMap<String, Client>,
+    /// Wakes a held base's queue when its hold ends (dropping one cancels it).
+    timers: HashMap<String, Timeout>,
+    max: usize,
+}
+
+/// A submit's place among those sending; freed when dropped: answered,
+/// given up, or its task ended.
+struct Slot {
+    jobs: Jobs,
+    base: String,
+    id: u64,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let (jobs, base, id) = (self.jobs, std::mem::take(&mut self.base), self.id);
+        jobs.sending.try_update_value(|s| s.queues.get_mut(&base).map(|q| q.done(id)));
+        // The next one goes from a task of its own, not from inside
+        // whatever is dropping this one.
+        spawn_local(async move { jobs.pump(&base) });
+    }
+}
+
+impl Jobs {
+    /// Submits the planned jobs of one request: each waits for its turn,
+    /// is sent once (again only after a 429) and followed. Several form a
+    /// group. Returns their ids, in order.
+    pub fn submit(&self, access: &Access, model: String, planned: Vec<Planned>, stream: bool, max_in_flight: u32) -> Vec<u64> {
+        let t = now();
+        let first = (t as u64) * 1000 + (random() * 1000.0) as u64;
+        let total = planned.len();
+        let expect = self.expect_for(&access.base, &model);
+        let known = self.known_for(&access.base);
+        let owner = self.tab.get_value();
+        let ids: Vec<u64> = planned
+            .into_iter()
+            .enumerate()
+            .map(|(index, p)| {
+                let group = (total > 1).then(|| Member { group: first, index, total, label: p.label });
+                let new = NewJob { id: first + index as u64, body: p.body, base: access.base.clone(), model: model.clone(), stream, owner: owner.clone(), known, expect, group };
+                self.insert(Job::new(new, t), true).id
+            })
+            .collect();
+        self.enqueue(access, &ids, max_in_flight);
+        ids
+    }
+
+    fn enqueue(&self, access: &Access, ids: &[u64], max: u32) {
+        let base = access.base.clone();
+        self.sending.update_value(|s| {
+            s.max = max as usize;
+            s.clients.insert(base.clone(), access.client(&base));
+            let q = s.queues.entry(base.clone()).or_default();
+            ids.iter().for_each(|id| q.push(*id));
+        });
+        self.save(true);
+        self.pump(&base);
+    }
+
+    /// Sends what may go now on `base`; while the base is held after a
+    /// 429, wakes up when the hold ends.
+    fn pump(&self, base: &str) {
+        let t = now();
+        let gone = |id: u64| self.entry(id).is_none_or(|e| e.job.with_untracked(|j| j.phase != Phase::Waiting));
+        let Some((go, wake, client)) = self.sending.try_update_value(|s| {
+            let max = s.max;
+            let (go, wake) = s.queues.get_mut(base).map(|q| q.take(t, max, gone)).unwrap_or_default();
+            (go, wake, s.clients.get(base).cloned())
+        }) else {
+            return;
+        };
+        if let Some(at) = wake {
+            let (jobs, b) = (*self, base.to_string());
+            // The timer's callback only spawns: the timer it lives in is
+            // replaced by the next pump.
+            let timer = Timeout::new((at - t).max(0.0) as u32, move || spawn_local(async move { jobs.pump(&b) }));
+            self.sending.update_value(|s| {
+                s.timers.insert(base.to_string(), timer);
+            });
+        }
+        let Some(client) = client else { return };
+        for entry in go.into_iter().filter_map(|id| self.entry(id)) {
+            self.send(entry, client.clone());
+        }
+    }
+
+    /// Sends one job's submit (its slot taken) and follows it.
+    fn send(&self, entry: JobEntry, client: Client) {
+        let jobs = *self;
+        let (base, model, body) = entry.job.with_untracked(|j| (j.base.clone(), j.model.clone(), j.body.to_string()));
+        let slot = Slot { jobs, base: base.clone(), id: entry.id };
+        self.follow(entry, client, move |client, entry| async move {
+            let url = submit_url(&client.base, &model);
+            loop {
+                jobs.dispatch(&entry, Event::Sending);
+                // No abort signal: once sent a submit may bill, and its
+                // answer is wanted even if the card goes.
+                let event = match client.send(Method::Post, &url, Some(&body), None).await.and_then(|a| a.success()) {
+                    Ok(a) => QueueStatus::submit_answer(&a.text).map_or_else(Event::SubmitFailed, Event::Submitted),
+                    Err(e) => Event::SubmitFailed(e),
+                };
+                match jobs.dispatch(&entry, event) {
+                    Next::Resend(ms) => {
+                        jobs.sending.update_value(|s| s.queues.entry(base.clone()).or_default().hold(now() + ms as f64));
+                        TimeoutFuture::new(ms).await;
+                    }
+                    next => {
+                        drop(slot);
+                        return next;
+                    }
+                }
+            }
+        });
+    }
+
+    /// Takes back a job still waiting for its turn; whether it was one.
+    pub(super) fn withdraw(&self, entry: &JobEntry) -> bool {
+        let (waiting, base) = entry.job.with_untracked(|j| (j.phase == Phase::Waiting, j.base.clone()));
+        if waiting {
+            self.sending.update_value(|s| {
+                s.queues.get_mut(&base).map(|q| q.withdraw(entry.id));
+            });
+            self.dispatch(entry, Event::Withdrawn);
+        }
+        waiting
+    }
+
+    /// The jobs of group `group` in order, the newest for each place (a
+    /// retry takes the place of the job it retries). Tracked.
+    pub fn members(&self, group: u64) -> Vec<JobEntry> {
+        let mut out: Vec<(usize, f64, JobEntry)> = Vec::new();
+        self.list.with(|l| {
+            for e in l {
+                let Some((index, at)) = e.job.with(|j| j.group.as_ref().filter(|m| m.group == group).map(|m| (m.index, j.submitted_at))) else { continue };
+                match out.iter_mut().find(|(i, _, _)| *i == index) {
+                    Some(slot) if slot.1 < at => *slot = (index, at, e.clone()),
+                    Some(_) => {}
+                    None => out.push((index, at, e.clone())),
+                }
+            }
+        });
+        out.sort_by_key(|(i, _, _)| *i);
+        out.into_iter().map(|(_, _, e)| e).collect()
+    }
+
+    /// Cancels every job of the group that still runs (those waiting for
+    /// their turn are taken back, unsent).
+    pub fn cancel_group(&self, group: u64) {
+        for e in self.members(group) {
+            self.cancel(e.id);
+        }
+    }
+
+    /// Submits again, as new jobs in the same places, the jobs of the group
+    /// that failed (and only those); nothing when the key may not go to
+    /// their base. Returns the new ids.
+    pub fn retry_failed(&self, group: u64, access: &Access, max_in_flight: u32) -> Vec<u64> {
+        let t = now();
+        let owner = self.tab.get_value();
+        let failed: Vec<Job> = self.members(group).iter().filter_map(|e| e.job.with_untracked(|j| (j.phase == Phase::Failed && access.base == j.base).then(|| j.clone()))).collect();
+        if failed.is_empty() || !access.reaches(&access.base) {
+            return Vec::new();
+        }
+        let first = (t as u64) * 1000 + (random() * 1000.0) as u64;
+        let ids: Vec<u64> = failed
+            .into_iter()
+            .enumerate()
+            .map(|(i, j)| {
+                let new = NewJob { id: first + i as u64, body: j.body, base: j.base.clone(), model: j.model.clone(), stream: j.stream, owner: owner.clone(), known: self.known_for(&j.base), expect: self.expect_for(&j.base, &j.model), group: j.group };
+                self.insert(Job::new(new, t), true).id
+            })
+            .collect();
+        self.enqueue(access, &ids, max_in_flight);
+        ids
+    }
+}
