@@ -67,7 +67,7 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                 {move || job.with(|j| j.raw_status.clone()).map(|s| view! { <code class="raw-status">{s}</code> })}
                 <span class="elapsed" title=t(K::ElapsedTitle)>{elapsed}</span>
                 <span class="spacer"></span>
-                {move || job.with(Job::can_cancel).then(|| view! {
+                {move || job.with(|j| j.can_cancel() || j.phase == Phase::Waiting).then(|| view! {
                     <button type="button" class="ghost" data-testid="cancel" on:click=move |_| jobs.cancel(id)>{t(K::Cancel)}</button>
                 })}
                 <button

@@ -4,13 +4,45 @@ use crate::components::job_card::JobCard;
 use crate::components::job_card::phase_label;
 use crate::i18n::{Msg, K};
 use crate::web::lang::{i18n, t};
-use crate::web::store::Jobs;
+use crate::web::store::{JobEntry, Jobs};
+use crate::components::group::JobGroup;
+
+#[derive(Clone)]
+enum Item {
+    Job(JobEntry),
+    Group(u64),
+}
+
+impl Item {
+    fn key(&self) -> (bool, u64) {
+        match self {
+            Item::Job(e) => (false, e.id),
+            Item::Group(g) => (true, *g),
+        }
+    }
+}
 
 #[component]
 pub fn JobList() -> impl IntoView {
     let jobs = expect_context::<Jobs>();
     let i = i18n();
-    let shown = move || jobs.list.get().into_iter().filter(|e| e.shown.get()).collect::<Vec<_>>();
+    // A job alone, or a group at the place of its newest shown job.
+    let shown = move || {
+        let mut seen = Vec::new();
+        jobs.list
+            .get()
+            .into_iter()
+            .filter(|e| e.shown.get())
+            .filter_map(|e| match e.job.with(|j| j.group.as_ref().map(|m| m.group)) {
+                Some(g) if seen.contains(&g) => None,
+                Some(g) => {
+                    seen.push(g);
+                    Some(Item::Group(g))
+                }
+                None => Some(Item::Job(e)),
+            })
+            .collect::<Vec<_>>()
+    };
     let count = move || jobs.list.with(|l| l.iter().filter(|e| e.shown.get()).count());
     // One polite live region for the page: the newest change of any job.
     let announce = Memo::new(move |_| {
@@ -30,8 +62,11 @@ pub fn JobList() -> impl IntoView {
             <p class="empty">{t(K::JobsEmpty)}</p>
         })}
         <div class="job-list">
-            <For each=shown key=|e| e.id let:entry>
-                <JobCard entry=entry/>
+            <For each=shown key=Item::key let:item>
+                {match item {
+                    Item::Job(entry) => view! { <JobCard entry=entry/> }.into_any(),
+                    Item::Group(g) => view! { <JobGroup group=g/> }.into_any(),
+                }}
             </For>
         </div>
     }

@@ -5,6 +5,7 @@ pub mod controls;
 pub mod field_error;
 pub mod form;
 pub mod gallery;
+pub mod group;
 pub mod history;
 pub mod images;
 pub mod job_card;

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::app::provide_state;
 use crate::components::gallery::Lightbox;
 use crate::components::history::History;
+use crate::components::results::CompareBar;
 use crate::components::tools::Tools;
 use crate::components::update::UpdateBanner;
 use crate::components::{form::EditForm, job_list::JobList, settings::{LanguagePicker, SettingsPanel}};
@@ -36,6 +37,7 @@ pub fn App() -> impl IntoView {
             </section>
         </main>
         <Lightbox/>
+        <CompareBar/>
     }
 }
 

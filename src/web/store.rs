@@ -75,6 +75,8 @@ pub struct Jobs {
     tab: StoredValue<String>,
     /// The submits waiting for their turn, per base (`send`).
     sending: StoredValue<send::Sending, LocalStorage>,
+    /// The owner the store was made under: its jobs' signals live there.
+    owner: StoredValue<Option<Owner>, LocalStorage>,
 }
 
 impl Default for Jobs {
@@ -102,6 +104,7 @@ impl Jobs {
             deleted: StoredValue::new(HashSet::new()),
             tab: StoredValue::new(tab_id()),
             sending: StoredValue::new_local(send::Sending::default()),
+            owner: StoredValue::new_local(Owner::current()),
         };
         let problem = jobs.history_problem;
         let sync = HistorySync::new(move || jobs.snapshot(), move |p| problem.set(p));
@@ -127,7 +130,11 @@ impl Jobs {
     }
 
     fn insert(&self, job: Job, shown: bool) -> JobEntry {
-        let entry = JobEntry { id: job.id, job: ArcRwSignal::new(job), shown: RwSignal::new(shown), followed: RwSignal::new(false) };
+        // The entry's signals belong to the store's owner, not to whatever
+        // view called (a button's confirmation goes, its job stays).
+        let make = || (RwSignal::new(shown), RwSignal::new(false));
+        let (shown, followed) = self.owner.with_value(|o| o.as_ref().map(|o| o.with(make))).unwrap_or_else(make);
+        let entry = JobEntry { id: job.id, job: ArcRwSignal::new(job), shown, followed };
         self.list.update(|l| {
             l.push(entry.clone());
             l.sort_by(|a, b| b.job.with_untracked(|x| x.submitted_at).total_cmp(&a.job.with_untracked(|x| x.submitted_at)));

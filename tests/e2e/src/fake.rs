@@ -42,6 +42,10 @@ pub struct Faults {
     /// Answer status polls with 429 and this `Retry-After` value until
     /// this many milliseconds after the server started.
     pub status_429_until: Option<(u64, &'static str)>,
+    /// `(n, retry_after_seconds)`: answer the n-th submit (1-based) with 429.
+    pub submit_429_nth: Option<(u32, u64)>,
+    /// Answer the n-th submits (1-based) with 500.
+    pub submit_500_nth: Vec<u32>,
 }
 
 /// How much of the protocol the server speaks (PROTOCOL.md, "Partial servers").
@@ -110,6 +114,8 @@ pub struct Config {
     pub image_origin: Option<String>,
     pub faults: Faults,
     pub partial: Partial,
+    /// Each submit is answered after this long (to see how many wait at once).
+    pub submit_delay_ms: u64,
 }
 
 impl Default for Config {
@@ -124,6 +130,7 @@ impl Default for Config {
             image_origin: None,
             faults: Faults::default(),
             partial: Partial::Full,
+            submit_delay_ms: 0,
         }
     }
 }
@@ -166,6 +173,11 @@ struct Inner {
     jobs: HashMap<String, Job>,
     log: Vec<Recorded>,
     next: u64,
+    /// Submits received so far, and how many are being answered now (and
+    /// the most at once).
+    submits: u32,
+    open_submits: u32,
+    most_open_submits: u32,
 }
 
 pub struct Shared {
@@ -197,7 +209,7 @@ impl FakeServer {
         let listener = TcpListener::bind(addr).await?;
         let url = format!("http://{}", listener.local_addr()?);
         let shared = Arc::new(Shared {
-            inner: Mutex::new(Inner { faults: cfg.faults.clone(), cfg, jobs: HashMap::new(), log: Vec::new(), next: 0 }),
+            inner: Mutex::new(Inner { faults: cfg.faults.clone(), cfg, jobs: HashMap::new(), log: Vec::new(), next: 0, submits: 0, open_submits: 0, most_open_submits: 0 }),
             started: Instant::now(),
             url: url.clone(),
         });
@@ -221,6 +233,11 @@ impl FakeServer {
     /// Milliseconds since the server started (the clock of `Recorded::at_ms`).
     pub fn now_ms(&self) -> u64 {
         self.shared.started.elapsed().as_millis() as u64
+    }
+
+    /// The most submits that were waiting for their answer at once.
+    pub fn most_open_submits(&self) -> u32 {
+        self.shared.lock().most_open_submits
     }
 
     /// Changes the faults still to come.
@@ -345,7 +362,20 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let query = req.uri().query().map(str::to_string);
     let headers = req.headers().clone();
     let body = to_bytes(req.into_body(), 64 << 20).await.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    let is_submit = method == Method::POST;
+    if is_submit {
+        let delay = {
+            let mut i = shared.lock();
+            i.open_submits += 1;
+            i.most_open_submits = i.most_open_submits.max(i.open_submits);
+            i.cfg.submit_delay_ms
+        };
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+    }
     let resp = route(&shared, &method, &path, query.as_deref(), &headers, &body);
+    if is_submit {
+        shared.lock().open_submits -= 1;
+    }
     let resp = cors(resp);
     let mut inner = shared.lock();
     inner.log.push(Recorded {
@@ -503,6 +533,18 @@ fn route(shared: &Shared, method: &Method, path: &str, query: Option<&str>, head
 }
 
 fn submit(shared: &Shared, inner: &mut Inner, model: &str, body: &str) -> Response {
+    inner.submits += 1;
+    let n = inner.submits;
+    if let Some((nth, secs)) = inner.faults.submit_429_nth {
+        if nth == n {
+            let mut r = json_response(429, json!({"detail": "Too many requests"}));
+            r.headers_mut().insert("retry-after", HeaderValue::from(secs));
+            return r;
+        }
+    }
+    if inner.faults.submit_500_nth.contains(&n) {
+        return json_response(500, json!({"detail": "Internal server error"}));
+    }
     if let Some(code) = inner.faults.submit_status {
         let detail = match code {
             401 => "No user found for Key ID and Secret",

@@ -7,3 +7,4 @@ pub(crate) mod people;
 pub(crate) mod partial;
 pub(crate) mod hosted;
 pub(crate) mod family;
+pub(crate) mod groups;

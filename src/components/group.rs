@@ -1,0 +1,161 @@
+//! The jobs of one submit as one piece of work: progress, a grid of every
+//! result labelled with what varied, cancel all, retry the failed ones
+//! (asked first), download all as one zip, and the jobs' cards.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::app::{Gallery, SettingsState, Shown};
+use crate::components::job_card::{phase_label, JobCard};
+use crate::components::results::PickButton;
+use crate::i18n::{Msg, K};
+use crate::jobs::plan::{Label, Vary};
+use crate::jobs::{Job, Phase};
+use crate::web::lang::{i18n, t};
+use crate::web::store::{JobEntry, Jobs};
+
+/// What a grid cell says varied: "Image 2 · seed 42".
+pub fn label_msg(label: &Label) -> Msg {
+    let varied = label.varied.as_ref().map(|(v, value)| {
+        let k = match v {
+            Vary::Seed => K::GroupSeed,
+            Vary::Guidance => K::GroupGuidance,
+            Vary::Steps => K::GroupSteps,
+        };
+        Msg::new(k).arg("v", value)
+    });
+    match (label.image, varied) {
+        (Some(n), Some(v)) => Msg::new(K::GroupImageAnd).arg("n", n).arg_msg("v", v),
+        (Some(n), None) => Msg::new(K::ImageNumber).arg("n", n),
+        (None, Some(v)) => v,
+        (None, None) => Msg::verbatim(""),
+    }
+}
+
+#[component]
+pub fn JobGroup(group: u64) -> impl IntoView {
+    let jobs = expect_context::<Jobs>();
+    let settings = expect_context::<SettingsState>();
+    let gallery = expect_context::<Gallery>();
+    let i = i18n();
+    let members = Memo::new(move |_| jobs.members(group).into_iter().map(|e| e.id).collect::<Vec<u64>>());
+    let entries = move || {
+        let ids = members.get();
+        jobs.list.with(|l| ids.iter().filter_map(|id| l.iter().find(|e| e.id == *id).cloned()).collect::<Vec<JobEntry>>())
+    };
+    let count = move |p: fn(Phase) -> bool| entries().iter().filter(|e| e.job.with(|j| p(j.phase))).count();
+    let total = move || entries().first().and_then(|e| e.job.with(|j| j.group.as_ref().map(|m| m.total))).unwrap_or(0);
+    let done = move || count(|p| p == Phase::Completed);
+    let failed = move || count(|p| p == Phase::Failed);
+    let active = move || count(Phase::is_active);
+    let waiting = move || count(|p| p == Phase::Waiting);
+    let asking = RwSignal::new(false);
+    let zipping = RwSignal::new(false);
+    let zip_note = RwSignal::new(None::<Msg>);
+    let all_images = move || entries().iter().flat_map(|e| e.job.with_untracked(|j| j.output.as_ref().map(|o| o.images.clone()).unwrap_or_default())).collect::<Vec<_>>();
+    let download = move |_| {
+        let list: Vec<Job> = entries().iter().map(|e| e.job.get_untracked()).collect();
+        zipping.set(true);
+        zip_note.set(None);
+        spawn_local(async move {
+            let started = crate::web::now();
+            let note = match crate::web::bundle::group_zip(&list, started).await {
+                Ok((bytes, missing)) => {
+                    crate::web::bundle::save(&bytes, &format!("qwen-edit-group-{group}.zip"));
+                    (missing > 0).then(|| Msg::count(K::ZipMissingOne, K::ZipMissing, missing))
+                }
+                Err(_) => Some(Msg::new(K::ZipTooBig)),
+            };
+            zip_note.set(note);
+            zipping.set(false);
+        });
+    };
+    let progress = move || {
+        let mut m = Msg::new(K::GroupProgress).arg("done", done()).arg("total", total());
+        if failed() > 0 {
+            m = Msg::new(K::GroupProgressFailed).arg("done", done()).arg("total", total()).arg("failed", failed());
+        }
+        let w = waiting();
+        let text = i.render(&m);
+        if w > 0 { format!("{text} · {}", i.render(&Msg::new(K::GroupWaiting).arg("n", w))) } else { text }
+    };
+    view! {
+        <section class="job-group panel" data-testid="job-group" data-group=group.to_string()
+            data-total=move || total().to_string() data-done=move || done().to_string() data-failed=move || failed().to_string()>
+            <header class="group-head">
+                <h3>{move || i.render(&Msg::new(K::GroupTitle).arg("n", total()))}</h3>
+                <span class="spacer"></span>
+                {move || (active() > 0).then(|| view! {
+                    <button type="button" class="ghost small" data-testid="cancel-group" on:click=move |_| jobs.cancel_group(group)>{t(K::CancelGroup)}</button>
+                })}
+                {move || (failed() > 0 && !asking.get()).then(|| view! {
+                    <button type="button" class="ghost small" data-testid="retry-failed" on:click=move |_| asking.set(true)>
+                        {move || i.render(&Msg::new(K::RetryFailed).arg("n", failed()))}
+                    </button>
+                })}
+                {move || (done() > 0).then(|| view! {
+                    <button type="button" class="ghost small" data-testid="download-all" prop:disabled=zipping on:click=download>
+                        {move || t(if zipping.get() { K::Zipping } else { K::DownloadAll })()}
+                    </button>
+                })}
+            </header>
+            <progress max=move || total().to_string() value=move || done().to_string()></progress>
+            <p class="group-progress" data-testid="group-progress" role="status">{progress}</p>
+            {move || asking.get().then(|| view! {
+                <div class="confirm" role="alertdialog" data-testid="retry-confirm">
+                    <p>{move || i.render(&Msg::count(K::RetryAskOne, K::RetryAsk, failed()))}</p>
+                    <button type="button" class="primary small" data-testid="retry-confirm-yes" on:click=move |_| {
+                        asking.set(false);
+                        let max = settings.settings.with_untracked(|s| s.max_in_flight);
+                        jobs.retry_failed(group, &settings.access(), max);
+                    }>{t(K::RetryYes)}</button>
+                    <button type="button" class="ghost small" data-testid="retry-confirm-no" on:click=move |_| asking.set(false)>{t(K::RetryNo)}</button>
+                </div>
+            })}
+            {move || zip_note.get().map(|m| view! { <p class="hint" data-testid="zip-note">{i.msg(m)}</p> })}
+            <ol class="group-grid">
+                <For each=entries key=|e| e.id let:entry>
+                    {
+                        let job = entry.job.clone();
+                        let label = job.with_untracked(|j| j.group.as_ref().map(|m| label_msg(&m.label)).unwrap_or_else(|| Msg::verbatim("")));
+                        let first = {
+                            let job = job.clone();
+                            Memo::new(move |_| job.with(|j| j.output.as_ref().and_then(|o| o.images.first().cloned())))
+                        };
+                        let phase = Memo::new(move |_| job.with(|j| j.phase));
+                        let alt = label.clone();
+                        view! {
+                            <li class="group-cell" data-testid="group-cell" data-status=move || phase.get().as_str()>
+                                {move || match first.get() {
+                                    Some(img) => {
+                                        let url = img.url.clone();
+                                        view! {
+                                            <button type="button" class="img-button" on:click=move |_| {
+                                                let all = all_images();
+                                                let index = all.iter().position(|x| x.url == url).unwrap_or(0);
+                                                gallery.0.set(Some(Shown::new(all, index, None)));
+                                            }>
+                                                <img data-testid="group-image" src=img.url.clone() alt=i.msg(alt.clone())/>
+                                            </button>
+                                            <PickButton image=img/>
+                                        }.into_any()
+                                    }
+                                    None => view! { <span class="cell-phase">{move || i.text(phase_label(phase.get()))}</span> }.into_any(),
+                                }}
+                                <span class="cell-label" data-testid="group-label">{i.msg(label.clone())}</span>
+                            </li>
+                        }
+                    }
+                </For>
+            </ol>
+            <details class="group-jobs" open=true>
+                <summary>{t(K::GroupJobs)}</summary>
+                <div class="job-list">
+                    <For each=entries key=|e| e.id let:entry>
+                        <JobCard entry=entry/>
+                    </For>
+                </div>
+            </details>
+        </section>
+    }
+}
