@@ -323,3 +323,5 @@ mod family;
 mod files;
 #[path = "web/tools.rs"]
 mod tools;
+#[path = "web/groups.rs"]
+mod groups;

@@ -72,28 +72,29 @@ impl Shown {
     }
 }
 
-/// Results picked for comparison, anywhere in the page (at most two; a
-/// third pick replaces the older).
+/// Results picked for comparison, anywhere in the page, by job and image
+/// number (two jobs may return the same URL): at most two; a third pick
+/// replaces the older.
 #[derive(Clone, Copy)]
-pub struct Picks(pub RwSignal<Vec<OutputImage>>);
+pub struct Picks(pub RwSignal<Vec<((u64, usize), OutputImage)>>);
 
 impl Picks {
-    pub fn toggle(&self, img: &OutputImage) {
+    pub fn toggle(&self, at: (u64, usize), img: &OutputImage) {
         self.0.update(|p| {
-            if let Some(i) = p.iter().position(|x| x.url == img.url) {
+            if let Some(i) = p.iter().position(|x| x.0 == at) {
                 p.remove(i);
             } else {
                 if p.len() == 2 {
                     p.remove(0);
                 }
-                p.push(img.clone());
+                p.push((at, img.clone()));
             }
         });
     }
 
-    /// Whether `url` is picked (tracked).
-    pub fn has(&self, url: &str) -> bool {
-        self.0.with(|p| p.iter().any(|x| x.url == url))
+    /// Whether image `at` is picked (tracked).
+    pub fn has(&self, at: (u64, usize)) -> bool {
+        self.0.with(|p| p.iter().any(|x| x.0 == at))
     }
 }
 

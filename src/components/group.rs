@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::{Gallery, SettingsState, Shown};
-use crate::components::job_card::{phase_label, JobCard};
+use crate::api::image::human_bytes;
+use crate::components::job_card::{phase_label, tenths, JobCard};
 use crate::components::results::PickButton;
 use crate::i18n::{Msg, K};
 use crate::jobs::plan::{Label, Vary};
@@ -52,6 +53,8 @@ pub fn JobGroup(group: u64) -> impl IntoView {
     let asking = RwSignal::new(false);
     let zipping = RwSignal::new(false);
     let zip_note = RwSignal::new(None::<Msg>);
+    // The last zip's size and how long it took to make (also for the bench).
+    let zip_done = RwSignal::new(None::<(usize, u64)>);
     let all_images = move || entries().iter().flat_map(|e| e.job.with_untracked(|j| j.output.as_ref().map(|o| o.images.clone()).unwrap_or_default())).collect::<Vec<_>>();
     let download = move |_| {
         let list: Vec<Job> = entries().iter().map(|e| e.job.get_untracked()).collect();
@@ -61,6 +64,7 @@ pub fn JobGroup(group: u64) -> impl IntoView {
             let started = crate::web::now();
             let note = match crate::web::bundle::group_zip(&list, started).await {
                 Ok((bytes, missing)) => {
+                    zip_done.set(Some((bytes.len(), (crate::web::now() - started) as u64)));
                     crate::web::bundle::save(&bytes, &format!("qwen-edit-group-{group}.zip"));
                     (missing > 0).then(|| Msg::count(K::ZipMissingOne, K::ZipMissing, missing))
                 }
@@ -112,11 +116,17 @@ pub fn JobGroup(group: u64) -> impl IntoView {
                     <button type="button" class="ghost small" data-testid="retry-confirm-no" on:click=move |_| asking.set(false)>{t(K::RetryNo)}</button>
                 </div>
             })}
+            {move || zip_done.get().map(|(bytes, ms)| view! {
+                <p class="hint" data-testid="zip-done" data-bytes=bytes.to_string() data-ms=ms.to_string()>
+                    {i.msg(Msg::new(K::ZipDone).arg("size", human_bytes(bytes as u64)).arg("s", tenths(ms as f64 / 1000.0)))}
+                </p>
+            })}
             {move || zip_note.get().map(|m| view! { <p class="hint" data-testid="zip-note">{i.msg(m)}</p> })}
             <ol class="group-grid">
                 <For each=entries key=|e| e.id let:entry>
                     {
                         let job = entry.job.clone();
+                        let entry_id = entry.id;
                         let label = job.with_untracked(|j| j.group.as_ref().map(|m| label_msg(&m.label)).unwrap_or_else(|| Msg::verbatim("")));
                         let first = {
                             let job = job.clone();
@@ -137,7 +147,7 @@ pub fn JobGroup(group: u64) -> impl IntoView {
                                             }>
                                                 <img data-testid="group-image" src=img.url.clone() alt=i.msg(alt.clone())/>
                                             </button>
-                                            <PickButton image=img/>
+                                            <PickButton job=entry_id index=0 image=img/>
                                         }.into_any()
                                     }
                                     None => view! { <span class="cell-phase">{move || i.text(phase_label(phase.get()))}</span> }.into_any(),

@@ -165,7 +165,7 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                     j.body.get("prompt").and_then(|p| p.as_str()).unwrap_or("").to_string(),
                     j.body.get("image_urls").and_then(|u| u.get(0)).and_then(|u| u.as_str()).map(str::to_string),
                 ));
-                view! { <Results output=out prompt=prompt input=input/> }
+                view! { <Results job=id output=out prompt=prompt input=input/> }
             })}
             <footer class="job-meta">
                 {move || job.with(|j| j.request_id.clone()).map(|r| view! { <span>{t(K::RequestId)} " " <code>{r}</code></span> })}

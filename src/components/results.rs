@@ -11,7 +11,7 @@ use crate::web::lang::{i18n, t};
 /// The images of a finished job, each with its size, a full-size link and a
 /// download, and a notice where the safety checker blanked one.
 #[component]
-pub fn Results(output: EditOutput, prompt: String, input: Option<String>) -> impl IntoView {
+pub fn Results(job: u64, output: EditOutput, prompt: String, input: Option<String>) -> impl IntoView {
     let form = expect_context::<crate::app::FormState>();
     let gallery = expect_context::<Gallery>();
     let i18n = i18n();
@@ -66,7 +66,7 @@ pub fn Results(output: EditOutput, prompt: String, input: Option<String>) -> imp
                                     }
                                 }
                             }>{t(K::Download)}</a>
-                            <PickButton image=img.clone()/>
+                            <PickButton job=job index=i image=img.clone()/>
                             <button type="button" class="ghost small" data-testid="use-as-input"
                                 title=t(K::UseAsInputTitle)
                                 on:click={
@@ -84,13 +84,12 @@ pub fn Results(output: EditOutput, prompt: String, input: Option<String>) -> imp
 
 /// Picks a result for comparison (or takes it back).
 #[component]
-pub fn PickButton(image: OutputImage) -> impl IntoView {
+pub fn PickButton(job: u64, index: usize, image: OutputImage) -> impl IntoView {
     let picks = expect_context::<Picks>();
-    let url = image.url.clone();
-    let on = move || picks.has(&url);
+    let on = move || picks.has((job, index));
     view! {
         <button type="button" class="ghost small" data-testid="pick-compare" aria-pressed=move || on().to_string()
-            title=t(K::PickCompareTitle) on:click=move |_| picks.toggle(&image)>{t(K::PickCompare)}</button>
+            title=t(K::PickCompareTitle) on:click=move |_| picks.toggle((job, index), &image)>{t(K::PickCompare)}</button>
     }
 }
 
@@ -101,7 +100,7 @@ pub fn CompareBar() -> impl IntoView {
     let gallery = expect_context::<Gallery>();
     let open = move |_| {
         let p = picks.0.get_untracked();
-        if let [a, b] = p.as_slice() {
+        if let [(_, a), (_, b)] = p.as_slice() {
             gallery.0.set(Some(Shown { compare: true, ..Shown::new(vec![b.clone()], 0, Some(a.url.clone())) }));
         }
     };

@@ -24,8 +24,8 @@ async fn sleep(ms: u32) {
 }
 
 /// Waits until requests may go: online (the in-page demo needs no
-/// network), and this request's turn.
-async fn ready(transport: Transport) {
+/// network), and this request's turn (in the order they asked).
+pub(super) async fn ready(transport: Transport) {
     while transport == Transport::Fetch && !net::online() {
         // Offline: no timer, no request; the `online` event wakes us.
         net::wake_up().await;
@@ -33,6 +33,10 @@ async fn ready(transport: Transport) {
     let wait = net::reserve_slot(now());
     if wait > 0 {
         TimeoutFuture::new(wait).await;
+    }
+    // A timer that fired late must not bring two requests closer than the gap.
+    while let Some(wait) = net::go(now()) {
+        TimeoutFuture::new(wait.max(1)).await;
     }
 }
 

@@ -22,6 +22,7 @@ thread_local! {
     static GENERATION: Cell<u64> = const { Cell::new(0) };
     static INSTALLED: Cell<bool> = const { Cell::new(false) };
     static LAST_REQUEST: Cell<f64> = const { Cell::new(0.0) };
+    static LAST_SENT: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
 }
 
 pub fn online() -> bool {
@@ -89,12 +90,27 @@ fn install() {
     wake.forget();
 }
 
-/// Reserves the next request slot (see `jobs::schedule::next_slot`);
-/// returns how long to wait for it.
+/// Reserves the next request slot (see `jobs::schedule::next_slot`):
+/// requests take turns in the order they asked. Returns how long to wait.
 pub fn reserve_slot(now: f64) -> u32 {
     LAST_REQUEST.with(|last| {
         let (wait, at) = crate::jobs::schedule::next_slot(now, last.get());
         last.set(at);
         wait
+    })
+}
+
+/// Whether the request may go now, counted from the last request that
+/// actually went: `Some(wait)` when a timer fired late and brought this
+/// one too close to it. Marks the request as gone when it may.
+pub fn go(now: f64) -> Option<u32> {
+    LAST_SENT.with(|last| {
+        let (wait, _) = crate::jobs::schedule::next_slot(now, last.get());
+        if wait == 0 {
+            last.set(now);
+            None
+        } else {
+            Some(wait)
+        }
     })
 }

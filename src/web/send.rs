@@ -112,6 +112,9 @@ impl Jobs {
         self.follow(entry, client, move |client, entry| async move {
             let url = submit_url(&client.base, &model);
             loop {
+                // Online, and at most 4 requests a second with every other
+                // request of the page.
+                super::super::follow::ready(client.transport).await;
                 jobs.dispatch(&entry, Event::Sending);
                 // No abort signal: once sent a submit may bill, and its
                 // answer is wanted even if the card goes.

@@ -116,6 +116,8 @@ pub struct Config {
     pub partial: Partial,
     /// Each submit is answered after this long (to see how many wait at once).
     pub submit_delay_ms: u64,
+    /// Served files are padded to this many bytes (0: as drawn).
+    pub file_bytes: usize,
 }
 
 impl Default for Config {
@@ -131,6 +133,7 @@ impl Default for Config {
             faults: Faults::default(),
             partial: Partial::Full,
             submit_delay_ms: 0,
+            file_bytes: 0,
         }
     }
 }
@@ -406,7 +409,10 @@ fn route(shared: &Shared, method: &Method, path: &str, query: Option<&str>, head
     }
     if let Some(name) = path.strip_prefix("/files/") {
         let seed = name.bytes().fold(7u8, |a, b| a.wrapping_mul(31).wrapping_add(b));
-        let bytes = png(64, 48, [seed, 120, 255 - seed]);
+        let mut bytes = png(64, 48, [seed, 120, 255 - seed]);
+        // Bytes after the PNG's end are ignored by decoders.
+        let pad = shared.lock().cfg.file_bytes;
+        bytes.extend((bytes.len()..pad).map(|i| (i as u8).wrapping_mul(seed)));
         return ([(header::CONTENT_TYPE, "image/png")], bytes).into_response();
     }
     let mut inner = shared.lock();
