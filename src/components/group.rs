@@ -147,18 +147,21 @@ pub fn JobGroup(group: u64) -> impl IntoView {
                                             }>
                                                 <img data-testid="group-image" src=img.url.clone() alt=i.msg(alt.clone())/>
                                             </button>
-                                            <PickButton job=entry_id index=0 image=img/>
                                         }.into_any()
                                     }
                                     None => view! { <span class="cell-phase">{move || i.text(phase_label(phase.get()))}</span> }.into_any(),
                                 }}
-                                <span class="cell-label" data-testid="group-label">{i.msg(label.clone())}</span>
+                                <div class="cell-foot">
+                                    <span class="cell-label" data-testid="group-label">{i.msg(label.clone())}</span>
+                                    {move || first.get().map(|img| view! { <PickButton job=entry_id index=0 image=img/> })}
+                                </div>
                             </li>
                         }
                     }
                 </For>
             </ol>
-            <details class="group-jobs" open=true>
+            // Many cards make a long page: from five jobs on, the grid leads.
+            <details class="group-jobs" open=untrack(total) <= 4>
                 <summary>{t(K::GroupJobs)}</summary>
                 <div class="job-list">
                     <For each=entries key=|e| e.id let:entry>

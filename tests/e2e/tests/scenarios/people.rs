@@ -13,6 +13,10 @@ pub(crate) fn phone_width_has_no_horizontal_scroll(s: &Session) -> Fut<'_> {
         s.open_advanced().await?;
         s.submit().await?;
         s.wait_job(0, "completed", SECS(10)).await?;
+        // And a group of three beside it (issue 12).
+        s.fill("input[name=variations]", "3").await?;
+        s.submit().await?;
+        s.wait_for("[data-testid=job-group][data-done=\"3\"]", SECS(15)).await?;
         let (scroll, inner) = (
             s.c.execute("return document.documentElement.scrollWidth", vec![]).await?,
             s.c.execute("return window.innerWidth", vec![]).await?,
@@ -31,7 +35,12 @@ pub(crate) fn phone_width_has_no_horizontal_scroll(s: &Session) -> Fut<'_> {
         let scroll = s.c.execute("return document.documentElement.scrollWidth", vec![]).await?;
         ensure!(scroll.as_u64() <= inner.as_u64(), "dark: page is {scroll} px wide");
         s.c.execute("document.querySelector('.jobs-title').scrollIntoView()", vec![]).await?;
-        s.screenshot("phone-dark").await
+        s.screenshot("phone-dark").await?;
+        s.select("select[name=language]", "zh-CN").await?;
+        let scroll = s.c.execute("return document.documentElement.scrollWidth", vec![]).await?;
+        ensure!(scroll.as_u64() <= inner.as_u64(), "Chinese: page is {scroll} px wide");
+        s.c.execute("document.querySelector('.jobs-title').scrollIntoView()", vec![]).await?;
+        s.screenshot("phone-dark-zh").await
     })
 }
 
