@@ -4,8 +4,6 @@
 //! after the wait; any other failure of a submit is shown and never
 //! repeated. And the group's intents: cancel all, retry the failed ones.
 
-use std::collections::HashMap;
-
 use gloo_timers::callback::Timeout;
 use gloo_timers::future::TimeoutFuture;
 
@@ -14,13 +12,33 @@ use crate::jobs::plan::{Member, Planned};
 use crate::jobs::sendq::SendQueue;
 use crate::jobs::Phase;
 
+/// One base's submits: its queue, the client that sends them, and the
+/// timer that wakes the queue when a hold ends (dropping it cancels it).
+struct Base {
+    name: String,
+    queue: SendQueue,
+    client: Option<Client>,
+    timer: Option<Timeout>,
+}
+
+/// Every base's submits (a page talks to one or two: a list is enough).
 #[derive(Default)]
 pub(super) struct Sending {
-    queues: HashMap<String, SendQueue>,
-    clients: HashMap<String, Client>,
-    /// Wakes a held base's queue when its hold ends (dropping one cancels it).
-    timers: HashMap<String, Timeout>,
+    bases: Vec<Base>,
     max: usize,
+}
+
+impl Sending {
+    fn base(&mut self, name: &str) -> &mut Base {
+        let i = match self.bases.iter().position(|b| b.name == name) {
+            Some(i) => i,
+            None => {
+                self.bases.push(Base { name: name.to_string(), queue: SendQueue::default(), client: None, timer: None });
+                self.bases.len() - 1
+            }
+        };
+        &mut self.bases[i]
+    }
 }
 
 /// A submit's place among those sending; freed when dropped: answered,
@@ -34,7 +52,7 @@ struct Slot {
 impl Drop for Slot {
     fn drop(&mut self) {
         let (jobs, base, id) = (self.jobs, std::mem::take(&mut self.base), self.id);
-        jobs.sending.try_update_value(|s| s.queues.get_mut(&base).map(|q| q.done(id)));
+        jobs.sending.try_update_value(|s| s.base(&base).queue.done(id));
         // The next one goes from a task of its own, not from inside
         // whatever is dropping this one.
         spawn_local(async move { jobs.pump(&base) });
@@ -69,9 +87,9 @@ impl Jobs {
         let base = access.base.clone();
         self.sending.update_value(|s| {
             s.max = max as usize;
-            s.clients.insert(base.clone(), access.client(&base));
-            let q = s.queues.entry(base.clone()).or_default();
-            ids.iter().for_each(|id| q.push(*id));
+            let b = s.base(&base);
+            b.client = Some(access.client(&base));
+            ids.iter().for_each(|id| b.queue.push(*id));
         });
         self.save(true);
         self.pump(&base);
@@ -84,8 +102,9 @@ impl Jobs {
         let gone = |id: u64| self.entry(id).is_none_or(|e| e.job.with_untracked(|j| j.phase != Phase::Waiting));
         let Some((go, wake, client)) = self.sending.try_update_value(|s| {
             let max = s.max;
-            let (go, wake) = s.queues.get_mut(base).map(|q| q.take(t, max, gone)).unwrap_or_default();
-            (go, wake, s.clients.get(base).cloned())
+            let b = s.base(base);
+            let (go, wake) = b.queue.take(t, max, gone);
+            (go, wake, b.client.clone())
         }) else {
             return;
         };
@@ -94,9 +113,7 @@ impl Jobs {
             // The timer's callback only spawns: the timer it lives in is
             // replaced by the next pump.
             let timer = Timeout::new((at - t).max(0.0) as u32, move || spawn_local(async move { jobs.pump(&b) }));
-            self.sending.update_value(|s| {
-                s.timers.insert(base.to_string(), timer);
-            });
+            self.sending.update_value(|s| s.base(base).timer = Some(timer));
         }
         let Some(client) = client else { return };
         for entry in go.into_iter().filter_map(|id| self.entry(id)) {
@@ -124,7 +141,7 @@ impl Jobs {
                 };
                 match jobs.dispatch(&entry, event) {
                     Next::Resend(ms) => {
-                        jobs.sending.update_value(|s| s.queues.entry(base.clone()).or_default().hold(now() + ms as f64));
+                        jobs.sending.update_value(|s| s.base(&base).queue.hold(now() + ms as f64));
                         TimeoutFuture::new(ms).await;
                     }
                     next => {
@@ -141,7 +158,7 @@ impl Jobs {
         let (waiting, base) = entry.job.with_untracked(|j| (j.phase == Phase::Waiting, j.base.clone()));
         if waiting {
             self.sending.update_value(|s| {
-                s.queues.get_mut(&base).map(|q| q.withdraw(entry.id));
+                s.base(&base).queue.withdraw(entry.id);
             });
             self.dispatch(entry, Event::Withdrawn);
         }
@@ -151,19 +168,18 @@ impl Jobs {
     /// The jobs of group `group` in order, the newest for each place (a
     /// retry takes the place of the job it retries). Tracked.
     pub fn members(&self, group: u64) -> Vec<JobEntry> {
-        let mut out: Vec<(usize, f64, JobEntry)> = Vec::new();
+        // By place; the list is newest first, so the first seen is the newest.
+        let mut places: Vec<Option<JobEntry>> = Vec::new();
         self.list.with(|l| {
             for e in l {
-                let Some((index, at)) = e.job.with(|j| j.group.as_ref().filter(|m| m.group == group).map(|m| (m.index, j.submitted_at))) else { continue };
-                match out.iter_mut().find(|(i, _, _)| *i == index) {
-                    Some(slot) if slot.1 < at => *slot = (index, at, e.clone()),
-                    Some(_) => {}
-                    None => out.push((index, at, e.clone())),
+                let Some((index, total)) = e.job.with(|j| j.group.as_ref().filter(|m| m.group == group).map(|m| (m.index, m.total))) else { continue };
+                if places.len() < total.max(index + 1) {
+                    places.resize(total.max(index + 1), None);
                 }
+                places[index].get_or_insert_with(|| e.clone());
             }
         });
-        out.sort_by_key(|(i, _, _)| *i);
-        out.into_iter().map(|(_, _, e)| e).collect()
+        places.into_iter().flatten().collect()
     }
 
     /// Cancels every job of the group that still runs (those waiting for

@@ -35,9 +35,9 @@ pub struct JobEntry {
     pub id: u64,
     pub job: ArcRwSignal<Job>,
     /// Shown as a card (jobs of this visit); every job is in the history.
-    pub shown: RwSignal<bool>,
+    pub shown: ArcRwSignal<bool>,
     /// This tab is following it now.
-    pub followed: RwSignal<bool>,
+    pub followed: ArcRwSignal<bool>,
 }
 
 /// How to reach the API for jobs: the configured base, the key and the
@@ -75,8 +75,6 @@ pub struct Jobs {
     tab: StoredValue<String>,
     /// The submits waiting for their turn, per base (`send`).
     sending: StoredValue<send::Sending, LocalStorage>,
-    /// The owner the store was made under: its jobs' signals live there.
-    owner: StoredValue<Option<Owner>, LocalStorage>,
 }
 
 impl Default for Jobs {
@@ -104,7 +102,6 @@ impl Jobs {
             deleted: StoredValue::new(HashSet::new()),
             tab: StoredValue::new(tab_id()),
             sending: StoredValue::new_local(send::Sending::default()),
-            owner: StoredValue::new_local(Owner::current()),
         };
         let problem = jobs.history_problem;
         let sync = HistorySync::new(move || jobs.snapshot(), move |p| problem.set(p));
@@ -130,11 +127,9 @@ impl Jobs {
     }
 
     fn insert(&self, job: Job, shown: bool) -> JobEntry {
-        // The entry's signals belong to the store's owner, not to whatever
-        // view called (a button's confirmation goes, its job stays).
-        let make = || (RwSignal::new(shown), RwSignal::new(false));
-        let (shown, followed) = self.owner.with_value(|o| o.as_ref().map(|o| o.with(make))).unwrap_or_else(make);
-        let entry = JobEntry { id: job.id, job: ArcRwSignal::new(job), shown, followed };
+        // Reference-counted signals: they live as long as the entry, not as
+        // long as whatever view called (a confirmation that goes).
+        let entry = JobEntry { id: job.id, job: ArcRwSignal::new(job), shown: ArcRwSignal::new(shown), followed: ArcRwSignal::new(false) };
         self.list.update(|l| {
             l.push(entry.clone());
             l.sort_by(|a, b| b.job.with_untracked(|x| x.submitted_at).total_cmp(&a.job.with_untracked(|x| x.submitted_at)));
@@ -237,7 +232,7 @@ impl Jobs {
         Fut: std::future::Future<Output = Next> + 'static,
     {
         let jobs = *self;
-        let followed = entry.followed;
+        let followed = entry.followed.clone();
         followed.set(true);
         self.runner().start(
             entry.id,
