@@ -22,7 +22,7 @@ use crate::api::{AuthScheme, QueueStatus};
 use crate::i18n::{Msg, K};
 use crate::jobs::history;
 use crate::jobs::learn::{self, Expect};
-use crate::jobs::{Event, Job, Known, NewJob, Next};
+use crate::jobs::{Event, Job, Known, NewJob, Next, Phase};
 
 #[path = "send.rs"]
 mod send;
@@ -203,9 +203,13 @@ impl Jobs {
     /// tab does not follow.
     fn absorb_other_tab(&self, theirs: Vec<Job>) {
         let runner = self.runner();
+        let me = self.tab.get_value();
+        // This tab's own jobs still waiting for their turn are this tab's
+        // to keep (another tab may have written before it saw them).
+        let keep = |e: &JobEntry| runner.running(e.id) || e.job.with_untracked(|j| j.phase == Phase::Waiting && j.owner.as_deref() == Some(me.as_str()));
         let ids: HashSet<u64> = theirs.iter().map(|j| j.id).collect();
         for job in theirs {
-            if runner.running(job.id) || self.deleted.with_value(|d| d.contains(&job.id)) {
+            if self.entry(job.id).is_some_and(|e| keep(&e)) || self.deleted.with_value(|d| d.contains(&job.id)) {
                 continue;
             }
             match self.entry(job.id) {
@@ -215,7 +219,7 @@ impl Jobs {
                 }
             }
         }
-        let gone: Vec<u64> = self.list.with_untracked(|l| l.iter().filter(|e| !ids.contains(&e.id) && !runner.running(e.id)).map(|e| e.id).collect());
+        let gone: Vec<u64> = self.list.with_untracked(|l| l.iter().filter(|e| !ids.contains(&e.id) && !keep(e)).map(|e| e.id).collect());
         if !gone.is_empty() {
             self.list.update(|l| l.retain(|e| !gone.contains(&e.id)));
         }
