@@ -22,7 +22,7 @@ use super::schedule::retry_delay_ms;
 use crate::api::error::Problem;
 use crate::api::status::CancelAnswer;
 use crate::api::url::Endpoints;
-use crate::api::{ApiError, EditOutput, ErrorKind, JobStatus, LogEntry, QueueStatus};
+use crate::api::{ApiError, EditOutput, ErrorKind, LogEntry};
 
 pub use super::logs::{MAX_LOG_CHARS, MAX_LOG_LINES};
 /// After this long of failures in a row, a job stops asking by itself.
@@ -202,49 +202,6 @@ impl Job {
         self.route.tried.clear();
     }
 
-    fn absorb(&mut self, s: QueueStatus, now: f64, streamed: bool) -> Next {
-        self.answered();
-        self.route.status_ok = true;
-        if let Some(logs) = s.logs {
-            logs::keep(&mut self.logs, &mut self.logs_dropped, logs, streamed);
-        }
-        if s.inference_time.is_some() {
-            self.inference_time = s.inference_time;
-        }
-        self.raw_status = None;
-        // While streaming, the runner keeps reading the same stream.
-        let follow = if streamed { Next::Continue } else { self.follow(now) };
-        match s.status {
-            JobStatus::InQueue => {
-                self.phase = Phase::InQueue;
-                self.queue_position = s.queue_position;
-                follow
-            }
-            JobStatus::InProgress => {
-                self.phase = Phase::InProgress;
-                self.started_at.get_or_insert(now);
-                self.queue_position = None;
-                follow
-            }
-            // A failed job still ends COMPLETED: the result tells.
-            JobStatus::Completed | JobStatus::Failed => {
-                self.queue_position = None;
-                self.status_error = s.error.or(s.error_type);
-                if self.phase == Phase::Submitting || self.phase == Phase::InQueue {
-                    self.phase = Phase::InProgress;
-                }
-                Next::FetchResult(0)
-            }
-            JobStatus::Cancelled => self.end(Phase::Cancelled, now),
-            JobStatus::Other(raw) => {
-                self.raw_status = Some(raw);
-                if self.phase == Phase::Submitting {
-                    self.phase = Phase::InQueue;
-                }
-                follow
-            }
-        }
-    }
 
     /// Applies one event. `jitter` is uniform in [0, 1) and only used for
     /// backoff delays.
@@ -399,6 +356,9 @@ impl Job {
         }
     }
 }
+
+#[path = "absorb.rs"]
+mod absorb;
 
 #[cfg(test)]
 #[path = "state_tests.rs"]

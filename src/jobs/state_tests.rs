@@ -1,6 +1,7 @@
 //! The job reducer's transitions.
 
 use super::*;
+use crate::api::QueueStatus;
 
 use serde_json::json;
 
