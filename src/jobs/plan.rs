@@ -78,7 +78,7 @@ impl Label {
 /// A job's place in its group (kept with the job in the history).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Member {
-    /// The group's id (the id of its first job).
+    /// The group's id (made at its submit like a job's).
     pub group: u64,
     /// 0-based; a retry takes the place of the job it retries.
     pub index: usize,

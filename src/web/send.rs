@@ -64,18 +64,31 @@ impl Jobs {
     /// is sent once (again only after a 429) and followed. Several form a
     /// group. Returns their ids, in order.
     pub fn submit(&self, access: &Access, model: String, planned: Vec<Planned>, stream: bool, max_in_flight: u32) -> Vec<u64> {
-        let t = now();
-        let first = (t as u64) * 1000 + (random() * 1000.0) as u64;
         let total = planned.len();
-        let expect = self.expect_for(&access.base, &model);
+        let group = self.new_id();
+        let jobs = planned.into_iter().enumerate().map(|(index, p)| (p.body, (total > 1).then(|| Member { group, index, total, label: p.label }))).collect();
+        self.add(access, &model, jobs, stream, max_in_flight)
+    }
+
+    /// A new job id (ms since the epoch × 1000 + a random part; the jobs
+    /// of one submit take the ids after it).
+    fn new_id(&self) -> u64 {
+        (now() as u64) * 1000 + (random() * 1000.0) as u64
+    }
+
+    /// Adds jobs of `model` on the configured base, each waiting for its
+    /// turn, and starts sending.
+    fn add(&self, access: &Access, model: &str, jobs: Vec<(serde_json::Value, Option<Member>)>, stream: bool, max_in_flight: u32) -> Vec<u64> {
+        let t = now();
+        let first = self.new_id();
+        let expect = self.expect_for(&access.base, model);
         let known = self.known_for(&access.base);
         let owner = self.tab.get_value();
-        let ids: Vec<u64> = planned
+        let ids: Vec<u64> = jobs
             .into_iter()
             .enumerate()
-            .map(|(index, p)| {
-                let group = (total > 1).then(|| Member { group: first, index, total, label: p.label });
-                let new = NewJob { id: first + index as u64, body: p.body, base: access.base.clone(), model: model.clone(), stream, owner: owner.clone(), known, expect, group };
+            .map(|(i, (body, group))| {
+                let new = NewJob { id: first + i as u64, body, base: access.base.clone(), model: model.to_string(), stream, owner: owner.clone(), known, expect, group };
                 self.insert(Job::new(new, t), true).id
             })
             .collect();
@@ -194,22 +207,12 @@ impl Jobs {
     /// that failed (and only those); nothing when the key may not go to
     /// their base. Returns the new ids.
     pub fn retry_failed(&self, group: u64, access: &Access, max_in_flight: u32) -> Vec<u64> {
-        let t = now();
-        let owner = self.tab.get_value();
-        let failed: Vec<Job> = self.members(group).iter().filter_map(|e| e.job.with_untracked(|j| (j.phase == Phase::Failed && access.base == j.base).then(|| j.clone()))).collect();
-        if failed.is_empty() || !access.reaches(&access.base) {
+        if !access.reaches(&access.base) {
             return Vec::new();
         }
-        let first = (t as u64) * 1000 + (random() * 1000.0) as u64;
-        let ids: Vec<u64> = failed
-            .into_iter()
-            .enumerate()
-            .map(|(i, j)| {
-                let new = NewJob { id: first + i as u64, body: j.body, base: j.base.clone(), model: j.model.clone(), stream: j.stream, owner: owner.clone(), known: self.known_for(&j.base), expect: self.expect_for(&j.base, &j.model), group: j.group };
-                self.insert(Job::new(new, t), true).id
-            })
-            .collect();
-        self.enqueue(access, &ids, max_in_flight);
-        ids
+        // A group is one request's jobs: one model, one base, one way to follow.
+        let failed: Vec<Job> = self.members(group).iter().filter_map(|e| e.job.with_untracked(|j| (j.phase == Phase::Failed && access.base == j.base).then(|| j.clone()))).collect();
+        let Some((model, stream)) = failed.first().map(|j| (j.model.clone(), j.stream)) else { return Vec::new() };
+        self.add(access, &model, failed.into_iter().map(|j| (j.body, j.group)).collect(), stream, max_in_flight)
     }
 }
