@@ -57,6 +57,14 @@ pub fn decide(delay_ms: u32, is_poll: bool, hidden: bool, online: bool) -> Optio
     Some(if hidden && is_poll { when_hidden(delay_ms) } else { delay_ms })
 }
 
+/// A poll's wait when `followers` jobs are followed by polling at once:
+/// they share four requests a second, so each asks at most once per turn
+/// of them all. Polls then never fill the line of requests, and a result
+/// that is ready (or a submit) finds a turn at once.
+pub fn shared(delay_ms: u32, followers: u32) -> u32 {
+    delay_ms.max((followers as f64 * MIN_GAP_MS) as u32)
+}
+
 /// The smallest gap between two requests of the app, whatever the number
 /// of jobs: many jobs take turns instead of polling in a burst, at most
 /// four requests a second (PROTOCOL.md, "Limits"), with 10 ms to spare for
@@ -100,6 +108,16 @@ mod tests {
         let mut last = 0.0;
         let waits: Vec<u32> = (0..5).map(|_| { let (w, at) = next_slot(5_000.0, last); last = at; w }).collect();
         assert_eq!(waits, [0, 260, 520, 780, 1_040]);
+    }
+
+    #[test]
+    fn many_jobs_share_the_turns() {
+        assert_eq!(shared(500, 1), 500, "one job polls on its own schedule");
+        assert_eq!(shared(500, 16), 4_160, "16 jobs: each once per turn of them all");
+        assert_eq!(shared(8_000, 16), 8_000, "a longer wait stays");
+        // 16 polls due at once take 16 turns: the next round is due as the
+        // last of this one goes, not before.
+        assert!(shared(500, 16) as f64 >= 16.0 * MIN_GAP_MS);
     }
 
     #[test]

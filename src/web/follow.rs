@@ -13,7 +13,7 @@ use web_sys::AbortSignal;
 use super::http::{Client, Method, Transport};
 use super::{net, now};
 use crate::api::{EditOutput, QueueStatus};
-use crate::jobs::schedule::decide;
+use crate::jobs::schedule::{decide, shared};
 use crate::jobs::{Event, Next, Op};
 
 /// Waits `ms`, or until the browser comes back online or the tab shows.
@@ -49,6 +49,8 @@ pub async fn follow(
     signal: Option<AbortSignal>,
 ) {
     let signal = signal.as_ref();
+    // Counted while this loop runs: polls share the turns (`shared`).
+    let _counted = net::following();
     loop {
         let wait = match next {
             Next::Poll(ms) | Next::FetchResult(ms) => ms,
@@ -56,7 +58,9 @@ pub async fn follow(
             Next::Stop | Next::Continue | Next::Resend(_) => return,
         };
         let online = net::online() || client.transport == Transport::Demo;
-        sleep(decide(wait, matches!(next, Next::Poll(_)), net::hidden(), online).unwrap_or(0)).await;
+        let poll = matches!(next, Next::Poll(_));
+        let wait = if poll { shared(wait, net::followers()) } else { wait };
+        sleep(decide(wait, poll, net::hidden(), online).unwrap_or(0)).await;
         ready(client.transport).await;
         let Some((op, url)) = target(next) else { return };
         next = match op {

@@ -23,6 +23,7 @@ thread_local! {
     static INSTALLED: Cell<bool> = const { Cell::new(false) };
     static LAST_REQUEST: Cell<f64> = const { Cell::new(0.0) };
     static LAST_SENT: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
+    static FOLLOWING: Cell<u32> = const { Cell::new(0) };
 }
 
 pub fn online() -> bool {
@@ -113,4 +114,23 @@ pub fn go(now: f64) -> Option<u32> {
             Some(wait)
         }
     })
+}
+
+/// One job being followed by polling; counted while it lives.
+pub struct Following;
+
+pub fn following() -> Following {
+    FOLLOWING.with(|f| f.set(f.get() + 1));
+    Following
+}
+
+impl Drop for Following {
+    fn drop(&mut self) {
+        FOLLOWING.with(|f| f.set(f.get().saturating_sub(1)));
+    }
+}
+
+/// How many jobs are followed now (each in its loop).
+pub fn followers() -> u32 {
+    FOLLOWING.with(Cell::get)
 }
