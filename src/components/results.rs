@@ -104,7 +104,8 @@ pub fn CompareBar() -> impl IntoView {
             gallery.0.set(Some(Shown { compare: true, ..Shown::new(vec![b.clone()], 0, Some(a.url.clone())) }));
         }
     };
-    move || (picks.0.with(Vec::len) == 2).then(|| view! {
+    // Not over the lightbox.
+    move || (picks.0.with(Vec::len) == 2 && gallery.0.with(Option::is_none)).then(|| view! {
         <div class="compare-bar" role="status">
             <span>{t(K::PickedTwo)}</span>
             <button type="button" class="primary small" data-testid="open-compare" on:click=open>{t(K::CompareOpen)}</button>

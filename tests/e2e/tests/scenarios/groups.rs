@@ -49,6 +49,14 @@ pub(crate) fn eight_variations_go_two_at_a_time(s: &Session) -> Fut<'_> {
         ensure!(sd.iter().any(|x| first.contains(&x.to_string())), "a label names its seed: {first:?}");
         ensure!(s.find_all("[data-testid=group-image]").await?.len() == 8, "a grid of 8 results");
         s.screenshot("group-of-8").await?;
+        // Two results of two jobs, compared side by side.
+        s.click("[data-testid=group-cell]:nth-child(1) [data-testid=pick-compare]").await?;
+        s.click("[data-testid=group-cell]:nth-child(4) [data-testid=pick-compare]").await?;
+        s.click("[data-testid=open-compare]").await?;
+        s.wait_for("[data-testid=compare]", SECS(2)).await?;
+        s.click("[data-testid=compare-side]").await?;
+        ensure!(s.find_all("[data-testid=compare-side-by-side] img").await?.len() == 2, "two images side by side");
+        s.screenshot("compare-side-by-side").await?;
         Ok(())
     })
 }
