@@ -83,6 +83,8 @@ pub fn JobGroup(group: u64) -> impl IntoView {
         let text = i.render(&m);
         if w > 0 { format!("{text} · {}", i.render(&Msg::new(K::GroupWaiting).arg("n", w))) } else { text }
     };
+    // Many cards make a long page: from five jobs on, the grid leads.
+    let open_cards = untrack(total) <= 4;
     view! {
         <section class="job-group panel" data-testid="job-group" data-group=group.to_string()
             data-total=move || total().to_string() data-done=move || done().to_string() data-failed=move || failed().to_string()>
@@ -155,20 +157,16 @@ pub fn JobGroup(group: u64) -> impl IntoView {
                                     <span class="cell-label" data-testid="group-label">{i.msg(label.clone())}</span>
                                     {move || first.get().map(|img| view! { <PickButton job=entry_id index=0 image=img/> })}
                                 </div>
+                                // The job's card, folded from five jobs on; open, the cell takes the whole row.
+                                <details class="cell-card" open=open_cards>
+                                    <summary>{t(K::GroupJobDetails)}</summary>
+                                    <JobCard entry=entry/>
+                                </details>
                             </li>
                         }
                     }
                 </For>
             </ol>
-            // Many cards make a long page: from five jobs on, the grid leads.
-            <details class="group-jobs" open=untrack(total) <= 4>
-                <summary>{t(K::GroupJobs)}</summary>
-                <div class="job-list">
-                    <For each=entries key=|e| e.id let:entry>
-                        <JobCard entry=entry/>
-                    </For>
-                </div>
-            </details>
         </section>
     }
 }
