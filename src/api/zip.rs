@@ -88,34 +88,26 @@ impl ZipWriter {
         let (Ok(size), Ok(offset), Ok(name_len), Some(entries)) = (size, offset, u16::try_from(name.len()), self.entries.checked_add(1)) else {
             return Err(ZipError::TooBig);
         };
+        // The fields the local header and the central directory share:
+        // version needed (2.0), UTF-8 names, stored, time, CRC, sizes, name
+        // length, no extra field.
         let crc = crc32(data);
+        let time = self.time;
+        let shared = |v: &mut Vec<u8>| {
+            [20, UTF8, 0, time.0, time.1].iter().for_each(|x| put16(v, *x));
+            [crc, size, size].iter().for_each(|x| put32(v, *x));
+            put16(v, name_len);
+            put16(v, 0);
+        };
         let o = &mut self.out;
         put32(o, LOCAL);
-        put16(o, 20); // version needed: 2.0
-        put16(o, UTF8);
-        put16(o, 0); // stored
-        put16(o, self.time.0);
-        put16(o, self.time.1);
-        put32(o, crc);
-        put32(o, size);
-        put32(o, size);
-        put16(o, name_len);
-        put16(o, 0); // no extra field
+        shared(o);
         o.extend_from_slice(name.as_bytes());
         o.extend_from_slice(data);
         let c = &mut self.central;
         put32(c, CENTRAL);
         put16(c, 20); // made by: 2.0
-        put16(c, 20);
-        put16(c, UTF8);
-        put16(c, 0);
-        put16(c, self.time.0);
-        put16(c, self.time.1);
-        put32(c, crc);
-        put32(c, size);
-        put32(c, size);
-        put16(c, name_len);
-        put16(c, 0); // extra
+        shared(c);
         put16(c, 0); // comment
         put16(c, 0); // disk
         put16(c, 0); // internal attributes

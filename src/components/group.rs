@@ -13,7 +13,7 @@ use crate::i18n::{Msg, K};
 use crate::jobs::plan::{Label, Vary};
 use crate::jobs::{Job, Phase};
 use crate::web::lang::{i18n, t};
-use crate::web::store::{JobEntry, Jobs};
+use crate::web::store::Jobs;
 
 /// What a grid cell says varied: "Image 2 · seed 42".
 pub fn label_msg(label: &Label) -> Msg {
@@ -39,25 +39,30 @@ pub fn JobGroup(group: u64) -> impl IntoView {
     let settings = expect_context::<SettingsState>();
     let gallery = expect_context::<Gallery>();
     let i = i18n();
-    let members = Memo::new(move |_| jobs.members(group).into_iter().map(|e| e.id).collect::<Vec<u64>>());
-    let entries = move || {
-        let ids = members.get();
-        jobs.list.with(|l| ids.iter().filter_map(|id| l.iter().find(|e| e.id == *id).cloned()).collect::<Vec<JobEntry>>())
-    };
-    let count = move |p: fn(Phase) -> bool| entries().iter().filter(|e| e.job.with(|j| p(j.phase))).count();
-    let total = move || entries().first().and_then(|e| e.job.with(|j| j.group.as_ref().map(|m| m.total))).unwrap_or(0);
-    let done = move || count(|p| p == Phase::Completed);
-    let failed = move || count(|p| p == Phase::Failed);
-    let active = move || count(Phase::is_active);
-    let waiting = move || count(|p| p == Phase::Waiting);
+    // Newest job per place; entries are equal by id, so the memo changes
+    // only when the group's membership does.
+    let entries = Memo::new(move |_| jobs.members(group));
+    // (total, done, failed, running, waiting to send), counted once per change.
+    let stats = Memo::new(move |_| {
+        entries.with(|list| {
+            let n = |p: fn(Phase) -> bool| list.iter().filter(|e| e.job.with(|j| p(j.phase))).count();
+            let total = list.first().and_then(|e| e.job.with(|j| j.group.as_ref().map(|m| m.total))).unwrap_or(0);
+            (total, n(|p| p == Phase::Completed), n(|p| p == Phase::Failed), n(Phase::is_active), n(|p| p == Phase::Waiting))
+        })
+    });
+    let total = move || stats.get().0;
+    let done = move || stats.get().1;
+    let failed = move || stats.get().2;
+    let active = move || stats.get().3;
+    let waiting = move || stats.get().4;
     let asking = RwSignal::new(false);
     let zipping = RwSignal::new(false);
     let zip_note = RwSignal::new(None::<Msg>);
     // The last zip's size and how long it took to make (also for the bench).
     let zip_done = RwSignal::new(None::<(usize, u64)>);
-    let all_images = move || entries().iter().flat_map(|e| e.job.with_untracked(|j| j.output.as_ref().map(|o| o.images.clone()).unwrap_or_default())).collect::<Vec<_>>();
+    let all_images = move || entries.get_untracked().iter().flat_map(|e| e.job.with_untracked(|j| j.output.as_ref().map(|o| o.images.clone()).unwrap_or_default())).collect::<Vec<_>>();
     let download = move |_| {
-        let list: Vec<Job> = entries().iter().map(|e| e.job.get_untracked()).collect();
+        let list: Vec<Job> = entries.get_untracked().iter().map(|e| e.job.get_untracked()).collect();
         zipping.set(true);
         zip_note.set(None);
         spawn_local(async move {
@@ -125,7 +130,7 @@ pub fn JobGroup(group: u64) -> impl IntoView {
             })}
             {move || zip_note.get().map(|m| view! { <p class="hint" data-testid="zip-note">{i.msg(m)}</p> })}
             <ol class="group-grid">
-                <For each=entries key=|e| e.id let:entry>
+                <For each=move || entries.get() key=|e| e.id let:entry>
                     {
                         let job = entry.job.clone();
                         let entry_id = entry.id;

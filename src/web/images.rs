@@ -126,24 +126,32 @@ pub fn revoke(url: &str) {
     let _ = Url::revoke_object_url(url);
 }
 
+/// The answer for `url` (no credentials, no key), when it is a success.
+pub async fn fetch_ok(url: &str) -> Option<web_sys::Response> {
+    let resp: web_sys::Response = JsFuture::from(web_sys::window()?.fetch_with_str(url)).await.ok()?.dyn_into().ok()?;
+    resp.ok().then_some(resp)
+}
+
+/// Offers `blob` as a download named `name`, through an object URL
+/// (revoked once the click has started the download).
+pub fn save_blob(blob: &web_sys::Blob, name: &str) -> Option<()> {
+    let href = Url::create_object_url_with_blob(blob).ok()?;
+    let a: web_sys::HtmlAnchorElement = web_sys::window()?.document()?.create_element("a").ok()?.dyn_into().ok()?;
+    a.set_href(&href);
+    a.set_download(name);
+    a.click();
+    let _ = Url::revoke_object_url(&href);
+    Some(())
+}
+
 /// Saves `url` as `name`: fetched as a blob (no credentials, no key) and
 /// saved through an object URL; where the host does not allow that (CORS),
 /// the image opens in a new tab instead.
 pub async fn download(url: &str, name: &str) {
     let Some(window) = web_sys::window() else { return };
     let saved = async {
-        let resp: web_sys::Response = JsFuture::from(window.fetch_with_str(url)).await.ok()?.dyn_into().ok()?;
-        if !resp.ok() {
-            return None;
-        }
-        let blob: web_sys::Blob = JsFuture::from(resp.blob().ok()?).await.ok()?.dyn_into().ok()?;
-        let href = Url::create_object_url_with_blob(&blob).ok()?;
-        let a: web_sys::HtmlAnchorElement = window.document()?.create_element("a").ok()?.dyn_into().ok()?;
-        a.set_href(&href);
-        a.set_download(name);
-        a.click();
-        let _ = Url::revoke_object_url(&href);
-        Some(())
+        let blob: web_sys::Blob = JsFuture::from(fetch_ok(url).await?.blob().ok()?).await.ok()?.dyn_into().ok()?;
+        save_blob(&blob, name)
     }
     .await;
     if saved.is_none() {

@@ -116,7 +116,7 @@ pub fn go(now: f64) -> Option<u32> {
     })
 }
 
-/// One job being followed by polling; counted while it lives.
+/// One job being followed (its loop runs); counted while it lives.
 pub struct Following;
 
 pub fn following() -> Following {

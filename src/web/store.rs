@@ -40,6 +40,13 @@ pub struct JobEntry {
     pub followed: ArcRwSignal<bool>,
 }
 
+/// One entry per job id: entries are the same when their ids are.
+impl PartialEq for JobEntry {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
 /// How to reach the API for jobs: the configured base, the key and the
 /// transport (chosen once from the provider).
 #[derive(Clone, Debug, PartialEq)]
