@@ -132,8 +132,8 @@ fn field_of(loc: &[Value]) -> Option<String> {
 
 /// Reads `Retry-After` in seconds (HTTP dates are left to the backoff).
 pub fn parse_retry_after(v: &str) -> Option<u64> {
-    let secs: f64 = v.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| (secs * 1000.0).min(600_000.0) as u64)
+    let secs = super::num::parse_f64(v)?;
+    (secs >= 0.0).then(|| (secs * 1000.0).min(600_000.0) as u64)
 }
 
 /// Whether a detail says the request is still queued or running (relays

@@ -6,6 +6,7 @@ pub mod error;
 pub mod image;
 pub mod input;
 pub mod model;
+pub mod num;
 pub mod origin;
 pub mod output;
 #[cfg(all(test, not(target_arch = "wasm32")))]

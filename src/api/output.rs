@@ -119,7 +119,7 @@ pub fn download_name(prompt: &str, seed: Option<u64>, index: usize, content_type
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(5)
-        .map(str::to_lowercase)
+        .map(str::to_ascii_lowercase)
         .collect();
     let stem = if words.is_empty() { "qwen-edit".to_string() } else { words.join("-") };
     let ext = match content_type {

@@ -65,10 +65,10 @@ pub(crate) fn string_field(v: &Value, key: &str) -> Option<String> {
 pub(crate) fn number_field(v: &Value, key: &str) -> Option<f64> {
     match v.get(key)? {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::String(s) => super::num::parse_f64(s),
         _ => None,
     }
-    .filter(|x: &f64| x.is_finite())
+    .filter(|x| x.is_finite())
 }
 
 impl QueueStatus {

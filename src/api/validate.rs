@@ -41,8 +41,8 @@ fn int_in(field: &str, raw: &str, (min, max): (u64, u64), errs: &mut Vec<FieldEr
 }
 
 fn number_in(field: &str, raw: &str, (min, max): (f64, f64), errs: &mut Vec<FieldError>) -> Option<f64> {
-    match raw.trim().parse::<f64>() {
-        Ok(g) if g.is_finite() && (min..=max).contains(&g) => Some(g),
+    match super::num::parse_f64(raw) {
+        Some(g) if (min..=max).contains(&g) => Some(g),
         _ => {
             errs.push(FieldError::new(field, Msg::new(K::ValNumber).arg("min", num_text(min)).arg("max", num_text(max))));
             None
@@ -65,8 +65,8 @@ pub fn check_param(p: &Param, v: &Value) -> Result<Option<Value>, Msg> {
                 _ => Err(Msg::new(K::ValWholeNumber).arg("min", min).arg("max", max)),
             }
         }
-        Kind::Number { min, max, default } => match text.parse::<f64>() {
-            Ok(x) if x.is_finite() && (min..=max).contains(&x) => Ok((x != default).then(|| number(x))),
+        Kind::Number { min, max, default } => match super::num::parse_f64(text) {
+            Some(x) if (min..=max).contains(&x) => Ok((x != default).then(|| number(x))),
             _ => Err(Msg::new(K::ValNumber).arg("min", num_text(min)).arg("max", num_text(max))),
         },
         Kind::Choice { values } => match values.iter().position(|c| *c == text) {

@@ -22,7 +22,7 @@ pub fn Results(job: u64, output: EditOutput, prompt: String, input: Option<Strin
             {output.images.into_iter().enumerate().map(|(i, img)| {
                 let meta = [
                     img.width.zip(img.height).map(|(w, h)| format!("{w}×{h}")),
-                    img.content_type.as_deref().map(|t| t.trim_start_matches("image/").to_uppercase()),
+                    img.content_type.as_deref().map(|t| t.trim_start_matches("image/").to_ascii_uppercase()),
                     img.file_size.map(human_bytes),
                 ].into_iter().flatten().collect::<Vec<_>>().join(" · ");
                 if !is_safe_image_url(&img.url) {

@@ -38,7 +38,7 @@ pub fn SettingsPanel() -> impl IntoView {
         s.max_side = v.trim().parse::<u32>().unwrap_or(DEFAULT_MAX_SIDE).clamp(MAX_SIDE_RANGE.0, MAX_SIDE_RANGE.1);
     });
     let price = create_slice(s, |s| num_text(s.price_per_mp), |s, v: String| {
-        s.price_per_mp = v.trim().parse::<f64>().ok().filter(|p| p.is_finite() && *p >= 0.0).unwrap_or(DEFAULT_PRICE_PER_MP);
+        s.price_per_mp = crate::api::num::parse_f64(&v).filter(|p| *p >= 0.0).unwrap_or(DEFAULT_PRICE_PER_MP);
     });
     let in_flight = create_slice(s, |s| s.max_in_flight.to_string(), |s, v: String| {
         s.max_in_flight = v.trim().parse::<u32>().unwrap_or(2).clamp(IN_FLIGHT_RANGE.0, IN_FLIGHT_RANGE.1);

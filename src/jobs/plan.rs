@@ -137,7 +137,7 @@ pub fn parse_values(text: &str) -> Result<Vec<f64>, Msg> {
     let bad = || Msg::new(K::ValVaryValues);
     let too_many = || Msg::new(K::ValVaryCount).arg("max", MAX_VARIATIONS);
     let t = text.trim().replace('–', "-");
-    let num = |s: &str| s.trim().parse::<f64>().ok().filter(|x| x.is_finite());
+    let num = crate::api::num::parse_f64;
     let (spec, step) = match t.split_once("step") {
         Some((r, s)) => (r.trim(), Some(num(s).filter(|s| *s > 0.0).ok_or_else(bad)?)),
         None => (t.as_str(), None),
