@@ -325,3 +325,5 @@ mod files;
 mod tools;
 #[path = "web/groups.rs"]
 mod groups;
+#[path = "web/history.rs"]
+mod history;

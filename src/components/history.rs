@@ -9,6 +9,7 @@ use crate::app::{ignored_note, FormState, SettingsState};
 use crate::components::job_card::phase_label;
 use crate::i18n::{duration, Msg, K};
 use crate::web::lang::{self, i18n, t};
+use crate::jobs::filter::{models, Filter, Status, PAGE};
 use crate::jobs::history::can_resend;
 use crate::jobs::Job;
 use crate::web::store::{JobEntry, Jobs};
@@ -21,6 +22,18 @@ pub fn History() -> impl IntoView {
     let count = move || jobs.list.with(Vec::len);
     let note = RwSignal::new(None::<Vec<Msg>>);
     let i = i18n();
+    let filter = RwSignal::new(Filter::default());
+    // How many matching entries are drawn: a page, more on request; a new
+    // search starts again at one page.
+    let limit = RwSignal::new(PAGE);
+    let refine = move |f: &dyn Fn(&mut Filter)| {
+        filter.update(|x| f(x));
+        limit.set(PAGE);
+    };
+    let matching = Memo::new(move |_| filter.with(|f| jobs.list.with(|l| l.iter().filter(|e| e.job.with(|j| f.matches(j))).cloned().collect::<Vec<_>>())));
+    let models = Memo::new(move |_| jobs.list.with(|l| models(l.iter().map(|e| e.job.with_untracked(|j| j.model.clone())))));
+    let found = move || matching.with(Vec::len);
+    let many = Memo::new(move |_| count() > 1);
     view! {
         <details class="panel history" open=true>
             <summary>{t(K::HistoryTitle)} " " <span class="count">{count}</span></summary>
@@ -30,11 +43,37 @@ pub fn History() -> impl IntoView {
             })}
             {move || (count() == 0).then(|| view! { <p class="hint">{t(K::HistoryEmpty)}</p> })}
             <Spend/>
+            // The tools stay while a search is on, so it can always be undone.
+            <div class="history-tools" role="search" hidden=move || !many.get() && filter.with(Filter::is_empty)>
+                <input type="search" name="history_search" placeholder=t(K::HistorySearch) aria-label=t(K::HistorySearchLabel)
+                    on:input=move |ev| { let v = event_target_value(&ev); refine(&|f| f.text = v.clone()) }/>
+                <select name="history_status" aria-label=t(K::HistoryStatusAll)
+                    on:change=move |ev| { let v = Status::parse(&event_target_value(&ev)); refine(&|f| f.status = v) }>
+                    {Status::ALL.map(|s| view! { <option value=s.as_str()>{t(status_label(s))}</option> })}
+                </select>
+                <select name="history_model" aria-label=t(K::HistoryModelAll) hidden=move || models.with(Vec::len) < 2 && filter.with(|f| f.model.is_empty())
+                    on:change=move |ev| { let v = event_target_value(&ev); refine(&|f| f.model = v.clone()) }>
+                    <option value="">{t(K::HistoryModelAll)}</option>
+                    {move || models.get().into_iter().map(|m| view! { <option value=m.clone()>{m.clone()}</option> }).collect_view()}
+                </select>
+            </div>
+            {move || filter.with(|f| !f.is_empty()).then(|| {
+                let text = if found() == 0 { Msg::new(K::HistoryNoMatch) } else { Msg::new(K::HistoryMatching).arg("found", found()).arg("n", count()) };
+                view! { <p class="hint" data-testid="history-matching" data-found=found().to_string() role="status">{i.msg(text)}</p> }
+            })}
             <ul class="history-list">
-                <For each=move || jobs.list.get() key=|e| e.id let:entry>
+                <For each=move || matching.with(|m| m.iter().take(limit.get()).cloned().collect::<Vec<_>>()) key=|e| e.id let:entry>
                     <HistoryItem entry=entry note=note/>
                 </For>
             </ul>
+            {move || {
+                let left = found().saturating_sub(limit.get());
+                (left > 0).then(|| view! {
+                    <button type="button" class="ghost small" data-testid="history-more" on:click=move |_| limit.update(|l| *l += PAGE)>
+                        {move || i.render(&Msg::new(K::HistoryMore).arg("k", left.min(PAGE)).arg("left", left))}
+                    </button>
+                })
+            }}
             {move || (count() > 0).then(|| view! {
                 <button type="button" class="ghost small" data-testid="clear-history" on:click=move |_| {
                     let ok = web_sys::window()
@@ -46,6 +85,16 @@ pub fn History() -> impl IntoView {
                 }>{t(K::HistoryClear)}</button>
             })}
         </details>
+    }
+}
+
+fn status_label(s: Status) -> K {
+    match s {
+        Status::All => K::HistoryStatusAll,
+        Status::Running => K::HistoryStatusRunning,
+        Status::Completed => K::PhaseCompleted,
+        Status::Failed => K::PhaseFailed,
+        Status::Cancelled => K::PhaseCancelled,
     }
 }
 

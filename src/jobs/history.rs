@@ -17,7 +17,7 @@ use super::state::Job;
 pub const HISTORY_VERSION: u32 = 1;
 /// Finished jobs past this many (oldest first) are dropped; running jobs
 /// are always kept.
-pub const HISTORY_LIMIT: usize = 200;
+pub const HISTORY_LIMIT: usize = 1_000;
 /// A job nobody has updated for this long may be taken over by another tab
 /// (its follower writes at least every `WRITE_EVERY_MS` while it runs).
 pub const STALE_MS: f64 = 20_000.0;

@@ -3,6 +3,7 @@
 
 pub mod bundle;
 pub mod event;
+pub mod filter;
 pub mod history;
 pub mod learn;
 mod logs;
