@@ -89,6 +89,7 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                         Msg::new(K::PausedKey).arg_msg("detail", detail)
                     }
                     Pause::Parked(e) => Msg::new(K::PausedParked).arg("min", crate::jobs::state::PARK_AFTER_MS as u64 / 60_000).arg_msg("why", e.user_message()),
+                    Pause::Imported => Msg::new(K::PausedImported),
                 };
                 view! {
                     <div class="paused" data-testid="job-paused" role="status">

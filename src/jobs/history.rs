@@ -73,7 +73,7 @@ pub fn storable(job: &Job) -> Job {
     }
     match j.paused.as_mut() {
         Some(super::state::Pause::KeyRefused(e) | super::state::Pause::Parked(e)) => cut_error(e),
-        None => {}
+        Some(super::state::Pause::Imported) | None => {}
     }
     if let super::state::CancelState::Error(e) = &mut j.cancel {
         cut_error(e);

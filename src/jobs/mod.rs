@@ -1,6 +1,7 @@
 //! The job lifecycle as plain Rust: the state of one job, the events that
 //! change it, and the schedule that says when to ask the queue again.
 
+pub mod archive;
 pub mod bundle;
 pub mod event;
 pub mod filter;

@@ -68,4 +68,7 @@ pub enum Pause {
     KeyRefused(ApiError),
     /// Ten minutes of failures in a row: the server has not answered.
     Parked(ApiError),
+    /// Read from another browser's export while it ran there: followed
+    /// here only when the person asks (that browser may follow it too).
+    Imported,
 }
