@@ -327,3 +327,5 @@ mod tools;
 mod groups;
 #[path = "web/history.rs"]
 mod history;
+#[path = "web/copies.rs"]
+mod copies;

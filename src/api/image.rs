@@ -129,6 +129,7 @@ pub fn body_bytes<'a>(image_urls: impl IntoIterator<Item = &'a str>, rest: usize
 /// "412 KB", "1.8 MB".
 pub fn human_bytes(n: u64) -> String {
     match n {
+        n if n >= 1_000_000_000 => format!("{}.{} GB", n / 1_000_000_000, n % 1_000_000_000 / 100_000_000),
         n if n >= 1_000_000 => format!("{}.{} MB", n / 1_000_000, n % 1_000_000 / 100_000),
         n if n >= 1_000 => format!("{} KB", (n + 500) / 1_000),
         n => format!("{n} B"),
@@ -201,5 +202,6 @@ mod tests {
         assert_eq!(human_bytes(1_834_221), "1.8 MB");
         assert_eq!(human_bytes(412_400), "412 KB");
         assert_eq!(human_bytes(999), "999 B");
+        assert_eq!(human_bytes(1_234_567_890), "1.2 GB");
     }
 }

@@ -106,6 +106,10 @@ pub struct Settings {
     /// At most this many submits of one base wait for their ticket at once.
     #[serde(default = "default_in_flight")]
     pub max_in_flight: u32,
+    /// Copies of result images kept in the browser, at most this many MB
+    /// (the oldest jobs' go first); 0 keeps none.
+    #[serde(default = "default_copies_mb")]
+    pub copies_mb: u32,
     /// Follow jobs through the status stream (falls back to polling).
     #[serde(default = "default_true")]
     pub stream_status: bool,
@@ -126,6 +130,13 @@ pub const IN_FLIGHT_RANGE: (u32, u32) = (1, 8);
 
 fn default_in_flight() -> u32 {
     2
+}
+
+/// The range of `copies_mb`.
+pub const COPIES_MB_RANGE: (u32, u32) = (0, 100_000);
+
+fn default_copies_mb() -> u32 {
+    500
 }
 
 fn default_theme() -> String {
@@ -156,6 +167,7 @@ impl Settings {
             price_per_mp: default_price(),
             max_side: default_max_side(),
             max_in_flight: default_in_flight(),
+            copies_mb: default_copies_mb(),
             stream_status: true,
             theme: default_theme(),
             language: String::new(),
@@ -267,7 +279,7 @@ mod tests {
     fn settings_stored_before_max_side_existed_still_load() {
         let old = r#"{"v":1,"settings":{"provider":"fal","api_base":"https://queue.fal.run","auth_scheme":"Key","model":"m"}}"#;
         let s = Settings::from_storage(old).unwrap();
-        assert_eq!((s.provider, s.max_side, s.price_per_mp, s.max_in_flight), (Provider::Fal, 2048, 0.03, 2));
+        assert_eq!((s.provider, s.max_side, s.price_per_mp, s.max_in_flight, s.copies_mb), (Provider::Fal, 2048, 0.03, 2, 500));
     }
 
     #[test]

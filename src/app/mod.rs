@@ -142,7 +142,7 @@ pub fn provide_state() {
         }
         None => {}
     }
-    let jobs = Jobs::new();
+    let jobs = Jobs::new(Signal::derive(move || settings.settings.with(|s| s.copies_mb)));
     jobs.load();
     // Jobs still running (after a reload, or left by a closed tab) are
     // followed again once a key is committed for their provider: at load,

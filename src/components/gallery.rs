@@ -13,6 +13,8 @@ use crate::web::lang::t;
 #[component]
 pub fn Lightbox() -> impl IntoView {
     let g = expect_context::<Gallery>();
+    // A result whose URL no longer loads shows its copy.
+    let copy = expect_context::<crate::web::store::Jobs>().fall_back();
     // Whole numbers throughout (zoom in percent, pan in px, split in %):
     // formatting floats would pull float printing into the bundle.
     let zoom = RwSignal::new(100u32);
@@ -85,14 +87,14 @@ pub fn Lightbox() -> impl IntoView {
                     {move || match (s.compare, input.clone()) {
                         (true, Some(before)) if side.get() => view! {
                             <div class="compare-side" data-testid="compare-side-by-side">
-                                <img src=before alt=t(K::InputAlt)/>
-                                <img src=url.clone() alt=t(K::ResultAltPlain)/>
+                                <img src=before.clone() data-url=before alt=t(K::InputAlt) on:error=copy/>
+                                <img src=url.clone() data-url=url.clone() alt=t(K::ResultAltPlain) on:error=copy/>
                             </div>
                         }.into_any(),
                         (true, Some(before)) => view! {
                             <div class="compare" data-testid="compare">
-                                <img src=before alt=t(K::InputAlt)/>
-                                <img src=url.clone() alt=t(K::ResultAltPlain) style:clip-path=move || format!("inset(0 0 0 {}%)", split.get())/>
+                                <img src=before.clone() data-url=before alt=t(K::InputAlt) on:error=copy/>
+                                <img src=url.clone() data-url=url.clone() alt=t(K::ResultAltPlain) on:error=copy style:clip-path=move || format!("inset(0 0 0 {}%)", split.get())/>
                                 <input type="range" min="0" max="100" aria-label=t(K::BeforeAfterSlider)
                                     prop:value=move || split.get().to_string()
                                     on:input=move |ev| split.set(event_target_value(&ev).parse::<u32>().unwrap_or(50).min(100))/>
@@ -118,6 +120,8 @@ pub fn Lightbox() -> impl IntoView {
                             >
                                 <img
                                     src=url.clone()
+                                    data-url=url.clone()
+                                    on:error=copy
                                     alt=t(K::LightboxLabel)
                                     draggable="false"
                                     // Through the CSSOM, not a style attribute: the CSP allows no inline styles.

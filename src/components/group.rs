@@ -152,7 +152,7 @@ pub fn JobGroup(group: u64) -> impl IntoView {
                                                 let index = all.iter().position(|x| x.url == url).unwrap_or(0);
                                                 gallery.0.set(Some(Shown::new(all, index, None)));
                                             }>
-                                                <img data-testid="group-image" src=img.url.clone() alt=i.msg(alt.clone())/>
+                                                <img data-testid="group-image" src=img.url.clone() data-url=img.url.clone() on:error=crate::web::copies::fall_back(entry_id, 0) alt=i.msg(alt.clone())/>
                                             </button>
                                         }.into_any()
                                     }

@@ -185,7 +185,7 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>) -> impl IntoVi
             data-request-id=move || job.with(|j| j.request_id.clone().unwrap_or_default())
             data-status=move || job.with(|j| j.phase.as_str())
         >
-            {move || thumb().map(|u| view! { <img src=u alt="" loading="lazy"/> })}
+            {move || thumb().map(|u| view! { <img src=u.clone() data-url=u alt="" loading="lazy" on:error=crate::web::copies::fall_back(id, 0)/> })}
             <span class="history-text">
                 <span class="history-prompt">{prompt}</span>
                 <span class="hint">

@@ -103,6 +103,9 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                     {i.msg(Msg::new(K::NotFollowed).arg("base", job.with_untracked(|j| j.base.clone())))}
                 </p>
             })}
+            {move || job.with(|j| j.kept == Some(crate::jobs::Kept::LinkOnly)).then(|| view! {
+                <p class="hint" data-testid="kept-link-only">{t(K::KeptLinkOnly)}</p>
+            })}
             {move || job.with(|j| j.stream && j.route.no_stream && j.phase.is_active()).then(|| view! {
                 <p class="hint" data-testid="stream-off">{t(K::StreamOff)}</p>
             })}

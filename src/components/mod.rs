@@ -16,5 +16,6 @@ pub mod page;
 pub mod params;
 pub mod results;
 pub mod settings;
+pub mod storage;
 pub mod tools;
 pub mod update;

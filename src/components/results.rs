@@ -43,6 +43,8 @@ pub fn Results(job: u64, output: EditOutput, prompt: String, input: Option<Strin
                             <img
                                 data-testid="result-image"
                                 src=img.url.clone()
+                                data-url=img.url.clone()
+                                on:error=crate::web::copies::fall_back(job, i)
                                 alt=i18n.msg(Msg::new(K::ResultAlt).arg("n", i + 1))
                                 width=img.width.map(|w| w.to_string())
                                 height=img.height.map(|h| h.to_string())
@@ -62,7 +64,7 @@ pub fn Results(job: u64, output: EditOutput, prompt: String, input: Option<Strin
                                     if !url.starts_with("data:") {
                                         ev.prevent_default();
                                         let (url, name) = (url.clone(), name.clone());
-                                        leptos::task::spawn_local(async move { crate::web::images::download(&url, &name).await });
+                                        leptos::task::spawn_local(async move { crate::web::images::download(&url, &name, job, i).await });
                                     }
                                 }
                             }>{t(K::Download)}</a>

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::image::{DEFAULT_MAX_SIDE, MAX_SIDE_RANGE};
-use crate::api::provider::{AuthScheme, Provider, IN_FLIGHT_RANGE};
+use crate::api::provider::{AuthScheme, Provider, COPIES_MB_RANGE, IN_FLIGHT_RANGE};
 use crate::app::SettingsState;
 use crate::api::input::num_text;
 use crate::api::size::DEFAULT_PRICE_PER_MP;
@@ -42,6 +42,9 @@ pub fn SettingsPanel() -> impl IntoView {
     });
     let in_flight = create_slice(s, |s| s.max_in_flight.to_string(), |s, v: String| {
         s.max_in_flight = v.trim().parse::<u32>().unwrap_or(2).clamp(IN_FLIGHT_RANGE.0, IN_FLIGHT_RANGE.1);
+    });
+    let copies_mb = create_slice(s, |s| s.copies_mb.to_string(), |s, v: String| {
+        s.copies_mb = v.trim().parse::<u32>().unwrap_or(500).clamp(COPIES_MB_RANGE.0, COPIES_MB_RANGE.1);
     });
     let remember = (Signal::from(st.remember), SignalSetter::map(move |v| st.remember.set(v)));
     view! {
@@ -104,7 +107,10 @@ pub fn SettingsPanel() -> impl IntoView {
                 <NumberInput name="price_per_mp" label=K::PricePerMp bind=price lazy=true step="0.001" min="0".to_string()/>
                 <NumberInput name="max_in_flight" label=K::SettingsInFlight hint=Msg::new(K::SettingsInFlightHint) bind=in_flight lazy=true step="1"
                     min=IN_FLIGHT_RANGE.0.to_string() max=IN_FLIGHT_RANGE.1.to_string()/>
+                <NumberInput name="copies_mb" label=K::SettingsCopies hint=Msg::new(K::SettingsCopiesHint) bind=copies_mb lazy=true step="100"
+                    min=COPIES_MB_RANGE.0.to_string() max=COPIES_MB_RANGE.1.to_string()/>
             </div>
+            <crate::components::storage::StorageUsed/>
         </details>
         </form>
     }

@@ -12,7 +12,8 @@ use super::state::Job;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Entry {
     /// An image to fetch from `url`.
-    Image { name: String, url: String },
+    /// The `index`-th image of job `job` (its copy, if the URL fails).
+    Image { name: String, url: String, job: u64, index: usize },
     Text { name: String, text: String },
 }
 
@@ -38,7 +39,7 @@ pub fn entries(jobs: &[Job]) -> Vec<Entry> {
         let images = job.output.as_ref().map(|o| o.images.as_slice()).unwrap_or_default();
         for (k, img) in images.iter().enumerate() {
             let more = if images.len() > 1 && k > 0 { format!("-{}", k + 1) } else { String::new() };
-            out.push(Entry::Image { name: format!("{stem}{more}.{}", extension(img.content_type.as_deref(), &img.url)), url: img.url.clone() });
+            out.push(Entry::Image { name: format!("{stem}{more}.{}", extension(img.content_type.as_deref(), &img.url)), url: img.url.clone(), job: job.id, index: k });
         }
         let request = json!({
             "endpoint": job.model,
@@ -82,7 +83,8 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(text).unwrap();
         assert_eq!((v["request_id"].as_str(), v["input"]["seed"].as_u64(), v["endpoint"].as_str()), (Some("r1"), Some(43), Some("fal-ai/qwen-image-edit-plus")));
         assert!(!text.to_lowercase().contains("key"), "no key in a request file: {text}");
-        assert_eq!(e[2], Entry::Image { name: "02-seed-43.jpg".into(), url: "https://cdn/b".into() });
+        assert_eq!(e[2], Entry::Image { name: "02-seed-43.jpg".into(), url: "https://cdn/b".into(), job: jobs[1].id, index: 0 });
+        assert!(matches!(&e[3], Entry::Image { job, index: 1, .. } if *job == jobs[1].id), "the second image of the second job");
     }
 
     #[test]

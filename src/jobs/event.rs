@@ -51,6 +51,8 @@ pub enum Event {
     /// Followed again by request id by tab `owner` (after a reload, a
     /// take-over, or the person's Resume), with what is known of the base.
     Resumed { owner: String, known: Known },
+    /// What the browser kept of the result images (after completion).
+    Kept(super::phase::Kept),
 }
 
 /// A new job, as the store submits it.

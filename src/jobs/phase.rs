@@ -72,3 +72,15 @@ pub enum Pause {
     /// here only when the person asks (that browser may follow it too).
     Imported,
 }
+
+/// What the browser keeps of a completed job's result images (issue 13).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Kept {
+    /// A copy of every image, taking this many bytes.
+    Copies(u64),
+    /// The provider does not let the page read its images (or they were
+    /// gone already): the links are all there is.
+    LinkOnly,
+    /// The copies were freed, to make room or by the person.
+    Freed,
+}

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use super::event::{Event, NewJob, Next};
-pub use super::phase::{CancelState, Pause, Phase};
+pub use super::phase::{CancelState, Kept, Pause, Phase};
 use super::logs;
 use super::route::{Known, Op, Route};
 use super::learn::{poll_delay, Expect};
@@ -91,6 +91,9 @@ pub struct Job {
     /// Its place in a group of jobs submitted together.
     #[serde(default)]
     pub group: Option<crate::jobs::plan::Member>,
+    /// What the browser keeps of its result images.
+    #[serde(default)]
+    pub kept: Option<Kept>,
     /// What is known of the base, applied when the job's URLs are made.
     #[serde(skip)]
     pub(super) known: Known,
@@ -129,6 +132,7 @@ impl Job {
             updated_at: now,
             owner: Some(n.owner),
             group: n.group,
+            kept: None,
             known: n.known,
         }
     }
@@ -209,11 +213,18 @@ impl Job {
         // A job that has ended ignores late answers (a poll in flight when
         // the cancel landed, say); a paused one waits for the person.
         let late = !self.phase.is_active() || (self.paused.is_some() && !matches!(event, Event::Resumed { .. }));
-        if late && !matches!(event, Event::CancelAnswered(_)) {
+        if late && !matches!(event, Event::CancelAnswered(_) | Event::Kept(_)) {
             return Next::Stop;
         }
         self.updated_at = now;
         match event {
+            // Copies are made once a job has completed: only then do they count.
+            Event::Kept(k) => {
+                if self.phase == Phase::Completed {
+                    self.kept = Some(k);
+                }
+                Next::Stop
+            }
             Event::Sending if self.phase.is_unsent() => {
                 self.phase = Phase::Submitting;
                 self.retrying = None;

@@ -162,6 +162,25 @@ fn completion_fetches_the_result_then_stops() {
 }
 
 #[test]
+fn what_is_kept_of_the_images_counts_only_for_a_completed_job() {
+    let mut j = submitted();
+    assert_eq!(j.apply(Event::Kept(Kept::Copies(10)), 500.0, 0.5), Next::Stop);
+    assert_eq!((j.kept, j.phase), (None, Phase::InQueue), "a running job has nothing to keep, and runs on");
+    j.apply(Event::Status(status(r#"{"status":"COMPLETED"}"#)), 900.0, 0.5);
+    j.apply(Event::Result(out()), 1_000.0, 0.5);
+    assert_eq!(j.apply(Event::Kept(Kept::Copies(2_048)), 1_100.0, 0.5), Next::Stop);
+    assert_eq!((j.kept, j.phase), (Some(Kept::Copies(2_048)), Phase::Completed));
+    j.apply(Event::Kept(Kept::Freed), 1_200.0, 0.5);
+    assert_eq!(j.kept, Some(Kept::Freed));
+    let back: Job = serde_json::from_value(serde_json::to_value(&j).unwrap()).unwrap();
+    assert_eq!(back.kept, Some(Kept::Freed), "kept with the history");
+    let mut cancelled = submitted();
+    cancelled.apply(Event::Status(status(r#"{"status":"CANCELLED"}"#)), 900.0, 0.5);
+    cancelled.apply(Event::Kept(Kept::LinkOnly), 1_000.0, 0.5);
+    assert_eq!(cancelled.kept, None);
+}
+
+#[test]
 fn a_failed_result_fails_the_job_with_its_message_and_fields() {
     let mut j = submitted();
     j.apply(Event::Status(status(r#"{"status":"COMPLETED","error":"runner crashed"}"#)), 900.0, 0.5);

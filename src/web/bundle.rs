@@ -18,6 +18,11 @@ async fn fetch_bytes(url: &str) -> Option<Vec<u8>> {
     Some(Uint8Array::new(&buf).to_vec())
 }
 
+async fn copy_bytes(job: u64, index: usize) -> Option<Vec<u8>> {
+    let buf = JsFuture::from(super::copies::find(job, index).await?.array_buffer()).await.ok()?;
+    Some(Uint8Array::new(&buf).to_vec())
+}
+
 /// The zip of `jobs` (in their order), and how many images could not be
 /// fetched (their addresses are in `missing.txt` instead).
 pub async fn group_zip(jobs: &[Job], now_ms: f64) -> Result<(Vec<u8>, usize), ZipError> {
@@ -25,9 +30,13 @@ pub async fn group_zip(jobs: &[Job], now_ms: f64) -> Result<(Vec<u8>, usize), Zi
     let mut missing = Vec::new();
     for entry in entries(jobs) {
         match entry {
-            Entry::Image { name, url } => match fetch_bytes(&url).await {
+            Entry::Image { name, url, job, index } => match fetch_bytes(&url).await {
                 Some(bytes) => zip.add(&name, &bytes)?,
-                None => missing.push(format!("{name}\t{url}")),
+                // The provider no longer serves it: the copy, if one was kept.
+                None => match copy_bytes(job, index).await {
+                    Some(bytes) => zip.add(&name, &bytes)?,
+                    None => missing.push(format!("{name}\t{url}")),
+                },
             },
             Entry::Text { name, text } => zip.add(&name, text.as_bytes())?,
         }

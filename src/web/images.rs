@@ -145,16 +145,17 @@ pub fn save_blob(blob: &web_sys::Blob, name: &str) -> Option<()> {
 }
 
 /// Saves `url` as `name`: fetched as a blob (no credentials, no key) and
-/// saved through an object URL; where the host does not allow that (CORS),
-/// the image opens in a new tab instead.
-pub async fn download(url: &str, name: &str) {
+/// saved through an object URL; when the provider no longer serves it, from
+/// the copy of image `index` of `job`; where neither works (CORS), the
+/// image opens in a new tab instead.
+pub async fn download(url: &str, name: &str, job: u64, index: usize) {
     let Some(window) = web_sys::window() else { return };
-    let saved = async {
-        let blob: web_sys::Blob = JsFuture::from(fetch_ok(url).await?.blob().ok()?).await.ok()?.dyn_into().ok()?;
-        save_blob(&blob, name)
-    }
-    .await;
-    if saved.is_none() {
+    let fetched = async { JsFuture::from(fetch_ok(url).await?.blob().ok()?).await.ok()?.dyn_into::<web_sys::Blob>().ok() }.await;
+    let blob = match fetched {
+        Some(b) => Some(b),
+        None => super::copies::find(job, index).await,
+    };
+    if blob.and_then(|b| save_blob(&b, name)).is_none() {
         // The opened page gets no handle on this tab and no referrer.
         let _ = window.open_with_url_and_target_and_features(url, "_blank", "noopener,noreferrer");
     }

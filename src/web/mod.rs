@@ -7,6 +7,7 @@
 //! in-page `demo`). `sync` keeps the history in storage from snapshots.
 
 pub mod bundle;
+pub mod copies;
 pub mod demo;
 mod follow;
 pub mod http;

@@ -24,6 +24,8 @@ use crate::jobs::history;
 use crate::jobs::learn::{self, Expect};
 use crate::jobs::{Event, Job, Known, NewJob, Next, Phase};
 
+#[path = "keep.rs"]
+mod keep;
 #[path = "send.rs"]
 mod send;
 
@@ -82,12 +84,8 @@ pub struct Jobs {
     tab: StoredValue<String>,
     /// The submits waiting for their turn, per base (`send`).
     sending: StoredValue<send::Sending, LocalStorage>,
-}
-
-impl Default for Jobs {
-    fn default() -> Self {
-        Self::new()
-    }
+    /// The cap of the image copies, in MB (`keep`; a setting).
+    copies_mb: Signal<u32>,
 }
 
 fn tab_id() -> String {
@@ -99,7 +97,7 @@ fn tab_id() -> String {
 }
 
 impl Jobs {
-    pub fn new() -> Self {
+    pub fn new(copies_mb: Signal<u32>) -> Self {
         let jobs = Jobs {
             list: RwSignal::new(Vec::new()),
             history_problem: RwSignal::new(None),
@@ -109,6 +107,7 @@ impl Jobs {
             deleted: StoredValue::new(HashSet::new()),
             tab: StoredValue::new(tab_id()),
             sending: StoredValue::new_local(send::Sending::default()),
+            copies_mb,
         };
         let problem = jobs.history_problem;
         let sync = HistorySync::new(move || jobs.snapshot(), move |p| problem.set(p));
@@ -250,8 +249,9 @@ impl Jobs {
             client,
             move |client, signal| async move {
                 let next = first(client.clone(), entry.clone()).await;
-                let job = entry.job.clone();
-                follow(client, next, move |n| job.with_untracked(|j| j.target(n)), move |ev| jobs.dispatch(&entry, ev), signal).await;
+                let (job, followed) = (entry.job.clone(), entry.clone());
+                follow(client, next, move |n| job.with_untracked(|j| j.target(n)), move |ev| jobs.dispatch(&followed, ev), signal).await;
+                jobs.keep_copies(&entry).await;
             },
             move || followed.set(false),
         );
@@ -335,6 +335,9 @@ impl Jobs {
         self.deleted.update_value(|d| {
             d.insert(id);
         });
+        if let Some(e) = self.entry(id) {
+            self.forget_copies(&[e]);
+        }
         self.list.update(|l| l.retain(|e| e.id != id));
         self.save(true);
     }
@@ -343,6 +346,8 @@ impl Jobs {
     pub fn clear_finished(&self) {
         let ids: Vec<u64> = self.list.with_untracked(|l| l.iter().filter(|e| !e.job.with_untracked(|j| j.phase.is_active())).map(|e| e.id).collect());
         self.deleted.update_value(|d| d.extend(ids.iter().copied()));
+        let gone: Vec<JobEntry> = self.list.with_untracked(|l| l.iter().filter(|e| ids.contains(&e.id)).cloned().collect());
+        self.forget_copies(&gone);
         self.list.update(|l| l.retain(|e| !ids.contains(&e.id)));
         self.save(true);
     }

@@ -46,6 +46,8 @@ pub struct Faults {
     pub submit_429_nth: Option<(u32, u64)>,
     /// Answer the n-th submits (1-based) with 500.
     pub submit_500_nth: Vec<u32>,
+    /// Result files answer 404, as once the CDN's links expire.
+    pub files_gone: bool,
 }
 
 /// How much of the protocol the server speaks (PROTOCOL.md, "Partial servers").
@@ -408,6 +410,9 @@ fn route(shared: &Shared, method: &Method, path: &str, query: Option<&str>, head
         return r;
     }
     if let Some(name) = path.strip_prefix("/files/") {
+        if shared.lock().faults.files_gone {
+            return json_response(404, json!({"detail": "Not found"}));
+        }
         let seed = name.bytes().fold(7u8, |a, b| a.wrapping_mul(31).wrapping_add(b));
         let mut bytes = png(64, 48, [seed, 120, 255 - seed]);
         // Bytes after the PNG's end are ignored by decoders.

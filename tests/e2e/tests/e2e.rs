@@ -84,6 +84,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("each_image_separately_sends_one_image_per_job", scenarios::groups::each_image_separately_sends_one_image_per_job),
     ("cancel_group_cancels_every_queued_job", scenarios::groups::cancel_group_cancels_every_queued_job),
     ("retry_failed_resubmits_only_the_failed", scenarios::groups::retry_failed_resubmits_only_the_failed),
+    ("results_stay_when_their_links_expire", scenarios::kept::results_stay_when_their_links_expire),
     ("happy_path", scenarios::edit_flow::happy_path),
     ("quiet_after_the_last_job", scenarios::edit_flow::quiet_after_the_last_job),
     ("foreign_urls_never_get_the_key", scenarios::edit_flow::foreign_urls_never_get_the_key),

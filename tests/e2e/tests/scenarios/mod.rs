@@ -8,3 +8,4 @@ pub(crate) mod partial;
 pub(crate) mod hosted;
 pub(crate) mod family;
 pub(crate) mod groups;
+pub(crate) mod kept;

@@ -1,0 +1,58 @@
+//! What the image copies take, what the browser allows, and freeing them
+//! (issue 13), in Settings.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::image::human_bytes;
+use crate::app::SettingsState;
+use crate::i18n::{Msg, K};
+use crate::web::copies;
+use crate::web::lang::{i18n, t};
+use crate::web::store::Jobs;
+
+#[component]
+pub fn StorageUsed() -> impl IntoView {
+    let jobs = expect_context::<Jobs>();
+    let settings = expect_context::<SettingsState>();
+    let i = i18n();
+    let total = Memo::new(move |_| jobs.copies_total());
+    // The browser's own figures, asked again whenever the copies change.
+    let browser = RwSignal::new(None::<((f64, f64), Option<bool>)>);
+    Effect::new(move |_| {
+        total.track();
+        spawn_local(async move {
+            let estimate = copies::estimate().await;
+            let persisted = copies::persisted().await;
+            browser.set(estimate.map(|e| (e, persisted)));
+        });
+    });
+    let asking = RwSignal::new(false);
+    let line = move || {
+        let cap = settings.settings.with(|s| s.copies_mb) as u64 * 1_000_000;
+        let ((usage, quota), persisted) = browser.get().unwrap_or(((0.0, 0.0), None));
+        let mut text = i.render(&Msg::new(K::StorageUsed).arg("copies", human_bytes(total.get())).arg("cap", human_bytes(cap)).arg("usage", human_bytes(usage as u64)).arg("quota", human_bytes(quota as u64)));
+        if let Some(p) = persisted {
+            text = format!("{text} {}", i.text(if p { K::StoragePersistent } else { K::StorageNotPersistent }));
+        }
+        text
+    };
+    view! {
+        <div class="storage">
+            <p class="hint" data-testid="storage-used" data-bytes=move || total.get().to_string()>{line}</p>
+            {move || (!asking.get()).then(|| view! {
+                <button type="button" class="ghost small" data-testid="free-copies" prop:disabled=move || total.get() == 0 on:click=move |_| asking.set(true)>{t(K::FreeCopies)}</button>
+            })}
+            {move || asking.get().then(|| view! {
+                <div class="confirm" role="alertdialog" data-testid="free-copies-confirm">
+                    <p>{t(K::FreeCopiesAsk)}</p>
+                    <button type="button" class="primary small" data-testid="free-copies-yes" on:click=move |_| {
+                        asking.set(false);
+                        jobs.free_copies();
+                    }>{t(K::FreeCopiesYes)}</button>
+                    <button type="button" class="ghost small" data-testid="free-copies-no" on:click=move |_| asking.set(false)>{t(K::RetryNo)}</button>
+                </div>
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,148 @@
+//! Copies of result images in the browser (Cache Storage), under the job's
+//! id and the image's place: `qie-copy/<job>/<index>`, relative to the page,
+//! so two copies of the app under two paths keep their own. The page shows
+//! the provider's URL; when that fails to load (expired, offline), the
+//! image's `error` handler ([`fall_back`]) puts the copy in its place.
+
+use std::cell::RefCell;
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, Cache, HtmlImageElement, Url};
+
+const CACHE: &str = "qie-copies-v1";
+
+fn key(job: u64, index: usize) -> String {
+    format!("qie-copy/{job}/{index}")
+}
+
+async fn open() -> Option<Cache> {
+    let caches = web_sys::window()?.caches().ok()?;
+    JsFuture::from(caches.open(CACHE)).await.ok()?.dyn_into().ok()
+}
+
+/// Copies the images at `urls` (the job's results, in order): the bytes
+/// they take, or `None` when one could not be read (the host does not let
+/// the page read it) — then none is kept.
+pub async fn keep(job: u64, urls: &[String]) -> Option<u64> {
+    let cache = open().await?;
+    let mut bytes = 0;
+    for (index, url) in urls.iter().enumerate() {
+        let copied = async {
+            let blob: Blob = JsFuture::from(super::images::fetch_ok(url).await?.blob().ok()?).await.ok()?.dyn_into().ok()?;
+            let resp = web_sys::Response::new_with_opt_blob(Some(&blob)).ok()?;
+            JsFuture::from(cache.put_with_str(&key(job, index), &resp)).await.ok()?;
+            Some(blob.size() as u64)
+        };
+        match copied.await {
+            Some(n) => bytes += n,
+            None => {
+                forget(job, urls.len()).await;
+                return None;
+            }
+        }
+    }
+    Some(bytes)
+}
+
+/// The copy of image `index` of `job`.
+pub async fn find(job: u64, index: usize) -> Option<Blob> {
+    let hit = JsFuture::from(open().await?.match_with_str(&key(job, index))).await.ok()?;
+    let resp: web_sys::Response = hit.dyn_into().ok()?;
+    JsFuture::from(resp.blob().ok()?).await.ok()?.dyn_into().ok()
+}
+
+/// Deletes the copies of `job`'s `count` images.
+pub async fn forget(job: u64, count: usize) {
+    forget_urls(job, count);
+    let Some(cache) = open().await else { return };
+    for index in 0..count {
+        let _ = JsFuture::from(cache.delete_with_str(&key(job, index))).await;
+    }
+}
+
+/// Deletes every copy.
+pub async fn forget_all() {
+    OBJECT_URLS.with_borrow_mut(|urls| urls.drain(..).for_each(|(_, u)| revoke(&u)));
+    if let Some(caches) = web_sys::window().and_then(|w| w.caches().ok()) {
+        let _ = JsFuture::from(caches.delete(CACHE)).await;
+    }
+}
+
+fn revoke(url: &str) {
+    let _ = Url::revoke_object_url(url);
+}
+
+thread_local! {
+    /// The object URLs made for copies shown, one per image, kept until its
+    /// copy is deleted (an `<img>` may still show it until then).
+    static OBJECT_URLS: RefCell<Vec<((u64, usize), String)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn forget_urls(job: u64, count: usize) {
+    OBJECT_URLS.with_borrow_mut(|urls| {
+        urls.retain(|((j, i), u)| {
+            let gone = *j == job && *i < count;
+            if gone {
+                revoke(u);
+            }
+            !gone
+        })
+    });
+}
+
+/// An object URL of the copy of image `index` of `job`.
+async fn object_url(job: u64, index: usize) -> Option<String> {
+    if let Some(u) = OBJECT_URLS.with_borrow(|urls| urls.iter().find(|(k, _)| *k == (job, index)).map(|(_, u)| u.clone())) {
+        return Some(u);
+    }
+    let url = Url::create_object_url_with_blob(&find(job, index).await?).ok()?;
+    OBJECT_URLS.with_borrow_mut(|urls| urls.push(((job, index), url.clone())));
+    Some(url)
+}
+
+/// Puts the copy of image `index` of `job` in place of `img` (which failed
+/// to load), once: `data-copy` says `shown`, or `none` when there is none.
+pub async fn show_copy(img: HtmlImageElement, job: u64, index: usize) {
+    if img.has_attribute("data-copy") {
+        return;
+    }
+    let _ = img.set_attribute("data-copy", "looking");
+    match object_url(job, index).await {
+        Some(u) => {
+            img.set_src(&u);
+            let _ = img.set_attribute("data-copy", "shown");
+        }
+        None => {
+            let _ = img.set_attribute("data-copy", "none");
+        }
+    }
+}
+
+/// An `on:error` handler for a result image: the copy takes its place.
+pub fn fall_back(job: u64, index: usize) -> impl Fn(web_sys::ErrorEvent) + Copy + 'static {
+    move |ev| {
+        if let Some(img) = ev.target().and_then(|t| t.dyn_into::<HtmlImageElement>().ok()) {
+            wasm_bindgen_futures::spawn_local(show_copy(img, job, index));
+        }
+    }
+}
+
+/// What the page's origin stores in all, and what the browser allows it
+/// (`navigator.storage.estimate()`), in bytes.
+pub async fn estimate() -> Option<(f64, f64)> {
+    let est = JsFuture::from(web_sys::window()?.navigator().storage().estimate().ok()?).await.ok()?;
+    let get = |k: &str| js_sys::Reflect::get(&est, &JsValue::from_str(k)).ok()?.as_f64();
+    Some((get("usage")?, get("quota")?))
+}
+
+/// Asks for storage the browser will not clear under pressure; whether it
+/// is granted.
+pub async fn persist() -> Option<bool> {
+    JsFuture::from(web_sys::window()?.navigator().storage().persist().ok()?).await.ok()?.as_bool()
+}
+
+/// Whether storage is persistent already (asks nothing).
+pub async fn persisted() -> Option<bool> {
+    JsFuture::from(web_sys::window()?.navigator().storage().persisted().ok()?).await.ok()?.as_bool()
+}
