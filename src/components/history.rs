@@ -74,6 +74,7 @@ pub fn History() -> impl IntoView {
                     </button>
                 })
             }}
+            <crate::components::transfer::HistoryTransfer note=note/>
             {move || (count() > 0).then(|| view! {
                 <button type="button" class="ghost small" data-testid="clear-history" on:click=move |_| {
                     let ok = web_sys::window()

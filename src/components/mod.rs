@@ -18,4 +18,5 @@ pub mod results;
 pub mod settings;
 pub mod storage;
 pub mod tools;
+pub mod transfer;
 pub mod update;

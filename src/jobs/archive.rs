@@ -95,7 +95,9 @@ pub struct Archive {
 pub fn import(bytes: &[u8]) -> Result<Archive, Refused> {
     let entries = zip::read(bytes).map_err(|_| Refused::Damaged)?;
     let history = entries.iter().find(|(n, _)| n == HISTORY_FILE).ok_or(Refused::Foreign)?;
-    let parsed: In = serde_json::from_slice(&history.1).map_err(|_| Refused::Foreign)?;
+    // Through `&str`: the parser the app has already (a slice reader would be a second one).
+    let text = std::str::from_utf8(&history.1).map_err(|_| Refused::Foreign)?;
+    let parsed: In = serde_json::from_str(text).map_err(|_| Refused::Foreign)?;
     if parsed.format != FORMAT {
         return Err(Refused::Foreign);
     }

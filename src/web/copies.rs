@@ -45,6 +45,14 @@ pub async fn keep(job: u64, urls: &[String]) -> Option<u64> {
     Some(bytes)
 }
 
+/// Keeps `bytes` (an image read back from an export) as the copy of image
+/// `index` of `job`.
+pub async fn put(job: u64, index: usize, bytes: &[u8]) -> Option<()> {
+    let cache = open().await?;
+    let resp = web_sys::Response::new_with_opt_u8_array(Some(&mut bytes.to_vec())).ok()?;
+    JsFuture::from(cache.put_with_str(&key(job, index), &resp)).await.ok().map(|_| ())
+}
+
 /// The copy of image `index` of `job`.
 pub async fn find(job: u64, index: usize) -> Option<Blob> {
     let hit = JsFuture::from(open().await?.match_with_str(&key(job, index))).await.ok()?;

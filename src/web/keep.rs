@@ -1,10 +1,11 @@
 //! The store's side of the image copies (issue 13): a job that completed
 //! has its results copied by the task that followed it; past the cap the
 //! oldest jobs' copies go; deleting a job deletes its copies; the person
-//! may free them all.
+//! may free them all. And moving the history: export with the copies,
+//! import merged by request id.
 
 use super::*;
-use crate::jobs::archive::evict;
+use crate::jobs::archive::{self, evict, Archive, Image};
 use crate::jobs::Kept;
 use crate::web::copies;
 
@@ -96,4 +97,72 @@ impl Jobs {
 
 fn image_count(e: &JobEntry) -> usize {
     e.job.with_untracked(|j| j.output.as_ref().map_or(0, |o| o.images.len()))
+}
+
+/// What an import did.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Imported {
+    pub added: usize,
+    /// Jobs the history had already (left as they were).
+    pub skipped: usize,
+    /// Entries of the file that could not be read as jobs.
+    pub dropped: usize,
+    pub images: usize,
+}
+
+impl Jobs {
+    /// The archive of the whole history and every copy kept.
+    pub async fn export(&self) -> Result<Vec<u8>, crate::api::zip::ZipError> {
+        let jobs: Vec<Job> = self.list.with_untracked(|l| l.iter().map(|e| e.job.get_untracked()).collect());
+        let mut images = Vec::new();
+        for j in jobs.iter().filter(|j| matches!(j.kept, Some(Kept::Copies(_)))) {
+            for index in 0..j.output.as_ref().map_or(0, |o| o.images.len()) {
+                if let Some(blob) = copies::find(j.id, index).await {
+                    if let Ok(buf) = wasm_bindgen_futures::JsFuture::from(blob.array_buffer()).await {
+                        images.push(Image { job: j.id, index, bytes: js_sys::Uint8Array::new(&buf).to_vec() });
+                    }
+                }
+            }
+        }
+        archive::export(&jobs, &images, now())
+    }
+
+    /// Adds the jobs of `archive` this history does not have (nothing here
+    /// is overwritten, nothing is sent), with their images as copies.
+    pub async fn import(&self, archive: Archive) -> Imported {
+        let existing: Vec<Job> = self.list.with_untracked(|l| l.iter().map(|e| e.job.get_untracked()).collect());
+        let total = archive.jobs.len() * 2;
+        let first = self.new_ids(total);
+        let mut next = first;
+        let merged = archive::merge(&existing, archive.jobs, &mut || {
+            next += 1;
+            next - 1
+        }, now());
+        let mut restored = 0;
+        let mut added = Vec::with_capacity(merged.added.len());
+        for mut job in merged.added.iter().cloned() {
+            let old = merged.ids.iter().find(|(_, new)| *new == job.id).map(|(old, _)| *old);
+            let count = job.output.as_ref().map_or(0, |o| o.images.len());
+            let mine: Vec<&Image> = archive.images.iter().filter(|i| Some(i.job) == old && i.index < count).collect();
+            job.kept = None;
+            if count > 0 && mine.len() == count {
+                let mut bytes = 0;
+                for img in &mine {
+                    if copies::put(job.id, img.index, &img.bytes).await.is_some() {
+                        bytes += img.bytes.len() as u64;
+                        restored += 1;
+                    }
+                }
+                job.kept = Some(Kept::Copies(bytes));
+            }
+            added.push(JobEntry { id: job.id, job: ArcRwSignal::new(job), shown: ArcRwSignal::new(false), followed: ArcRwSignal::new(false) });
+        }
+        // One change of the list, sorted once (newest first).
+        self.list.update(|l| {
+            l.extend(added);
+            newest_first(l);
+        });
+        self.save(true);
+        Imported { added: merged.added.len(), skipped: merged.skipped, dropped: archive.dropped, images: restored }
+    }
 }

@@ -73,14 +73,25 @@ impl Jobs {
     /// A new job id (ms since the epoch × 1000 + a random part; the jobs
     /// of one submit take the ids after it).
     fn new_id(&self) -> u64 {
-        (now() as u64) * 1000 + (random() * 1000.0) as u64
+        self.new_ids(1)
+    }
+
+    /// The first of `n` ids in a row that no job in the list has (made from
+    /// the time, so ids of different tabs seldom meet).
+    pub(super) fn new_ids(&self, n: usize) -> u64 {
+        let n = n as u64;
+        let mut first = (now() as u64) * 1000 + (random() * 1000.0) as u64;
+        while self.list.with_untracked(|l| l.iter().any(|e| (first..first + n).contains(&e.id))) {
+            first += n;
+        }
+        first
     }
 
     /// Adds jobs of `model` on the configured base, each waiting for its
     /// turn, and starts sending.
     fn add(&self, access: &Access, model: &str, jobs: Vec<(serde_json::Value, Option<Member>)>, stream: bool, max_in_flight: u32) -> Vec<u64> {
         let t = now();
-        let first = self.new_id();
+        let first = self.new_ids(jobs.len());
         let expect = self.expect_for(&access.base, model);
         let known = self.known_for(&access.base);
         let owner = self.tab.get_value();

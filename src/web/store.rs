@@ -31,6 +31,11 @@ mod send;
 
 const TAB_KEY: &str = "qie.tab";
 
+/// Sorts the list newest first (by submit time).
+fn newest_first(l: &mut [JobEntry]) {
+    l.sort_by(|a, b| b.job.with_untracked(|x| x.submitted_at).total_cmp(&a.job.with_untracked(|x| x.submitted_at)));
+}
+
 /// One job in the list. The job's signal is written only by `dispatch`.
 #[derive(Clone)]
 pub struct JobEntry {
@@ -138,7 +143,7 @@ impl Jobs {
         let entry = JobEntry { id: job.id, job: ArcRwSignal::new(job), shown: ArcRwSignal::new(shown), followed: ArcRwSignal::new(false) };
         self.list.update(|l| {
             l.push(entry.clone());
-            l.sort_by(|a, b| b.job.with_untracked(|x| x.submitted_at).total_cmp(&a.job.with_untracked(|x| x.submitted_at)));
+            newest_first(l);
         });
         entry
     }

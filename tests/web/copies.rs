@@ -65,3 +65,73 @@ async fn a_copy_takes_the_place_of_an_image_whose_url_fails_and_is_freed_on_requ
     let stored = web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item("qie.history").unwrap().unwrap_or_default();
     assert!(stored.contains("\"Freed\""), "the history says so");
 }
+
+#[wasm_bindgen_test]
+async fn an_export_imported_into_an_empty_history_restores_its_jobs_and_images() {
+    copies::forget_all().await;
+    let bytes = copies::keep(11, &[PNG.to_string()]).await.expect("copied");
+    let mut job = Job::new(NewJob::polled(11, serde_json::json!({"prompt": "moved", "image_urls": ["https://a.example/1.png"]}), "https://q.example", "fal-ai/qwen-image-edit-plus", "t"), 5.0);
+    job.phase = Phase::Completed;
+    job.request_id = Some("r-11".into());
+    job.output = EditOutput::from_answer(200, &serde_json::json!({"images": [{"url": "http://127.0.0.1:9/gone-11.png"}]}).to_string()).ok();
+    job.kept = Some(Kept::Copies(bytes));
+    let root = mount_with(&[("qie.history", &qwen_studio::jobs::history::encode(&[job]))]).await;
+    let (_owner, jobs) = store_over_storage();
+    let zip = jobs.export().await.expect("an archive");
+    drop(root);
+    let entries: Vec<String> = qwen_studio::api::zip::read(&zip).unwrap().into_iter().map(|(n, _)| n).collect();
+    assert_eq!(entries, ["history.json", "images/11-0"]);
+
+    // Another browser: nothing stored, no copies.
+    copies::forget_all().await;
+    let root = mount().await;
+    assert!(q(&root, "[data-testid=history-item]").is_none());
+    choose_file(&root, "input[name=import_history]", &zip, "history.zip").await;
+    let item = until(&root, "[data-testid=history-item][data-request-id='r-11']", 3_000).await;
+    assert_eq!(item.get_attribute("data-status").as_deref(), Some("completed"));
+    let note = q(&root, "[data-testid=history-note]").and_then(|e| e.text_content()).unwrap_or_default();
+    assert!(note.contains("Imported 1 jobs and 1 images; 0 were already here"), "{note}");
+    item.query_selector("img").unwrap().unwrap().scroll_into_view();
+    until(&root, "[data-testid=history-item] img[data-copy=shown]", 3_000).await;
+    until(&root, "[data-testid=storage-used][data-bytes='70']", 1_000).await;
+
+    // The same file again adds nothing; a damaged one is refused and changes nothing.
+    choose_file(&root, "input[name=import_history]", &zip, "history.zip").await;
+    until(&root, "[data-testid=import-done][data-n='0']", 3_000).await;
+    let note = q(&root, "[data-testid=history-note]").and_then(|e| e.text_content()).unwrap_or_default();
+    assert!(note.contains("1 were already here"), "{note}");
+    choose_file(&root, "input[name=import_history]", &zip[..zip.len() - 10], "cut.zip").await;
+    for _ in 0..40 {
+        if q(&root, "[data-testid=history-note]").and_then(|e| e.text_content()).unwrap_or_default().contains("damaged") {
+            break;
+        }
+        TimeoutFuture::new(50).await;
+    }
+    let note = q(&root, "[data-testid=history-note]").and_then(|e| e.text_content()).unwrap_or_default();
+    assert!(note.contains("damaged") && note.contains("nothing was imported"), "{note}");
+    assert_eq!(all(&root, "[data-testid=history-item]").len(), 1, "the history is as it was");
+}
+
+/// A job store over the page's storage (the page's own is in its context),
+/// with the owner that keeps it.
+fn store_over_storage() -> (leptos::prelude::Owner, qwen_studio::web::store::Jobs) {
+    let owner = leptos::prelude::Owner::new();
+    let jobs = owner.with(|| {
+        let jobs = qwen_studio::web::store::Jobs::new(leptos::prelude::Signal::stored(500));
+        jobs.load();
+        jobs
+    });
+    (owner, jobs)
+}
+
+/// Chooses a file of `bytes` through `css`, as the picker does.
+async fn choose_file(root: &HtmlElement, css: &str, bytes: &[u8], name: &str) {
+    let input: web_sys::HtmlInputElement = q(root, css).unwrap_or_else(|| panic!("{css}")).unchecked_into();
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let file = web_sys::File::new_with_u8_array_sequence(&parts, name).unwrap();
+    let dt = web_sys::DataTransfer::new().unwrap();
+    dt.items().add_with_file(&file).unwrap();
+    input.set_files(dt.files().as_ref());
+    fire(&input, "change");
+    tick().await;
+}
