@@ -172,8 +172,7 @@ fn what_is_kept_of_the_images_counts_only_for_a_completed_job() {
     assert_eq!((j.kept, j.phase), (Some(Kept::Copies(2_048)), Phase::Completed));
     j.apply(Event::Kept(Kept::Freed), 1_200.0, 0.5);
     assert_eq!(j.kept, Some(Kept::Freed));
-    let back: Job = serde_json::from_value(serde_json::to_value(&j).unwrap()).unwrap();
-    assert_eq!(back.kept, Some(Kept::Freed), "kept with the history");
+    assert_eq!(serde_json::from_value::<Job>(serde_json::to_value(&j).unwrap()).unwrap().kept, Some(Kept::Freed), "kept with the history");
     let mut cancelled = submitted();
     cancelled.apply(Event::Status(status(r#"{"status":"CANCELLED"}"#)), 900.0, 0.5);
     cancelled.apply(Event::Kept(Kept::LinkOnly), 1_000.0, 0.5);

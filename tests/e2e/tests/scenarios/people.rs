@@ -40,7 +40,13 @@ pub(crate) fn phone_width_has_no_horizontal_scroll(s: &Session) -> Fut<'_> {
         let scroll = s.c.execute("return document.documentElement.scrollWidth", vec![]).await?;
         ensure!(scroll.as_u64() <= inner.as_u64(), "Chinese: page is {scroll} px wide");
         s.c.execute("document.querySelector('.jobs-title').scrollIntoView()", vec![]).await?;
-        s.screenshot("phone-dark-zh").await
+        s.screenshot("phone-dark-zh").await?;
+        // The history's search, filters and transfer buttons fit too (issue 13).
+        ensure!(s.exists("input[name=history_search]").await? && s.exists("[data-testid=export-history]").await?, "history tools");
+        s.c.execute("document.querySelector('.history-tools').scrollIntoView()", vec![]).await?;
+        s.screenshot("phone-history-dark-zh").await?;
+        s.c.execute("document.querySelector('details.settings').open = true; document.querySelector('[data-testid=storage-used]').scrollIntoView()", vec![]).await?;
+        s.screenshot("phone-storage-dark-zh").await
     })
 }
 
@@ -165,7 +171,7 @@ const ENGLISH_LEFT: &str = r#"
 const data = 'code, pre, .job-prompt, .history-prompt, .thumb-url, [data-testid=job-logs], [lang]:not([lang^=zh])';
 const allowed = new Set(['Qwen', 'QuickRouter', 'fal', 'ai', 'API', 'URL', 'URI', 'JSON', 'PNG', 'JPEG', 'SVG', 'HTTP', 'HD',
   'CORS', 'Ctrl', 'Enter', 'Esc', 'Authorization', 'Bearer', 'Key', 'curl', 'JavaScript', 'fetch', 'Python', 'http', 'client',
-  'px', 'KB', 'MB']);
+  'px', 'KB', 'MB', 'GB', 'ID', 'zip']);
 const texts = [];
 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 for (let n = walker.nextNode(); n; n = walker.nextNode()) {
