@@ -51,3 +51,7 @@ rm -rf /tmp/org.chromium.Chromium.* 2>/dev/null || true
 echo
 cargo run --locked -q -p e2e --bin bench-groups -- "$OUT/app"
 rm -rf /tmp/org.chromium.Chromium.* 2>/dev/null || true
+
+echo
+cargo run --locked -q -p e2e --bin bench-kept -- "$OUT/app"
+rm -rf /tmp/org.chromium.Chromium.* 2>/dev/null || true
