@@ -1,9 +1,10 @@
-//! The edit form's values as one record (the draft), with serde: share
-//! links, JSON imports and past jobs are read into it generically, field by
-//! field, so one bad field is named and nothing else is lost. Switching the
+//! The edit form's values as one record (the draft), written by serde and
+//! read by name (`draft_fields.rs`): share links, JSON imports and past jobs
+//! are read into it field by field, so one bad field is named and nothing
+//! else is lost. Switching the
 //! model keeps what the new model takes.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::error::FieldError;
@@ -23,8 +24,7 @@ fn as_text(v: &mut Value) {
 }
 
 /// One LoRA as typed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LoraDraft {
     pub path: String,
     pub scale: String,
@@ -39,8 +39,7 @@ impl Default for LoraDraft {
 /// The form: every value as typed. `model` is a family endpoint or
 /// `other` (then `model_other` is the endpoint); `image_size` is an API
 /// enum name, `custom`, `match_input` or `default`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Draft {
     pub model: String,
     pub model_other: String,
@@ -124,7 +123,7 @@ impl Draft {
     /// Writes fields back by name; a value of the wrong type changes
     /// nothing (the form's own controls only write text and booleans).
     pub fn set_values(&mut self, values: Map<String, Value>) {
-        if let Ok(d) = serde_json::from_value::<Draft>(Value::Object(values)) {
+        if let Ok(d) = Draft::from_fields(values) {
             *self = d;
         }
     }
@@ -274,7 +273,7 @@ impl Draft {
             }
             let mut one = Map::new();
             one.insert(k.clone(), v.clone());
-            match serde_json::from_value::<Draft>(Value::Object(one)) {
+            match Draft::from_fields(one) {
                 Ok(_) => {
                     base.insert(k, v);
                 }
@@ -284,7 +283,7 @@ impl Draft {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let mut draft: Draft = serde_json::from_value(Value::Object(base)).map_err(|e| vec![FieldError::new("request_json", Msg::new(K::ImportInvalid).arg("error", e))])?;
+        let mut draft = Draft::from_fields(base).map_err(|e| vec![FieldError::new("request_json", Msg::new(K::ImportInvalid).arg("error", e))])?;
         if draft.model != OTHER && !model::FAMILY.iter().any(|s| s.id == draft.model) {
             let (choice, other) = Draft::model_choice(&draft.model);
             (draft.model, draft.model_other) = (choice, other);
@@ -358,6 +357,9 @@ pub fn mentions_images(prompt: &str) -> bool {
         .iter()
         .any(|w| lower.match_indices(w).any(|(i, m)| lower[i + m.len()..].trim_start().starts_with(|c: char| c.is_ascii_digit())))
 }
+
+#[path = "draft_fields.rs"]
+mod fields;
 
 #[cfg(test)]
 #[path = "draft_tests.rs"]

@@ -176,3 +176,28 @@ fn an_import_keeps_the_endpoint_of_other_and_links_name_their_own() {
     let l = Draft::from_json(&json!({"model": E2511, "output_format": "webp"}), PLUS).unwrap();
     assert_eq!((l.draft.model.as_str(), l.draft.output_format.as_str()), (E2511, "webp"));
 }
+
+#[test]
+fn a_draft_reads_back_from_its_own_fields_and_names_a_wrong_type() {
+    let mut d = Draft { loras: vec![LoraDraft { path: "o/n".into(), scale: "0.5".into() }], ..Draft::for_model(PLUS_LORA) };
+    d.prompt = "p".into();
+    d.image_urls = vec!["https://a/1.png".into()];
+    d.sync_mode = true;
+    assert_eq!(Draft::from_fields(d.values()), Ok(d.clone()), "every field round-trips");
+    let mut m = d.values();
+    m.insert("unknown".into(), serde_json::json!(5));
+    assert_eq!(Draft::from_fields(m), Ok(d.clone()), "unknown fields are skipped");
+    for (k, v, says) in [
+        ("prompt", serde_json::json!(5), "invalid type: number `5`, expected a string"),
+        ("sync_mode", serde_json::json!("yes"), "invalid type: string \"yes\", expected a boolean"),
+        ("image_urls", serde_json::json!(["a", 1]), "invalid type: number `1`, expected a string"),
+        ("loras", serde_json::json!([{"path": "a", "weight": 1}]), "unknown field `weight`, expected `path` or `scale`"),
+    ] {
+        let mut m = serde_json::Map::new();
+        m.insert(k.into(), v);
+        assert_eq!(Draft::from_fields(m), Err(says.to_string()), "{k}");
+    }
+    let mut m = serde_json::Map::new();
+    m.insert("loras".into(), serde_json::json!([{"path": "a"}]));
+    assert_eq!(Draft::from_fields(m).unwrap().loras, [LoraDraft { path: "a".into(), scale: "1".into() }], "a LoRA's scale is 1 unless given");
+}
