@@ -27,7 +27,6 @@ pub fn StorageUsed() -> impl IntoView {
             browser.set(estimate.map(|e| (e, persisted)));
         });
     });
-    let asking = RwSignal::new(false);
     let line = move || {
         let cap = settings.settings.with(|s| s.copies_mb) as u64 * 1_000_000;
         let ((usage, quota), persisted) = browser.get().unwrap_or(((0.0, 0.0), None));
@@ -40,19 +39,13 @@ pub fn StorageUsed() -> impl IntoView {
     view! {
         <div class="storage">
             <p class="hint" data-testid="storage-used" data-bytes=move || total.get().to_string()>{line}</p>
-            {move || (!asking.get()).then(|| view! {
-                <button type="button" class="ghost small" data-testid="free-copies" prop:disabled=move || total.get() == 0 on:click=move |_| asking.set(true)>{t(K::FreeCopies)}</button>
-            })}
-            {move || asking.get().then(|| view! {
-                <div class="confirm" role="alertdialog" data-testid="free-copies-confirm">
-                    <p>{t(K::FreeCopiesAsk)}</p>
-                    <button type="button" class="primary small" data-testid="free-copies-yes" on:click=move |_| {
-                        asking.set(false);
-                        jobs.free_copies();
-                    }>{t(K::FreeCopiesYes)}</button>
-                    <button type="button" class="ghost small" data-testid="free-copies-no" on:click=move |_| asking.set(false)>{t(K::RetryNo)}</button>
-                </div>
-            })}
+            <button type="button" class="ghost small" data-testid="free-copies" prop:disabled=move || total.get() == 0 on:click=move |_| {
+                // Asked first, as clearing the history is.
+                let ok = web_sys::window().and_then(|w| w.confirm_with_message(i.text(K::FreeCopiesAsk)).ok()).unwrap_or(false);
+                if ok {
+                    jobs.free_copies();
+                }
+            }>{t(K::FreeCopies)}</button>
         </div>
     }
 }

@@ -10,6 +10,12 @@ use qwen_studio::web::copies;
 /// A 1×1 PNG.
 const PNG: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
+/// What `window.confirm` answers from now on (the page's question).
+fn answer_confirm(yes: bool) {
+    let f = js_sys::Function::new_no_args(if yes { "return true" } else { "return false" });
+    js_sys::Reflect::set(&web_sys::window().unwrap(), &"confirm".into(), &f).unwrap();
+}
+
 async fn until(root: &HtmlElement, css: &str, ms: u32) -> Element {
     let mut waited = 0;
     loop {
@@ -57,10 +63,15 @@ async fn a_copy_takes_the_place_of_an_image_whose_url_fails_and_is_freed_on_requ
     // The storage line counts it; freeing asks first, then empties it.
     let line = until(&root, "[data-testid=storage-used][data-bytes='70']", 1_000).await;
     assert!(line.text_content().unwrap_or_default().contains("70 B"), "{:?}", line.text_content());
+    let native = js_sys::Reflect::get(&web_sys::window().unwrap(), &"confirm".into()).unwrap();
+    answer_confirm(false);
     click(&root, "[data-testid=free-copies]").await;
-    assert!(copies::find(7, 0).await.is_some(), "nothing freed before the answer");
-    click(&root, "[data-testid=free-copies-yes]").await;
+    TimeoutFuture::new(200).await;
+    assert!(copies::find(7, 0).await.is_some(), "nothing freed when the answer is no");
+    answer_confirm(true);
+    click(&root, "[data-testid=free-copies]").await;
     until(&root, "[data-testid=storage-used][data-bytes='0']", 2_000).await;
+    js_sys::Reflect::set(&web_sys::window().unwrap(), &"confirm".into(), &native).unwrap();
     assert!(copies::find(7, 0).await.is_none(), "the copy is gone");
     let stored = web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item("qie.history").unwrap().unwrap_or_default();
     assert!(stored.contains("\"Freed\""), "the history says so");
