@@ -7,7 +7,6 @@
 
 use crate::i18n::{format, text, K};
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use serde_json::{json, Value};
 use wasm_bindgen::JsCast;
@@ -31,7 +30,8 @@ struct DemoJob {
 }
 
 thread_local! {
-    static JOBS: RefCell<HashMap<String, DemoJob>> = RefCell::new(HashMap::new());
+    /// The page's demo jobs, by request id (new ids are never reused).
+    static JOBS: RefCell<Vec<(String, DemoJob)>> = const { RefCell::new(Vec::new()) };
 }
 
 fn reply(status: u16, body: Value) -> Answer {
@@ -83,14 +83,14 @@ pub async fn answer_request(method: Method, url: &str, body: Option<&str>) -> An
         let job = DemoJob { created: now(), body: input, cancelled: false };
         let base = format!("{DEMO_BASE}/{path}");
         let (_, v) = status_of(&id, &job, &base);
-        JOBS.with(|j| j.borrow_mut().insert(id, job));
+        JOBS.with(|j| j.borrow_mut().push((id, job)));
         return reply(200, v);
     };
     let base = format!("{DEMO_BASE}/{model}");
     let mut parts = rest.split('/');
     let id = parts.next().unwrap_or("").to_string();
     let tail: Vec<&str> = parts.collect();
-    let found = JOBS.with(|j| j.borrow().get(&id).map(|job| (status_of(&id, job, &base), job.cancelled, job.body.clone())));
+    let found = JOBS.with(|j| j.borrow().iter().find(|(i, _)| *i == id).map(|(_, job)| (status_of(&id, job, &base), job.cancelled, job.body.clone())));
     let Some(((code, status), cancelled, input)) = found else {
         return reply(404, json!({"detail": "Request not found (demo jobs live only as long as the page)"}));
     };
@@ -98,7 +98,7 @@ pub async fn answer_request(method: Method, url: &str, body: Option<&str>) -> An
         (Method::Get, ["status"]) => reply(code, status),
         (Method::Put, ["cancel"]) if code == 200 => reply(400, json!({"status": "ALREADY_COMPLETED"})),
         (Method::Put, ["cancel"]) => {
-            JOBS.with(|j| j.borrow_mut().get_mut(&id).map(|job| job.cancelled = true));
+            JOBS.with(|j| j.borrow_mut().iter_mut().filter(|(i, _)| *i == id).for_each(|(_, job)| job.cancelled = true));
             reply(202, json!({"status": "CANCELLATION_REQUESTED"}))
         }
         (Method::Get, []) if cancelled => reply(400, json!({"detail": "Request was cancelled"})),
@@ -146,7 +146,7 @@ impl DemoStream {
 pub fn open_stream(url: &str) -> Result<DemoStream, ApiError> {
     let path = url.strip_prefix(DEMO_BASE).unwrap_or(url).split('?').next().unwrap_or("");
     let id = path.split("/requests/").nth(1).and_then(|r| r.split('/').next()).unwrap_or("");
-    if !JOBS.with(|j| j.borrow().contains_key(id)) {
+    if !JOBS.with(|j| j.borrow().iter().any(|(i, _)| i == id)) {
         return Err(reply(404, json!({"detail": "Request not found (demo jobs live only as long as the page)"})).error());
     }
     Ok(DemoStream { url: url.to_string(), sent_logs: 0, done: false, first: true })

@@ -7,7 +7,6 @@
 //! however many tasks are aborted mid-sleep).
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
@@ -16,7 +15,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 thread_local! {
-    static WAITERS: RefCell<HashMap<u64, Waker>> = RefCell::new(HashMap::new());
+    static WAITERS: RefCell<Vec<(u64, Waker)>> = const { RefCell::new(Vec::new()) };
     static NEXT_ID: Cell<u64> = const { Cell::new(0) };
     /// Bumped at every wake-up.
     static GENERATION: Cell<u64> = const { Cell::new(0) };
@@ -52,14 +51,21 @@ impl Future for WakeUp {
         if GENERATION.with(Cell::get) != self.generation {
             return Poll::Ready(());
         }
-        WAITERS.with(|w| w.borrow_mut().insert(self.id, cx.waker().clone()));
+        let (id, waker) = (self.id, cx.waker().clone());
+        WAITERS.with(|w| {
+            let mut w = w.borrow_mut();
+            match w.iter_mut().find(|(i, _)| *i == id) {
+                Some(slot) => slot.1 = waker,
+                None => w.push((id, waker)),
+            }
+        });
         Poll::Pending
     }
 }
 
 impl Drop for WakeUp {
     fn drop(&mut self) {
-        WAITERS.with(|w| w.borrow_mut().remove(&self.id));
+        WAITERS.with(|w| w.borrow_mut().retain(|(i, _)| *i != self.id));
     }
 }
 
@@ -70,7 +76,7 @@ pub fn waiting() -> usize {
 
 pub fn wake_all() {
     GENERATION.with(|g| g.set(g.get() + 1));
-    let all: Vec<Waker> = WAITERS.with(|w| w.borrow_mut().drain().map(|(_, w)| w).collect());
+    let all: Vec<Waker> = WAITERS.with(|w| w.borrow_mut().drain(..).map(|(_, w)| w).collect());
     for w in all {
         w.wake();
     }

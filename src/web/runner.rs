@@ -4,7 +4,6 @@
 //! cancelled (`AbortController`). Knows no store and no job.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::future::Future;
 use std::rc::Rc;
 
@@ -31,9 +30,18 @@ impl Drop for Task {
     }
 }
 
+/// Takes job `id`'s task out of the list (dropped by the caller, outside
+/// the borrow: its drop aborts).
+fn take(tasks: &RefCell<Vec<(u64, Task)>>, id: u64) -> Option<Task> {
+    let mut t = tasks.borrow_mut();
+    let i = t.iter().position(|(j, _)| *j == id)?;
+    Some(t.swap_remove(i).1)
+}
+
 #[derive(Clone, Default)]
 pub struct Runner {
-    tasks: Rc<RefCell<HashMap<u64, Task>>>,
+    /// A page follows tens of jobs at most: a list is enough.
+    tasks: Rc<RefCell<Vec<(u64, Task)>>>,
     generation: Rc<Cell<u64>>,
 }
 
@@ -51,14 +59,15 @@ impl Runner {
         let generation = self.generation.get() + 1;
         self.generation.set(generation);
         // Taken out first so its drop (which aborts) runs outside the borrow.
-        let old = self.tasks.borrow_mut().insert(id, Task { generation, abort, controller, client });
+        let old = take(&self.tasks, id);
         drop(old);
+        self.tasks.borrow_mut().push((id, Task { generation, abort, controller, client }));
         let tasks = self.tasks.clone();
         spawn_local(async move {
             if fut.await.is_ok() {
-                let mine = tasks.borrow().get(&id).is_some_and(|t| t.generation == generation);
+                let mine = tasks.borrow().iter().any(|(i, t)| *i == id && t.generation == generation);
                 if mine {
-                    let done = tasks.borrow_mut().remove(&id);
+                    let done = take(&tasks, id);
                     drop(done);
                 }
                 ended();
@@ -68,16 +77,16 @@ impl Runner {
 
     /// Ends the task of job `id`, if it has one.
     pub fn stop(&self, id: u64) {
-        let t = self.tasks.borrow_mut().remove(&id);
+        let t = take(&self.tasks, id);
         drop(t);
     }
 
     pub fn running(&self, id: u64) -> bool {
-        self.tasks.borrow().contains_key(&id)
+        self.tasks.borrow().iter().any(|(i, _)| *i == id)
     }
 
     /// The client a running task uses (for a cancel beside it).
     pub fn client(&self, id: u64) -> Option<Client> {
-        self.tasks.borrow().get(&id).map(|t| t.client.clone())
+        self.tasks.borrow().iter().find(|(i, _)| *i == id).map(|(_, t)| t.client.clone())
     }
 }

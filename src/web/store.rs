@@ -3,8 +3,6 @@
 //! reducer (`Job::apply`, through `dispatch`); the task runner follows each
 //! job and history sync keeps the list in storage, from snapshots.
 
-use std::collections::{HashMap, HashSet};
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -84,8 +82,8 @@ pub struct Jobs {
     runner: StoredValue<Runner, LocalStorage>,
     sync: StoredValue<Option<HistorySync>, LocalStorage>,
     /// What was learned about each base while the page is open.
-    known: StoredValue<HashMap<String, Known>>,
-    deleted: StoredValue<HashSet<u64>>,
+    known: StoredValue<Vec<(String, Known)>>,
+    deleted: StoredValue<Vec<u64>>,
     tab: StoredValue<String>,
     /// The submits waiting for their turn, per base (`send`).
     sending: StoredValue<send::Sending, LocalStorage>,
@@ -108,8 +106,8 @@ impl Jobs {
             history_problem: RwSignal::new(None),
             runner: StoredValue::new_local(Runner::default()),
             sync: StoredValue::new_local(None),
-            known: StoredValue::new(HashMap::new()),
-            deleted: StoredValue::new(HashSet::new()),
+            known: StoredValue::new(Vec::new()),
+            deleted: StoredValue::new(Vec::new()),
             tab: StoredValue::new(tab_id()),
             sending: StoredValue::new_local(send::Sending::default()),
             copies_mb,
@@ -149,7 +147,7 @@ impl Jobs {
     }
 
     fn known_for(&self, base: &str) -> Known {
-        self.known.with_value(|k| k.get(base).copied().unwrap_or_default())
+        self.known.with_value(|k| k.iter().find(|(b, _)| b == base).map(|(_, k)| *k).unwrap_or_default())
     }
 
     /// What earlier completed jobs of this base and model took (the list
@@ -166,7 +164,14 @@ impl Jobs {
         let (after, learned) = entry.job.with_untracked(|j| (j.phase, j.learned()));
         if learned != Known::default() {
             let base = entry.job.with_untracked(|j| j.base.clone());
-            self.known.update_value(|k| k.entry(base).or_default().merge(learned));
+            self.known.update_value(|k| match k.iter_mut().find(|(b, _)| *b == base) {
+                Some((_, known)) => known.merge(learned),
+                None => {
+                    let mut known = Known::default();
+                    known.merge(learned);
+                    k.push((base, known));
+                }
+            });
         }
         self.save(before != after || next == Next::Stop);
         next
@@ -218,7 +223,7 @@ impl Jobs {
         // This tab's own jobs still waiting for their turn are this tab's
         // to keep (another tab may have written before it saw them).
         let keep = |e: &JobEntry| runner.running(e.id) || e.job.with_untracked(|j| j.phase == Phase::Waiting && j.owner.as_deref() == Some(me.as_str()));
-        let ids: HashSet<u64> = theirs.iter().map(|j| j.id).collect();
+        let ids: Vec<u64> = theirs.iter().map(|j| j.id).collect();
         for job in theirs {
             if self.entry(job.id).is_some_and(|e| keep(&e)) || self.deleted.with_value(|d| d.contains(&job.id)) {
                 continue;
@@ -337,9 +342,7 @@ impl Jobs {
     /// Deletes a job from the history (and stops following it).
     pub fn delete(&self, id: u64) {
         self.runner().stop(id);
-        self.deleted.update_value(|d| {
-            d.insert(id);
-        });
+        self.deleted.update_value(|d| d.push(id));
         if let Some(e) = self.entry(id) {
             self.forget_copies(&[e]);
         }

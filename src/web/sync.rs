@@ -9,7 +9,6 @@
 //! never an empty history over a non-empty one.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
@@ -29,8 +28,8 @@ const HISTORY_CORRUPT_KEY: &str = "qie.history.unreadable";
 /// for (followed here, or only here), and what it deleted.
 pub struct Snapshot {
     pub jobs: Vec<Job>,
-    pub mine: HashSet<u64>,
-    pub deleted: HashSet<u64>,
+    pub mine: Vec<u64>,
+    pub deleted: Vec<u64>,
 }
 
 struct Inner {
