@@ -157,11 +157,8 @@ impl Jobs {
             }
             added.push(JobEntry { id: job.id, job: ArcRwSignal::new(job), shown: ArcRwSignal::new(false), followed: ArcRwSignal::new(false) });
         }
-        // One change of the list, sorted once (newest first).
-        self.list.update(|l| {
-            l.extend(added);
-            newest_first(l);
-        });
+        // One change of the list.
+        self.list.update(|l| added.into_iter().for_each(|e| place(l, e)));
         self.save(true);
         Imported { added: merged.added.len(), skipped: merged.skipped, dropped: archive.dropped, images: restored }
     }

@@ -29,9 +29,12 @@ mod send;
 
 const TAB_KEY: &str = "qie.tab";
 
-/// Sorts the list newest first (by submit time).
-fn newest_first(l: &mut [JobEntry]) {
-    l.sort_by(|a, b| b.job.with_untracked(|x| x.submitted_at).total_cmp(&a.job.with_untracked(|x| x.submitted_at)));
+/// Puts `entry` in the list at its place, newest first (by submit time;
+/// after those submitted at the same time). No sort: the list is in order.
+fn place(l: &mut Vec<JobEntry>, entry: JobEntry) {
+    let at = entry.job.with_untracked(|j| j.submitted_at);
+    let i = l.iter().position(|e| e.job.with_untracked(|j| j.submitted_at < at)).unwrap_or(l.len());
+    l.insert(i, entry);
 }
 
 /// One job in the list. The job's signal is written only by `dispatch`.
@@ -139,10 +142,7 @@ impl Jobs {
         // Reference-counted signals: they live as long as the entry, not as
         // long as whatever view called (a confirmation that goes).
         let entry = JobEntry { id: job.id, job: ArcRwSignal::new(job), shown: ArcRwSignal::new(shown), followed: ArcRwSignal::new(false) };
-        self.list.update(|l| {
-            l.push(entry.clone());
-            newest_first(l);
-        });
+        self.list.update(|l| place(l, entry.clone()));
         entry
     }
 
