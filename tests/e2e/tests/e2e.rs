@@ -85,6 +85,8 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("cancel_group_cancels_every_queued_job", scenarios::groups::cancel_group_cancels_every_queued_job),
     ("retry_failed_resubmits_only_the_failed", scenarios::groups::retry_failed_resubmits_only_the_failed),
     ("results_stay_when_their_links_expire", scenarios::kept::results_stay_when_their_links_expire),
+    ("an_export_moves_the_history_to_a_fresh_browser", scenarios::kept::an_export_moves_the_history_to_a_fresh_browser),
+    ("a_thousand_jobs_open_and_page", scenarios::kept::a_thousand_jobs_open_and_page),
     ("happy_path", scenarios::edit_flow::happy_path),
     ("quiet_after_the_last_job", scenarios::edit_flow::quiet_after_the_last_job),
     ("foreign_urls_never_get_the_key", scenarios::edit_flow::foreign_urls_never_get_the_key),

@@ -106,7 +106,7 @@ async fn transfer(s: &Session, driver: &Driver, app: &str) -> Result<String> {
         .execute_async("const done = arguments[0]; const r = new FileReader(); r.onload = () => done(r.result.split(',')[1]); r.readAsDataURL(window.__blobs[window.__blobs.length - 1]);", vec![])
         .await?;
     let path = std::env::temp_dir().join("qie-bench-history.zip");
-    std::fs::write(&path, base64(b64.as_str().context("base64")?)?)?;
+    std::fs::write(&path, e2e::base64_decode(b64.as_str().context("base64")?)?)?;
     let other = Session::new(driver, app, 1280, 900).await?;
     let outcome = async {
         let before = fake.api_requests().len();
@@ -126,29 +126,6 @@ async fn transfer(s: &Session, driver: &Driver, app: &str) -> Result<String> {
     other.close().await;
     let _ = std::fs::remove_file(&path);
     outcome
-}
-
-fn base64(text: &str) -> Result<Vec<u8>> {
-    let val = |c: u8| -> Result<u32> {
-        Ok(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => anyhow::bail!("not base64: {c}"),
-        } as u32)
-    };
-    let bytes: Vec<u8> = text.bytes().filter(|&c| c != b'=').collect();
-    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
-    for chunk in bytes.chunks(4) {
-        let mut n = 0u32;
-        for (i, &c) in chunk.iter().enumerate() {
-            n |= val(c)? << (18 - 6 * i);
-        }
-        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
-    }
-    Ok(out)
 }
 
 #[tokio::main]

@@ -71,3 +71,97 @@ pub(crate) fn results_stay_when_their_links_expire(s: &Session) -> Fut<'_> {
         Ok(())
     })
 }
+
+/// Keeps every Blob the page makes an object URL of (the export's zip).
+const CATCH_BLOBS: &str = "window.__blobs = []; const make = URL.createObjectURL; URL.createObjectURL = (b) => { window.__blobs.push(b); return make(b); };";
+
+/// Two jobs (one of two images) are exported; a fresh browser profile
+/// imports the file: the same request ids, every image shown from its copy
+/// (the fake no longer serves them), and nothing sent to the API.
+pub(crate) fn an_export_moves_the_history_to_a_fresh_browser(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let fake = FakeServer::start(Config { queue_ms: 200, run_ms: 200, ..Config::default() }).await?;
+        s.configure(&fake.url, "Bearer", "test-key").await?;
+        fill_minimal(s, &fake.url, "move me").await?;
+        s.submit().await?;
+        s.wait_job(0, "completed", SECS(10)).await?;
+        let first = s.wait_for("[data-testid=storage-used]:not([data-bytes='0'])", SECS(5)).await?.attr("data-bytes").await?.context("bytes")?;
+        s.fill("input[name=num_images]", "2").await?;
+        s.submit().await?;
+        s.wait_job(0, "completed", SECS(10)).await?;
+        // The second job's two copies counted too.
+        s.wait_for(&format!("[data-testid=storage-used]:not([data-bytes='{first}'])"), SECS(5)).await?;
+        let mut ids = Vec::new();
+        for item in s.find_all("[data-testid=history-item]").await? {
+            ids.push(item.attr("data-request-id").await?.context("request id")?);
+        }
+        ensure!(ids.len() == 2, "two jobs: {ids:?}");
+        s.c.execute(CATCH_BLOBS, vec![]).await?;
+        s.click("[data-testid=export-history]").await?;
+        s.wait_for("[data-testid=export-done]", SECS(10)).await?;
+        let b64 = s
+            .c
+            .execute_async("const done = arguments[0]; const r = new FileReader(); r.onload = () => done(r.result.split(',')[1]); r.readAsDataURL(window.__blobs[window.__blobs.length - 1]);", vec![])
+            .await?;
+        let path = std::env::temp_dir().join(format!("qie-e2e-export-{}.zip", std::process::id()));
+        std::fs::write(&path, e2e::base64_decode(b64.as_str().context("base64")?)?)?;
+        fake.set_faults(Faults { files_gone: true, ..Faults::default() });
+
+        let driver = e2e::browser::Driver::start()?;
+        let other = Session::new(&driver, &s.app_url, 1280, 900).await?;
+        let outcome = async {
+            let before = fake.api_requests().len();
+            other.find("input[name=import_history]").await?.send_keys(&path.to_string_lossy()).await?;
+            other.wait_for("[data-testid=import-done][data-n='2']", SECS(10)).await?;
+            for id in &ids {
+                let item = format!("[data-testid=history-item][data-request-id='{id}']");
+                ensure!(other.exists(&item).await?, "{id} imported");
+                other.c.execute(&format!("document.querySelector(\"{item} img\").scrollIntoView()"), vec![]).await?;
+                wait_copies(&other, &format!("{item} img"), 1, SECS(5)).await?;
+            }
+            let note = other.text("[data-testid=history-note]").await?;
+            ensure!(note.contains("Imported 2 jobs and 3 images"), "the note: {note}");
+            // The two-image job, opened: both images from the copies.
+            other.click(&format!("[data-testid=history-item][data-request-id='{}'] button[data-testid=open]", ids[0])).await?;
+            wait_copies(&other, "[data-testid=job] img[data-testid=result-image]", 2, SECS(5)).await?;
+            ensure!(fake.api_requests().len() == before, "nothing sent to the API: {} requests", fake.api_requests().len() - before);
+            other.assert_alive().await
+        }
+        .await;
+        other.close().await;
+        let _ = std::fs::remove_file(&path);
+        outcome
+    })
+}
+
+/// A history of 1,000 jobs written into storage opens with one page drawn,
+/// shows more on request, and a search finds one (the time is in the bench).
+pub(crate) fn a_thousand_jobs_open_and_page(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let jobs: Vec<serde_json::Value> = (1..=1_000u64)
+            .map(|i| json!({
+                "id": i, "base": "https://api.quickrouter.ai", "model": "fal-ai/qwen-image-edit-plus",
+                "body": {"prompt": format!("edit number {i}"), "image_urls": ["https://a.example/1.png"]},
+                "request_id": format!("req-{i}"), "endpoints": null, "phase": "completed", "raw_status": null, "queue_position": null,
+                "logs": [], "submitted_at": i as f64, "ended_at": i as f64 + 1.0, "inference_time": null, "output": null, "error": null,
+                "status_error": null, "cancel": "None"
+            }))
+            .collect();
+        let history = json!({"v": 1, "jobs": jobs}).to_string();
+        // Written from another page of the origin: the app writes its own history as it goes.
+        s.c.goto(&format!("{}/manifest.webmanifest", s.app_url.trim_end_matches('/'))).await?;
+        s.c.execute("localStorage.setItem('qie.history', arguments[0])", vec![json!(history)]).await?;
+        s.open().await?;
+        s.wait_for("[data-testid=history-item][data-request-id='req-1000']", SECS(5)).await?;
+        ensure!(s.text(".history .count").await? == "1000", "all 1,000 kept");
+        ensure!(s.find_all("[data-testid=history-item]").await?.len() == 50, "one page drawn");
+        s.click("[data-testid=history-more]").await?;
+        s.wait_for("[data-testid=history-item][data-request-id='req-901']", SECS(5)).await?;
+        ensure!(s.find_all("[data-testid=history-item]").await?.len() == 100, "two pages");
+        s.c.execute("document.querySelector('[data-request-id=req-901]').scrollIntoView()", vec![]).await?;
+        s.fill("input[name=history_search]", "number 999").await?;
+        s.wait_for("[data-testid=history-matching][data-found='1']", SECS(5)).await?;
+        ensure!(s.find_all("[data-testid=history-item]").await?.len() == 1, "one match");
+        s.assert_alive().await
+    })
+}
