@@ -32,7 +32,9 @@ pub fn StorageUsed() -> impl IntoView {
         let ((usage, quota), persisted) = browser.get().unwrap_or(((0.0, 0.0), None));
         let mut text = i.render(&Msg::new(K::StorageUsed).arg("copies", human_bytes(total.get())).arg("cap", human_bytes(cap)).arg("usage", human_bytes(usage as u64)).arg("quota", human_bytes(quota as u64)));
         if let Some(p) = persisted {
-            text = format!("{text} {}", i.text(if p { K::StoragePersistent } else { K::StorageNotPersistent }));
+            // Sentences follow each other with a space in English, without in Chinese.
+            let sep = if i.get() == crate::i18n::Lang::ZhCn { "" } else { " " };
+            text = format!("{text}{sep}{}", i.text(if p { K::StoragePersistent } else { K::StorageNotPersistent }));
         }
         text
     };
