@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::api::image::human_bytes;
 use crate::i18n::{Msg, K};
@@ -12,12 +11,6 @@ use crate::jobs::archive;
 use crate::web::lang::t;
 use crate::web::now;
 use crate::web::store::Jobs;
-
-/// The file's bytes.
-async fn read(file: web_sys::File) -> Option<Vec<u8>> {
-    let buf = JsFuture::from(file.array_buffer()).await.ok()?;
-    Some(js_sys::Uint8Array::new(&buf).to_vec())
-}
 
 #[component]
 pub fn HistoryTransfer(note: RwSignal<Option<Vec<Msg>>>) -> impl IntoView {
@@ -51,7 +44,7 @@ pub fn HistoryTransfer(note: RwSignal<Option<Vec<Msg>>>) -> impl IntoView {
         busy.set(true);
         spawn_local(async move {
             let started = now();
-            let read = read(file).await.ok_or(archive::Refused::Damaged).and_then(|b| archive::import(&b));
+            let read = crate::web::images::blob_bytes(&file).await.ok_or(archive::Refused::Damaged).and_then(|b| archive::import(&b));
             let msgs = match read {
                 Err(refused) => vec![refused.message()],
                 Ok(a) => {

@@ -10,6 +10,7 @@ fn files() -> [(&'static str, &'static str); 2] {
 
 #[test]
 fn every_key_is_in_every_language() {
+    // Test-only: build.rs has already parsed the same file, or nothing compiled.
     let en = parse(EN).expect("en.txt parses");
     for (name, text) in files() {
         let entries = parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));

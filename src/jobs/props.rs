@@ -37,11 +37,14 @@ fn sse_bytes() -> impl Strategy<Value = Vec<u8>> {
 
 fn parse_all(chunks: &[&[u8]]) -> Vec<String> {
     let mut p = SseParser::default();
+    // Test-only (this module is compiled for `cargo test`): `feed` fails
+    // only past its line limit, which these inputs stay under.
     chunks.iter().flat_map(|c| p.feed(c).unwrap()).collect()
 }
 
 fn a_job(id: u64) -> serde_json::Value {
     let j = Job::new(NewJob::polled(id, json!({"prompt":"p","image_urls":["https://a/x.png"]}), "http://h", "m", "t"), id as f64);
+    // Test-only: a `Job` always serializes (its map keys are strings).
     serde_json::to_value(j).unwrap()
 }
 

@@ -6,7 +6,7 @@ use js_sys::Uint8Array;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag};
 
-use super::images::{fetch_ok, save_blob};
+use super::images::{blob_bytes, fetch_ok, save_blob};
 
 use crate::api::zip::{ZipError, ZipWriter};
 use crate::jobs::bundle::{entries, Entry};
@@ -19,8 +19,7 @@ async fn fetch_bytes(url: &str) -> Option<Vec<u8>> {
 }
 
 async fn copy_bytes(job: u64, index: usize) -> Option<Vec<u8>> {
-    let buf = JsFuture::from(super::copies::find(job, index).await?.array_buffer()).await.ok()?;
-    Some(Uint8Array::new(&buf).to_vec())
+    blob_bytes(&super::copies::find(job, index).await?).await
 }
 
 /// The zip of `jobs` (in their order), and how many images could not be

@@ -127,10 +127,15 @@ pub async fn show_copy(img: HtmlImageElement, job: u64, index: usize) {
     }
 }
 
+/// The image an `error` event is about.
+pub fn failed_image(ev: &web_sys::ErrorEvent) -> Option<HtmlImageElement> {
+    ev.target()?.dyn_into().ok()
+}
+
 /// An `on:error` handler for a result image: the copy takes its place.
 pub fn fall_back(job: u64, index: usize) -> impl Fn(web_sys::ErrorEvent) + Copy + 'static {
     move |ev| {
-        if let Some(img) = ev.target().and_then(|t| t.dyn_into::<HtmlImageElement>().ok()) {
+        if let Some(img) = failed_image(&ev) {
             wasm_bindgen_futures::spawn_local(show_copy(img, job, index));
         }
     }

@@ -126,6 +126,12 @@ pub fn revoke(url: &str) {
     let _ = Url::revoke_object_url(url);
 }
 
+/// The bytes of a blob (a file, a fetched body, a copy).
+pub async fn blob_bytes(blob: &web_sys::Blob) -> Option<Vec<u8>> {
+    let buf = JsFuture::from(blob.array_buffer()).await.ok()?;
+    Some(Uint8Array::new(&buf).to_vec())
+}
+
 /// The answer for `url` (no credentials, no key), when it is a success.
 pub async fn fetch_ok(url: &str) -> Option<web_sys::Response> {
     let resp: web_sys::Response = JsFuture::from(web_sys::window()?.fetch_with_str(url)).await.ok()?.dyn_into().ok()?;

@@ -8,6 +8,7 @@ use super::*;
 use crate::jobs::archive::{self, evict, Archive, Image};
 use crate::jobs::Kept;
 use crate::web::copies;
+use crate::web::images::blob_bytes;
 
 /// The cap's unit, as `human_bytes` counts.
 const MB: u64 = 1_000_000;
@@ -62,8 +63,7 @@ impl Jobs {
     pub fn fall_back(&self) -> impl Fn(web_sys::ErrorEvent) + Copy + 'static {
         let jobs = *self;
         move |ev| {
-            use wasm_bindgen::JsCast;
-            let Some(img) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlImageElement>().ok()) else { return };
+            let Some(img) = copies::failed_image(&ev) else { return };
             if let Some((job, index)) = img.get_attribute("data-url").and_then(|u| jobs.locate(&u)) {
                 spawn_local(copies::show_copy(img, job, index));
             }
@@ -96,7 +96,11 @@ impl Jobs {
 }
 
 fn image_count(e: &JobEntry) -> usize {
-    e.job.with_untracked(|j| j.output.as_ref().map_or(0, |o| o.images.len()))
+    e.job.with_untracked(image_count_of)
+}
+
+fn image_count_of(j: &Job) -> usize {
+    j.output.as_ref().map_or(0, |o| o.images.len())
 }
 
 /// What an import did.
@@ -116,11 +120,10 @@ impl Jobs {
         let jobs: Vec<Job> = self.list.with_untracked(|l| l.iter().map(|e| e.job.get_untracked()).collect());
         let mut images = Vec::new();
         for j in jobs.iter().filter(|j| matches!(j.kept, Some(Kept::Copies(_)))) {
-            for index in 0..j.output.as_ref().map_or(0, |o| o.images.len()) {
-                if let Some(blob) = copies::find(j.id, index).await {
-                    if let Ok(buf) = wasm_bindgen_futures::JsFuture::from(blob.array_buffer()).await {
-                        images.push(Image { job: j.id, index, bytes: js_sys::Uint8Array::new(&buf).to_vec() });
-                    }
+            for index in 0..image_count_of(j) {
+                let Some(blob) = copies::find(j.id, index).await else { continue };
+                if let Some(bytes) = blob_bytes(&blob).await {
+                    images.push(Image { job: j.id, index, bytes });
                 }
             }
         }
@@ -131,35 +134,42 @@ impl Jobs {
     /// is overwritten, nothing is sent), with their images as copies.
     pub async fn import(&self, archive: Archive) -> Imported {
         let existing: Vec<Job> = self.list.with_untracked(|l| l.iter().map(|e| e.job.get_untracked()).collect());
-        let total = archive.jobs.len() * 2;
-        let first = self.new_ids(total);
-        let mut next = first;
+        // Ids for the jobs and their groups, none of them in use.
+        let mut next = self.new_ids(archive.jobs.len() * 2);
         let merged = archive::merge(&existing, archive.jobs, &mut || {
             next += 1;
             next - 1
         }, now());
+        let (count, skipped) = (merged.added.len(), merged.skipped);
         let mut restored = 0;
-        let mut added = Vec::with_capacity(merged.added.len());
-        for mut job in merged.added.iter().cloned() {
-            let old = merged.ids.iter().find(|(_, new)| *new == job.id).map(|(old, _)| *old);
-            let count = job.output.as_ref().map_or(0, |o| o.images.len());
-            let mine: Vec<&Image> = archive.images.iter().filter(|i| Some(i.job) == old && i.index < count).collect();
+        let mut added = Vec::with_capacity(count);
+        // `merge` gives the ids in the order of the jobs it adds.
+        for ((old, _), mut job) in merged.ids.into_iter().zip(merged.added) {
+            let images = image_count_of(&job);
+            let mine: Vec<&Image> = archive.images.iter().filter(|i| i.job == old && i.index < images).collect();
             job.kept = None;
-            if count > 0 && mine.len() == count {
-                let mut bytes = 0;
+            if images > 0 && mine.len() == images {
+                // All of a job's images or none, as when a copy is made.
+                let (mut bytes, mut all) = (0, true);
                 for img in &mine {
-                    if copies::put(job.id, img.index, &img.bytes).await.is_some() {
-                        bytes += img.bytes.len() as u64;
-                        restored += 1;
+                    all = copies::put(job.id, img.index, &img.bytes).await.is_some();
+                    if !all {
+                        break;
                     }
+                    bytes += img.bytes.len() as u64;
                 }
-                job.kept = Some(Kept::Copies(bytes));
+                if all {
+                    job.kept = Some(Kept::Copies(bytes));
+                    restored += images;
+                } else {
+                    copies::forget(job.id, images).await;
+                }
             }
             added.push(JobEntry { id: job.id, job: ArcRwSignal::new(job), shown: ArcRwSignal::new(false), followed: ArcRwSignal::new(false) });
         }
         // One change of the list.
         self.list.update(|l| added.into_iter().for_each(|e| place(l, e)));
         self.save(true);
-        Imported { added: merged.added.len(), skipped: merged.skipped, dropped: archive.dropped, images: restored }
+        Imported { added: count, skipped, dropped: archive.dropped, images: restored }
     }
 }

@@ -222,6 +222,21 @@ impl Session {
         }
     }
 
+    /// From now on, keeps every Blob the page makes an object URL of (what
+    /// it offers as a download: a zip).
+    pub async fn catch_blobs(&self) -> Result<()> {
+        let script = "window.__blobs = []; const make = URL.createObjectURL; URL.createObjectURL = (b) => { window.__blobs.push(b); return make(b); };";
+        self.c.execute(script, vec![]).await?;
+        Ok(())
+    }
+
+    /// The bytes of the last Blob caught by `catch_blobs`.
+    pub async fn last_blob(&self) -> Result<Vec<u8>> {
+        let script = "const done = arguments[0]; const r = new FileReader(); r.onload = () => done(r.result.split(',')[1]); r.readAsDataURL(window.__blobs[window.__blobs.length - 1]);";
+        let b64 = self.c.execute_async(script, vec![]).await?;
+        crate::base64_decode(b64.as_str().context("a blob as base64")?)
+    }
+
     pub async fn close(self) {
         let _ = self.c.close().await;
     }

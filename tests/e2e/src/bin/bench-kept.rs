@@ -83,9 +83,6 @@ async fn thousand(s: &Session) -> Result<String> {
     ))
 }
 
-/// Keeps every Blob the page makes an object URL of (the export's zip).
-const CATCH_BLOBS: &str = "window.__blobs = []; const make = URL.createObjectURL; URL.createObjectURL = (b) => { window.__blobs.push(b); return make(b); };";
-
 async fn transfer(s: &Session, driver: &Driver, app: &str) -> Result<String> {
     let fake = FakeServer::start(Config { queue_ms: 100, run_ms: 100, file_bytes: 250_000, ..Config::default() }).await?;
     setup(s, &fake, true).await?;
@@ -96,17 +93,13 @@ async fn transfer(s: &Session, driver: &Driver, app: &str) -> Result<String> {
     }
     until(s, "return document.querySelectorAll('[data-testid=history-item][data-status=completed]').length === 50", Duration::from_secs(180)).await?;
     until(s, "return +(document.querySelector('[data-testid=storage-used]')?.dataset.bytes || 0) >= 100 * 250000", Duration::from_secs(60)).await?;
-    s.c.execute(CATCH_BLOBS, vec![]).await?;
+    s.catch_blobs().await?;
     s.click("[data-testid=export-history]").await?;
     let done = s.wait_for("[data-testid=export-done]", Duration::from_secs(120)).await?;
     let (bytes, export_ms): (u64, u64) = (done.attr("data-n").await?.context("n")?.parse()?, done.attr("data-ms").await?.context("ms")?.parse()?);
-    // The zip, out of the page (as base64), into a file for the other browser.
-    let b64 = s
-        .c
-        .execute_async("const done = arguments[0]; const r = new FileReader(); r.onload = () => done(r.result.split(',')[1]); r.readAsDataURL(window.__blobs[window.__blobs.length - 1]);", vec![])
-        .await?;
+    // The zip, out of the page, into a file for the other browser.
     let path = std::env::temp_dir().join("qie-bench-history.zip");
-    std::fs::write(&path, e2e::base64_decode(b64.as_str().context("base64")?)?)?;
+    std::fs::write(&path, s.last_blob().await?)?;
     let other = Session::new(driver, app, 1280, 900).await?;
     let outcome = async {
         let before = fake.api_requests().len();

@@ -72,9 +72,6 @@ pub(crate) fn results_stay_when_their_links_expire(s: &Session) -> Fut<'_> {
     })
 }
 
-/// Keeps every Blob the page makes an object URL of (the export's zip).
-const CATCH_BLOBS: &str = "window.__blobs = []; const make = URL.createObjectURL; URL.createObjectURL = (b) => { window.__blobs.push(b); return make(b); };";
-
 /// Two jobs (one of two images) are exported; a fresh browser profile
 /// imports the file: the same request ids, every image shown from its copy
 /// (the fake no longer serves them), and nothing sent to the API.
@@ -96,15 +93,11 @@ pub(crate) fn an_export_moves_the_history_to_a_fresh_browser(s: &Session) -> Fut
             ids.push(item.attr("data-request-id").await?.context("request id")?);
         }
         ensure!(ids.len() == 2, "two jobs: {ids:?}");
-        s.c.execute(CATCH_BLOBS, vec![]).await?;
+        s.catch_blobs().await?;
         s.click("[data-testid=export-history]").await?;
         s.wait_for("[data-testid=export-done]", SECS(10)).await?;
-        let b64 = s
-            .c
-            .execute_async("const done = arguments[0]; const r = new FileReader(); r.onload = () => done(r.result.split(',')[1]); r.readAsDataURL(window.__blobs[window.__blobs.length - 1]);", vec![])
-            .await?;
         let path = std::env::temp_dir().join(format!("qie-e2e-export-{}.zip", std::process::id()));
-        std::fs::write(&path, e2e::base64_decode(b64.as_str().context("base64")?)?)?;
+        std::fs::write(&path, s.last_blob().await?)?;
         fake.set_faults(Faults { files_gone: true, ..Faults::default() });
 
         let driver = e2e::browser::Driver::start()?;
