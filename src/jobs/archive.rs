@@ -4,7 +4,6 @@
 //! foreign or newer; merging it by request id without overwriting anything.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::history::{dedup, storable, HISTORY_VERSION};
 use super::{Event, Job, Pause};
@@ -27,7 +26,7 @@ struct Out<'a> {
 struct In {
     format: String,
     v: u32,
-    jobs: Vec<Value>,
+    jobs: Vec<Box<serde_json::value::RawValue>>,
 }
 
 /// One result image's copy: the job (its id in the archive), the image's
@@ -105,7 +104,7 @@ pub fn import(bytes: &[u8]) -> Result<Archive, Refused> {
         return Err(Refused::Newer(parsed.v));
     }
     let total = parsed.jobs.len();
-    let jobs = dedup(parsed.jobs.into_iter().filter_map(|v| serde_json::from_value::<Job>(v).ok()).collect());
+    let jobs = dedup(parsed.jobs.into_iter().filter_map(|v| serde_json::from_str::<Job>(v.get()).ok()).collect());
     let dropped = total - jobs.len();
     let images = entries
         .into_iter()

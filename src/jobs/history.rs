@@ -33,7 +33,7 @@ struct Out<'a> {
 #[derive(Deserialize)]
 struct In {
     v: u32,
-    jobs: Vec<Value>,
+    jobs: Vec<Box<serde_json::value::RawValue>>,
 }
 
 /// The longest text a stored field keeps (an error's detail, a status).
@@ -226,7 +226,7 @@ pub fn decode(text: &str) -> Loaded {
         };
     }
     let total = parsed.jobs.len();
-    let jobs: Vec<Job> = parsed.jobs.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect();
+    let jobs: Vec<Job> = parsed.jobs.into_iter().filter_map(|v| serde_json::from_str(v.get()).ok()).collect();
     let read = jobs.len();
     Loaded { dropped: total - read, jobs: bounded(dedup(jobs)), problem: None }
 }
