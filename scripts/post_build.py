@@ -37,7 +37,11 @@ policy = "; ".join([
 
 meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
 html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\s*', "", html)
-html = html.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n  ' + meta, 1)
+# After `<meta charset>`, however the minifier (release builds) wrote it.
+charset = re.compile(r'<meta charset="?utf-8"?>', re.I)
+if not charset.search(html):
+    sys.exit("post_build: index.html has no <meta charset=utf-8>")
+html = charset.sub(lambda m: m.group(0) + meta, html, count=1)
 with open(index, "w", encoding="utf-8") as f:
     f.write(html)
 
@@ -58,7 +62,7 @@ worker = worker.replace('"__QIE_VERSION__"', f'"{version}"').replace("__QIE_FILE
 with open(sw, "w", encoding="utf-8") as f:
     f.write(worker)
 if "/.well-known/trunk/ws" not in html:
-    html = html.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n  <meta name="qie-sw" content="on">', 1)
+    html = charset.sub(lambda m: m.group(0) + '<meta name="qie-sw" content="on">', html, count=1)
     with open(index, "w", encoding="utf-8") as f:
         f.write(html)
 print(f"post_build: {len(inline)} inline script(s) hashed, {len(files)} files precached (version {version})")
