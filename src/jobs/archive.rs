@@ -3,9 +3,7 @@
 //! result images' copies; reading one back, refusing what is damaged,
 //! foreign or newer; merging it by request id without overwriting anything.
 
-use serde::{Deserialize, Serialize};
-
-use super::history::{dedup, storable, HISTORY_VERSION};
+use super::history::{storable, In, Out, HISTORY_VERSION};
 use super::{Event, Job, Pause};
 use crate::api::zip::{self, ZipError, ZipWriter};
 use crate::i18n::{Msg, K};
@@ -15,19 +13,6 @@ pub const HISTORY_FILE: &str = "history.json";
 /// What marks the JSON as ours.
 pub const FORMAT: &str = "qwen-image-edit-studio/history";
 
-#[derive(Serialize)]
-struct Out<'a> {
-    format: &'a str,
-    v: u32,
-    jobs: Vec<Job>,
-}
-
-#[derive(Deserialize)]
-struct In {
-    format: String,
-    v: u32,
-    jobs: Vec<Box<serde_json::value::RawValue>>,
-}
 
 /// One result image's copy: the job (its id in the archive), the image's
 /// place among the job's results, its bytes.
@@ -51,7 +36,7 @@ fn parse_image_name(name: &str) -> Option<(u64, usize)> {
 /// The archive of `jobs` (stored as the history stores them) and their
 /// image copies, dated `now`.
 pub fn export(jobs: &[Job], images: &[Image], now: f64) -> Result<Vec<u8>, ZipError> {
-    let json = serde_json::to_string(&Out { format: FORMAT, v: HISTORY_VERSION, jobs: jobs.iter().map(storable).collect() }).map_err(|_| ZipError::Damaged)?;
+    let json = serde_json::to_string(&Out { format: Some(FORMAT), v: HISTORY_VERSION, jobs: &jobs.iter().map(storable).collect::<Vec<_>>() }).map_err(|_| ZipError::Damaged)?;
     let mut zip = ZipWriter::new(now);
     zip.add(HISTORY_FILE, json.as_bytes())?;
     for img in images {
@@ -97,15 +82,13 @@ pub fn import(bytes: &[u8]) -> Result<Archive, Refused> {
     // Through `&str`: the parser the app has already (a slice reader would be a second one).
     let text = std::str::from_utf8(&history.1).map_err(|_| Refused::Foreign)?;
     let parsed: In = serde_json::from_str(text).map_err(|_| Refused::Foreign)?;
-    if parsed.format != FORMAT {
+    if parsed.format.as_deref() != Some(FORMAT) {
         return Err(Refused::Foreign);
     }
     if parsed.v > HISTORY_VERSION {
         return Err(Refused::Newer(parsed.v));
     }
-    let total = parsed.jobs.len();
-    let jobs = dedup(parsed.jobs.into_iter().filter_map(|v| serde_json::from_str::<Job>(v.get()).ok()).collect());
-    let dropped = total - jobs.len();
+    let (jobs, dropped) = parsed.read_jobs();
     let images = entries
         .into_iter()
         .filter_map(|(name, bytes)| parse_image_name(&name).map(|(job, index)| Image { job, index, bytes }))

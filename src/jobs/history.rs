@@ -24,16 +24,32 @@ pub const STALE_MS: f64 = 20_000.0;
 /// What replaces a local file's data URI in the stored body.
 pub const LOCAL_PLACEHOLDER: &str = "local-file:not-stored";
 
+/// The stored history's shape, which an export's `history.json` shares
+/// (adding its `format`).
 #[derive(Serialize)]
-struct Out<'a> {
-    v: u32,
-    jobs: Vec<&'a Job>,
+pub(super) struct Out<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<&'a str>,
+    pub v: u32,
+    pub jobs: &'a [Job],
 }
 
 #[derive(Deserialize)]
-struct In {
-    v: u32,
-    jobs: Vec<Box<serde_json::value::RawValue>>,
+pub(super) struct In {
+    pub format: Option<String>,
+    pub v: u32,
+    /// Read one by one, so that a broken job is left out alone.
+    pub jobs: Vec<Box<serde_json::value::RawValue>>,
+}
+
+impl In {
+    /// The jobs that could be read, each id once, and how many could not.
+    pub fn read_jobs(self) -> (Vec<Job>, usize) {
+        let total = self.jobs.len();
+        let jobs: Vec<Job> = self.jobs.iter().filter_map(|v| serde_json::from_str(v.get()).ok()).collect();
+        let dropped = total - jobs.len();
+        (dedup(jobs), dropped)
+    }
 }
 
 /// The longest text a stored field keeps (an error's detail, a status).
@@ -197,7 +213,7 @@ pub fn bounded(mut jobs: Vec<Job>) -> Vec<Job> {
 
 pub fn encode(jobs: &[Job]) -> String {
     let stored: Vec<Job> = bounded(jobs.iter().map(storable).collect());
-    serde_json::to_string(&Out { v: HISTORY_VERSION, jobs: stored.iter().collect() }).unwrap_or_default()
+    serde_json::to_string(&Out { format: None, v: HISTORY_VERSION, jobs: &stored }).unwrap_or_default()
 }
 
 /// What was read from storage.
@@ -225,10 +241,8 @@ pub fn decode(text: &str) -> Loaded {
             ..Loaded::default()
         };
     }
-    let total = parsed.jobs.len();
-    let jobs: Vec<Job> = parsed.jobs.into_iter().filter_map(|v| serde_json::from_str(v.get()).ok()).collect();
-    let read = jobs.len();
-    Loaded { dropped: total - read, jobs: bounded(dedup(jobs)), problem: None }
+    let (jobs, dropped) = parsed.read_jobs();
+    Loaded { dropped, jobs: bounded(jobs), problem: None }
 }
 
 /// The history to write: for the jobs this tab follows, its own version;
