@@ -13,7 +13,6 @@ pub const HISTORY_FILE: &str = "history.json";
 /// What marks the JSON as ours.
 pub const FORMAT: &str = "qwen-image-edit-studio/history";
 
-
 /// One result image's copy: the job (its id in the archive), the image's
 /// place among the job's results, its bytes.
 #[derive(Clone, Debug, PartialEq)]

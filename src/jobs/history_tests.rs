@@ -21,6 +21,8 @@ fn histories_round_trip_without_inline_images() {
     let jobs = vec![job(1, 1.0, false), job(2, 2.0, true)];
     let text = encode(&jobs);
     assert!(!text.contains("data:image"), "no inlined image data: {text}");
+    // The shape an export shares, without the export's `format`.
+    assert!(text.starts_with(r#"{"v":1,"jobs":[{"#), "{text}");
     let loaded = decode(&text);
     assert_eq!((loaded.dropped, loaded.problem.clone()), (0, None));
     assert_eq!(loaded.jobs.iter().map(|j| j.id).collect::<Vec<_>>(), [2, 1], "newest first");
