@@ -61,7 +61,8 @@ with open(sw, encoding="utf-8") as f:
 worker = worker.replace('"__QIE_VERSION__"', f'"{version}"').replace("__QIE_FILES__", "[" + ", ".join(f'"{x}"' for x in files) + "]")
 with open(sw, "w", encoding="utf-8") as f:
     f.write(worker)
-if "/.well-known/trunk/ws" not in html:
+# (Trunk writes the socket URL as `{{__TRUNK_WS_BASE__}}.well-known/trunk/ws`.)
+if ".well-known/trunk/ws" not in html:
     html = charset.sub(lambda m: m.group(0) + '<meta name="qie-sw" content="on">', html, count=1)
     with open(index, "w", encoding="utf-8") as f:
         f.write(html)
