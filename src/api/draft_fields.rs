@@ -94,5 +94,4 @@ impl Draft {
             _ => return None,
         })
     }
-
 }

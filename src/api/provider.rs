@@ -125,18 +125,20 @@ fn default_price() -> f64 {
     super::size::DEFAULT_PRICE_PER_MP
 }
 
-/// The range of `max_in_flight`.
+/// The range of `max_in_flight`, and its default.
 pub const IN_FLIGHT_RANGE: (u32, u32) = (1, 8);
+pub const DEFAULT_IN_FLIGHT: u32 = 2;
 
 fn default_in_flight() -> u32 {
-    2
+    DEFAULT_IN_FLIGHT
 }
 
-/// The range of `copies_mb`.
+/// The range of `copies_mb`, and its default.
 pub const COPIES_MB_RANGE: (u32, u32) = (0, 100_000);
+pub const DEFAULT_COPIES_MB: u32 = 500;
 
 fn default_copies_mb() -> u32 {
-    500
+    DEFAULT_COPIES_MB
 }
 
 fn default_theme() -> String {

@@ -149,7 +149,7 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>) -> impl IntoVi
     let thumb = move || job.with(|j| j.output.as_ref().and_then(|o| o.images.first()).map(|i| i.url.clone())).filter(|u| u.starts_with("http"));
     let when = job.with_untracked(|j| {
         let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(j.submitted_at));
-        format!("{:04}-{:02}-{:02} {:02}:{:02}", d.get_full_year(), d.get_month() + 1, d.get_date(), d.get_hours(), d.get_minutes())
+        format!("{} {:02}:{:02}", crate::web::local_day(&d), d.get_hours(), d.get_minutes())
     });
     let rerun = move |_| {
         let (body, model) = job.with_untracked(|j| (j.body.clone(), j.model.clone()));

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::image::{DEFAULT_MAX_SIDE, MAX_SIDE_RANGE};
-use crate::api::provider::{AuthScheme, Provider, COPIES_MB_RANGE, IN_FLIGHT_RANGE};
+use crate::api::provider::{AuthScheme, Provider, COPIES_MB_RANGE, DEFAULT_COPIES_MB, DEFAULT_IN_FLIGHT, IN_FLIGHT_RANGE};
 use crate::app::SettingsState;
 use crate::api::input::num_text;
 use crate::api::size::DEFAULT_PRICE_PER_MP;
@@ -41,10 +41,10 @@ pub fn SettingsPanel() -> impl IntoView {
         s.price_per_mp = crate::api::num::parse_f64(&v).filter(|p| *p >= 0.0).unwrap_or(DEFAULT_PRICE_PER_MP);
     });
     let in_flight = create_slice(s, |s| s.max_in_flight.to_string(), |s, v: String| {
-        s.max_in_flight = v.trim().parse::<u32>().unwrap_or(2).clamp(IN_FLIGHT_RANGE.0, IN_FLIGHT_RANGE.1);
+        s.max_in_flight = v.trim().parse::<u32>().unwrap_or(DEFAULT_IN_FLIGHT).clamp(IN_FLIGHT_RANGE.0, IN_FLIGHT_RANGE.1);
     });
     let copies_mb = create_slice(s, |s| s.copies_mb.to_string(), |s, v: String| {
-        s.copies_mb = v.trim().parse::<u32>().unwrap_or(500).clamp(COPIES_MB_RANGE.0, COPIES_MB_RANGE.1);
+        s.copies_mb = v.trim().parse::<u32>().unwrap_or(DEFAULT_COPIES_MB).clamp(COPIES_MB_RANGE.0, COPIES_MB_RANGE.1);
     });
     let remember = (Signal::from(st.remember), SignalSetter::map(move |v| st.remember.set(v)));
     view! {

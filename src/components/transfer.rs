@@ -24,8 +24,7 @@ pub fn HistoryTransfer(note: RwSignal<Option<Vec<Msg>>>) -> impl IntoView {
             let started = now();
             let msg = match jobs.export().await {
                 Ok(bytes) => {
-                    let date = js_sys::Date::new_0();
-                    let name = format!("qwen-studio-history-{:04}-{:02}-{:02}.zip", date.get_full_year(), date.get_month() + 1, date.get_date());
+                    let name = format!("qwen-studio-history-{}.zip", crate::web::local_day(&js_sys::Date::new_0()));
                     crate::web::bundle::save(&bytes, &name);
                     done.set(Some(("export", bytes.len(), (now() - started) as u64)));
                     Msg::new(K::HistoryExported).arg("n", jobs.list.with_untracked(Vec::len)).arg("size", human_bytes(bytes.len() as u64))

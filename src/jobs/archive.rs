@@ -162,7 +162,8 @@ pub fn merge(existing: &[Job], incoming: Vec<Job>, new_id: &mut dyn FnMut() -> u
 pub fn evict(copies: &[(u64, f64, u64)], cap: u64, keep: Option<u64>) -> Vec<u64> {
     let mut total: u64 = copies.iter().map(|c| c.2).sum();
     let mut order: Vec<&(u64, f64, u64)> = copies.iter().filter(|c| Some(c.0) != keep).collect();
-    // Oldest first; a short insertion sort (no std sort in the bundle).
+    // Oldest first, by a short insertion sort: another instance of the std
+    // sort would cost the bundle more than these lines.
     for i in 1..order.len() {
         let mut k = i;
         while k > 0 && order[k - 1].1 > order[k].1 {

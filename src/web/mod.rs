@@ -27,6 +27,11 @@ pub fn now() -> f64 {
     js_sys::Date::now()
 }
 
+/// The local calendar day of `d`, as `2026-11-26`.
+pub fn local_day(d: &js_sys::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
+}
+
 /// Uniform in [0, 1), for backoff jitter (not for secrets).
 pub fn random() -> f64 {
     js_sys::Math::random()
