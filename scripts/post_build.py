@@ -21,7 +21,9 @@ with open(index, encoding="utf-8") as f:
 
 inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S)
 hashes = " ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() for s in inline)
-loopback = "http://127.0.0.1:* http://localhost:* http://[::1]:*"
+# A CSP host cannot be an IPv6 literal (`http://[::1]:*` is refused as an
+# invalid source): the app's base check sends people to localhost instead.
+loopback = "http://127.0.0.1:* http://localhost:*"
 policy = "; ".join([
     "default-src 'self'",
     f"script-src 'self' 'wasm-unsafe-eval' {hashes}".strip(),

@@ -110,6 +110,9 @@ pub fn check_base(base: &str) -> Result<(), crate::i18n::K> {
         Some(u) if u.userinfo => Err(K::BaseUserinfo),
         Some(u) if u.fragment => Err(K::BaseFragment),
         Some(u) if u.rest.contains('?') => Err(K::BaseQuery),
+        // CSP source expressions cannot name an IPv6 host, so the page's
+        // policy allows plain http only to 127.x and localhost.
+        Some(u) if u.origin.starts_with("http://[") => Err(K::BaseIpv6Http),
         Some(_) => Ok(()),
     }
 }
@@ -171,8 +174,10 @@ mod tests {
         assert_eq!(check_base("ftp://a.b"), Err(K::BaseBadScheme));
         assert_eq!(check_base("https:a.b"), Err(K::BaseBadScheme), "the base is written out in full");
         assert_eq!(check_base("https://a.b:65535/p"), Ok(()));
+        assert_eq!(check_base("http://[::1]:8787"), Err(K::BaseIpv6Http), "the page's CSP cannot allow it");
+        assert_eq!(check_base("https://[2001:db8::1]/p"), Ok(()), "https: allows any host");
         assert_eq!(base_warning("http://api.example.com"), Some(K::BaseInsecure));
-        for local in ["http://127.0.0.1:8787", "http://localhost:3000/p", "http://[::1]:1", "http://app.localhost", "https://api.example.com"] {
+        for local in ["http://127.0.0.1:8787", "http://localhost:3000/p", "http://app.localhost", "https://api.example.com"] {
             assert_eq!(base_warning(local), None, "{local}");
         }
     }

@@ -78,9 +78,83 @@ pub fn next_slot(now: f64, last: f64) -> (u32, f64) {
     ((at - now) as u32, at)
 }
 
+/// Bases told to wait by a `429`: every request to such a base (submit,
+/// status, stream, result, cancel, of any job) waits until its hold ends.
+/// The page talks to a handful of bases, so a list does.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Holds(Vec<(String, f64)>);
+
+impl Holds {
+    /// A `429` from `base` at `now`: hold it for its `Retry-After` (at
+    /// least `RETRY_FLOOR_MS`, at most 30 s). A shorter hold never cuts a
+    /// longer one short. Returns when the hold ends.
+    pub fn hold(&mut self, base: &str, now: f64, retry_after_ms: Option<u64>) -> f64 {
+        let until = now + retry_delay_ms(0, 0.0, retry_after_ms) as f64;
+        self.0.retain(|(_, end)| *end > now);
+        match self.0.iter_mut().find(|(b, _)| b == base) {
+            Some((_, end)) => *end = end.max(until),
+            None => self.0.push((base.to_string(), until)),
+        }
+        self.until(base, now)
+    }
+
+    /// How long a request to `base` must still wait at `now` (0: it may go).
+    pub fn wait(&self, base: &str, now: f64) -> u32 {
+        (self.until(base, now) - now).max(0.0).ceil() as u32
+    }
+
+    fn until(&self, base: &str, now: f64) -> f64 {
+        self.0.iter().find(|(b, _)| b == base).map_or(now, |(_, end)| *end)
+    }
+}
+
+/// A status stream that sends no status *event* for this long (comments
+/// keep a connection open but say nothing of the job) is checked by one
+/// status request; while it stays silent, checks follow at the pace of
+/// `poll_delay_ms`.
+pub const STREAM_QUIET_MS: u32 = 20_000;
+
+/// How long to keep reading a stream that has sent no status event for
+/// `silent_for_ms` before asking the status endpoint.
+pub fn quiet_check_ms(silent_for_ms: f64) -> u32 {
+    if silent_for_ms < STREAM_QUIET_MS as f64 {
+        (STREAM_QUIET_MS as f64 - silent_for_ms.max(0.0)).ceil() as u32
+    } else {
+        poll_delay_ms(silent_for_ms)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_429_holds_every_request_to_its_base() {
+        let mut h = Holds::default();
+        assert_eq!(h.wait("https://a.b", 0.0), 0);
+        assert_eq!(h.hold("https://a.b", 1_000.0, Some(2_000)), 3_000.0);
+        assert_eq!(h.wait("https://a.b", 1_000.0), 2_000);
+        assert_eq!(h.wait("https://a.b", 2_999.5), 1, "never early, even by a fraction");
+        assert_eq!(h.wait("https://a.b", 3_000.0), 0);
+        assert_eq!(h.wait("https://c.d", 1_000.0), 0, "another base goes on");
+        assert_eq!(h.hold("https://a.b", 1_500.0, Some(0)), 3_000.0, "a shorter hold leaves the longer");
+        assert_eq!(h.hold("https://a.b", 1_500.0, Some(10_000)), 11_500.0, "a longer one extends it");
+        assert_eq!(h.hold("https://c.d", 0.0, None), 1_000.0, "no Retry-After: the floor");
+        assert_eq!(h.hold("https://c.d", 5_000.0, Some(0)), 6_000.0, "Retry-After: 0 still waits a second");
+        assert_eq!(h.hold("https://e.f", 0.0, Some(600_000)), 30_000.0, "capped at 30 s");
+        // Ended holds are dropped when a new one is taken.
+        h.hold("https://g.h", 100_000.0, None);
+        assert_eq!(h.0.len(), 1);
+    }
+
+    #[test]
+    fn a_stream_that_only_pings_is_checked() {
+        assert_eq!(quiet_check_ms(0.0), 20_000, "20 s of silence first");
+        assert_eq!(quiet_check_ms(15_000.0), 5_000);
+        assert_eq!(quiet_check_ms(20_000.0), 1_000, "then the polling pace");
+        assert_eq!(quiet_check_ms(45_000.0), 2_000);
+        assert_eq!(quiet_check_ms(600_000.0), 4_000);
+    }
 
     #[test]
     fn hidden_tabs_poll_less() {

@@ -288,6 +288,9 @@ impl Job {
                     Next::Poll(0)
                 }
             }
+            // A 429 says nothing of the stream: one status poll after the
+            // wait (the whole base is held that long), then the stream again.
+            Event::StreamEnded(Some(e)) if e.kind == ErrorKind::RateLimited => self.retry_later(e, now, jitter, false),
             Event::StreamEnded(e) => {
                 self.stream_failed = true;
                 match e {

@@ -398,3 +398,20 @@ fn jobs_round_trip_through_json_and_old_records_load() {
     let old: Job = serde_json::from_value(v).unwrap();
     assert_eq!((old.stream, old.request_id.as_deref(), old.route.clone()), (false, Some("r1"), Route::default()));
 }
+
+#[test]
+fn a_429_on_the_stream_waits_its_retry_after_then_streams_again() {
+    let mut j = fresh(1, true);
+    j.apply(Event::Submitted(status(r#"{"status":"IN_QUEUE","request_id":"r"}"#)), 10.0, 0.5);
+    let limited = ApiError::from_response(429, r#"{"detail":"slow down"}"#, Some("2"), None);
+    // Not a poll 272 ms later: one status poll once Retry-After has passed.
+    assert_eq!(j.apply(Event::StreamEnded(Some(limited)), 20.0, 0.5), Next::Poll(2_000));
+    assert!(!j.stream_failed && !j.route.no_stream, "a 429 says nothing of the stream");
+    assert!(matches!(&j.retrying, Some((e, at)) if e.status == Some(429) && *at == 2_020.0), "the card says why it waits");
+    assert_eq!(j.apply(Event::Status(status(r#"{"status":"IN_QUEUE"}"#)), 2_100.0, 0.5), Next::Stream, "then the stream again");
+    assert!(j.retrying.is_none());
+    // Retry-After: 0 or none still waits the floor.
+    let mut j = fresh(2, true);
+    j.apply(Event::Submitted(status(r#"{"status":"IN_QUEUE","request_id":"r"}"#)), 10.0, 0.5);
+    assert_eq!(j.apply(Event::StreamEnded(Some(http(429))), 20.0, 0.0), Next::Poll(1_000));
+}

@@ -6,14 +6,14 @@
 //! visible; nothing is sent while offline; requests of all jobs take turns.
 //! The loop checks for nothing by hand: its task is dropped to end it.
 
-use futures::future::select;
+use futures::future::{select, Either};
 use gloo_timers::future::TimeoutFuture;
 use web_sys::AbortSignal;
 
 use super::http::{Client, Method, Transport};
 use super::{net, now};
 use crate::api::{EditOutput, QueueStatus};
-use crate::jobs::schedule::{decide, shared};
+use crate::jobs::schedule::{decide, quiet_check_ms, shared};
 use crate::jobs::{Event, Next, Op};
 
 /// Waits `ms`, or until the browser comes back online or the tab shows.
@@ -23,20 +23,33 @@ async fn sleep(ms: u32) {
     }
 }
 
-/// Waits until requests may go: online (the in-page demo needs no
-/// network), and this request's turn (in the order they asked).
-pub(super) async fn ready(transport: Transport) {
-    while transport == Transport::Fetch && !net::online() {
-        // Offline: no timer, no request; the `online` event wakes us.
-        net::wake_up().await;
-    }
-    let wait = net::reserve_slot(now());
-    if wait > 0 {
-        TimeoutFuture::new(wait).await;
-    }
-    // A timer that fired late must not bring two requests closer than the gap.
-    while let Some(wait) = net::go(now()) {
-        TimeoutFuture::new(wait.max(1)).await;
+/// Waits until a request of `client` may go: online (the in-page demo
+/// needs no network), its base not held after a `429`, and this request's
+/// turn (in the order they asked).
+pub(super) async fn ready(client: &Client) {
+    loop {
+        while client.transport == Transport::Fetch && !net::online() {
+            // Offline: no timer, no request; the `online` event wakes us.
+            net::wake_up().await;
+        }
+        // Held requests leave one by one when the hold ends, in turns.
+        let held = net::held(&client.base, now());
+        if held > 0 {
+            TimeoutFuture::new(held).await;
+            continue;
+        }
+        let wait = net::reserve_slot(now());
+        if wait > 0 {
+            TimeoutFuture::new(wait).await;
+        }
+        // A timer that fired late must not bring two requests closer than the gap.
+        while let Some(wait) = net::go(now()) {
+            TimeoutFuture::new(wait.max(1)).await;
+        }
+        // A 429 that came while this one waited for its turn holds it too.
+        if net::held(&client.base, now()) == 0 {
+            return;
+        }
     }
 }
 
@@ -61,44 +74,73 @@ pub async fn follow(
         let poll = matches!(next, Next::Poll(_));
         let wait = if poll { shared(wait, net::followers()) } else { wait };
         sleep(decide(wait, poll, net::hidden(), online).unwrap_or(0)).await;
-        ready(client.transport).await;
+        ready(&client).await;
         let Some((op, url)) = target(next) else { return };
         next = match op {
-            Op::Stream => stream(&client, &url, &dispatch, signal).await,
-            Op::Status => dispatch(match client.send(Method::Get, &url, None, signal).await.and_then(|a| a.success()) {
-                Ok(a) => QueueStatus::from_json(&a.text).map_or_else(Event::StatusFailed, Event::Status),
-                Err(e) => Event::StatusFailed(e),
-            }),
-            Op::Result => dispatch(match client.send(Method::Get, &url, None, signal).await.and_then(|a| a.success()) {
-                Ok(a) => EditOutput::from_answer(a.status, &a.text).map_or_else(Event::ResultFailed, Event::Result),
-                Err(e) => Event::ResultFailed(e),
-            }),
+            Op::Stream => stream(&client, &url, &target, &dispatch, signal).await,
+            op => dispatch(ask(&client, op, &url, signal).await),
         };
+    }
+}
+
+/// One status or result request, as the event it makes.
+async fn ask(client: &Client, op: Op, url: &str, signal: Option<&AbortSignal>) -> Event {
+    let answer = client.send(Method::Get, url, None, signal).await.and_then(|a| a.success());
+    match op {
+        Op::Result => match answer {
+            Ok(a) => EditOutput::from_answer(a.status, &a.text).map_or_else(Event::ResultFailed, Event::Result),
+            Err(e) => Event::ResultFailed(e),
+        },
+        _ => match answer {
+            Ok(a) => QueueStatus::from_json(&a.text).map_or_else(Event::StatusFailed, Event::Status),
+            Err(e) => Event::StatusFailed(e),
+        },
     }
 }
 
 /// Reads the status stream, dispatching each event as it comes; returns
 /// what to do once the stream has done its work (fetch the result), or
-/// ended (poll).
-async fn stream(client: &Client, url: &str, dispatch: &impl Fn(Event) -> Next, signal: Option<&AbortSignal>) -> Next {
+/// ended (poll). A stream that sends no status event for a while (only
+/// comments, which keep a connection open but say nothing of the job) is
+/// checked by a status request, and again at the polling pace while it
+/// stays silent (`schedule::quiet_check_ms`).
+async fn stream(
+    client: &Client,
+    url: &str,
+    target: &impl Fn(Next) -> Option<(Op, String)>,
+    dispatch: &impl Fn(Event) -> Next,
+    signal: Option<&AbortSignal>,
+) -> Next {
     let mut events = match client.open_stream(url, signal).await {
         Ok(s) => s,
         Err(e) => return dispatch(Event::StreamEnded(Some(e))),
     };
+    let mut last_event = now();
     loop {
-        match events.next().await {
-            Ok(Some(datas)) => {
+        // `next` keeps its read across the timer (nothing read is lost).
+        let quiet = TimeoutFuture::new(quiet_check_ms(now() - last_event));
+        match select(std::pin::pin!(events.next()), quiet).await {
+            Either::Left((Ok(Some(datas)), _)) => {
                 for data in datas {
                     // An event the app cannot read is skipped; the next one tells.
                     let Ok(s) = QueueStatus::from_json(&data) else { continue };
+                    last_event = now();
                     match dispatch(Event::Streamed(s)) {
                         Next::Continue => {}
                         other => return other,
                     }
                 }
             }
-            Ok(None) => return dispatch(Event::StreamEnded(None)),
-            Err(e) => return dispatch(Event::StreamEnded(Some(e))),
+            Either::Left((Ok(None), _)) => return dispatch(Event::StreamEnded(None)),
+            Either::Left((Err(e), _)) => return dispatch(Event::StreamEnded(Some(e))),
+            Either::Right(_) => {
+                ready(client).await;
+                let Some((op, url)) = target(Next::Poll(0)) else { return Next::Stop };
+                match dispatch(ask(client, op, &url, signal).await) {
+                    Next::Stream | Next::Continue => {}
+                    other => return other,
+                }
+            }
         }
     }
 }

@@ -14,13 +14,14 @@ use web_sys::{AbortSignal, RequestRedirect};
 
 use super::demo;
 pub use super::wire::{Answer, Method};
-use crate::api::error::Problem;
+use crate::api::error::{parse_retry_after, Problem};
 use crate::api::sse::SseParser;
 use crate::api::origin::may_send_key;
 use crate::api::ApiError;
 
 /// A stream that sends nothing, not even a comment, for this long is
-/// closed and the job polled.
+/// closed and the job polled. (One that sends only comments is checked by
+/// status requests: `follow`.)
 pub const STREAM_IDLE_MS: u32 = 60_000;
 
 /// How requests travel.
@@ -49,6 +50,9 @@ enum Source {
 pub struct EventStream {
     source: Source,
     parser: SseParser,
+    /// A read still on its way: kept when `next` is dropped before it
+    /// ends (a timer won a `select`), so no bytes are lost.
+    pending: Option<wasm_bindgen_futures::JsFuture>,
 }
 
 impl EventStream {
@@ -60,9 +64,12 @@ impl EventStream {
             let bytes = match &mut self.source {
                 Source::Demo(d) => d.next().await,
                 Source::Reader(reader) => {
-                    let read = wasm_bindgen_futures::JsFuture::from(reader.read());
+                    let read = self.pending.get_or_insert_with(|| wasm_bindgen_futures::JsFuture::from(reader.read()));
                     let chunk = match select(read, TimeoutFuture::new(STREAM_IDLE_MS)).await {
-                        Either::Left((c, _)) => c.map_err(|e| ApiError::network(format!("{e:?}")))?,
+                        Either::Left((c, _)) => {
+                            self.pending = None;
+                            c.map_err(|e| ApiError::network(format!("{e:?}")))?
+                        }
                         Either::Right(_) => return Err(ApiError::unreadable(Problem::StreamIdle, "")),
                     };
                     let done = js_sys::Reflect::get(&chunk, &"done".into()).ok().is_some_and(|d| d.is_truthy());
@@ -111,9 +118,16 @@ fn header_safe(value: &str) -> bool {
     value.bytes().all(|b| (0x20..=0x7e).contains(&b))
 }
 
-fn headers_of(resp: &Response) -> (Option<String>, Option<String>) {
+/// The headers the app reads. A `429` holds every request to `base` for
+/// its `Retry-After` (`follow::ready` waits it out), whichever request
+/// was refused.
+fn headers_of(resp: &Response, base: &str) -> (Option<String>, Option<String>) {
     let h = resp.headers();
-    (h.get("retry-after"), h.get("x-fal-error-type"))
+    let retry_after = h.get("retry-after");
+    if resp.status() == 429 {
+        super::net::hold(base, super::now(), retry_after.as_deref().and_then(parse_retry_after));
+    }
+    (retry_after, h.get("x-fal-error-type"))
 }
 
 impl Client {
@@ -161,7 +175,7 @@ impl Client {
             return Ok(demo::answer_request(method, url, body).await);
         }
         let resp = self.fetch(method, url, "application/json", body, signal).await?;
-        let (retry_after, error_type) = headers_of(&resp);
+        let (retry_after, error_type) = headers_of(&resp, &self.base);
         let status = resp.status();
         // A body that cannot be read is treated like a dropped connection.
         let text = resp.text().await.map_err(|e| ApiError::network(e.to_string()))?;
@@ -173,11 +187,11 @@ impl Client {
     pub async fn open_stream(&self, url: &str, signal: Option<&AbortSignal>) -> Result<EventStream, ApiError> {
         if self.transport == Transport::Demo {
             let d = demo::open_stream(url)?;
-            return Ok(EventStream { source: Source::Demo(d), parser: SseParser::default() });
+            return Ok(EventStream { source: Source::Demo(d), parser: SseParser::default(), pending: None });
         }
         let resp = self.fetch(Method::Get, url, "text/event-stream", None, signal).await?;
         if !resp.ok() {
-            let (retry_after, error_type) = headers_of(&resp);
+            let (retry_after, error_type) = headers_of(&resp, &self.base);
             let status = resp.status();
             let text = resp.text().await.unwrap_or_default();
             return Err(Answer { status, text, retry_after, error_type }.error());
@@ -190,6 +204,6 @@ impl Client {
             .body()
             .and_then(|b| b.get_reader().dyn_into::<web_sys::ReadableStreamDefaultReader>().ok())
             .ok_or_else(|| ApiError::unreadable(Problem::NoStreamBody, ""))?;
-        Ok(EventStream { source: Source::Reader(reader), parser: SseParser::default() })
+        Ok(EventStream { source: Source::Reader(reader), parser: SseParser::default(), pending: None })
     }
 }

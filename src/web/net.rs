@@ -23,6 +23,7 @@ thread_local! {
     static LAST_REQUEST: Cell<f64> = const { Cell::new(0.0) };
     static LAST_SENT: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
     static FOLLOWING: Cell<u32> = const { Cell::new(0) };
+    static HOLDS: RefCell<crate::jobs::schedule::Holds> = RefCell::new(Default::default());
 }
 
 pub fn online() -> bool {
@@ -139,4 +140,14 @@ impl Drop for Following {
 /// How many jobs are followed now (each in its loop).
 pub fn followers() -> u32 {
     FOLLOWING.with(Cell::get)
+}
+
+/// A `429` came from `base`: every request to it waits (`held`).
+pub fn hold(base: &str, now: f64, retry_after_ms: Option<u64>) {
+    HOLDS.with(|h| h.borrow_mut().hold(base, now, retry_after_ms));
+}
+
+/// How long a request to `base` must still wait after a `429`.
+pub fn held(base: &str, now: f64) -> u32 {
+    HOLDS.with(|h| h.borrow().wait(base, now))
 }

@@ -155,7 +155,7 @@ impl Jobs {
             loop {
                 // Online, and at most 4 requests a second with every other
                 // request of the page.
-                super::super::follow::ready(client.transport).await;
+                super::super::follow::ready(&client).await;
                 jobs.dispatch(&entry, Event::Sending);
                 // No abort signal: once sent a submit may bill, and its
                 // answer is wanted even if the card goes.

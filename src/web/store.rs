@@ -319,6 +319,7 @@ impl Jobs {
         let jobs = *self;
         jobs.dispatch(&entry, Event::CancelSent);
         spawn_local(async move {
+            super::follow::ready(&client).await;
             let answer = match client.send(Method::Put, &url, None, None).await {
                 Ok(a) => CancelAnswer::from_response(a.status, &a.text),
                 Err(e) => Err(e),

@@ -48,6 +48,9 @@ pub struct Faults {
     pub submit_500_nth: Vec<u32>,
     /// Result files answer 404, as once the CDN's links expire.
     pub files_gone: bool,
+    /// `(op, retry_after_seconds)`: answer the next request of `op`
+    /// (`submit`, `status`, `stream`, `result`, `cancel`) with 429.
+    pub op_429: Option<(&'static str, u64)>,
 }
 
 /// How much of the protocol the server speaks (PROTOCOL.md, "Partial servers").
@@ -69,6 +72,10 @@ pub enum Partial {
     BadUtf8Stream,
     /// A stream that sends only comments, for this long, then closes.
     CommentsOnlyStream(u64),
+    /// A stream that sends one status event, then only comments (`: ping`)
+    /// every half second, for as long as the client listens (at most two
+    /// minutes), whatever the job does.
+    PingsAfterFirst,
     /// Status, stream and result answer a redirect to this origin.
     RedirectTo(String),
     /// The submit answers with this request id.
@@ -83,7 +90,7 @@ pub enum Partial {
 
 impl Partial {
     /// The names `fake-queue --partial` takes.
-    pub const NAMES: &'static str = "full, no-stream, no-stream-405, seed-paths, no-status, no-status-400, bad-utf8, comments-only";
+    pub const NAMES: &'static str = "full, no-stream, no-stream-405, seed-paths, no-status, no-status-400, bad-utf8, comments-only, pings-after-first";
 
     pub fn parse(name: &str) -> Option<Self> {
         Some(match name {
@@ -95,6 +102,7 @@ impl Partial {
             "no-status-400" => Partial::NoStatus { accepted: false },
             "bad-utf8" => Partial::BadUtf8Stream,
             "comments-only" => Partial::CommentsOnlyStream(10_000),
+            "pings-after-first" => Partial::PingsAfterFirst,
             _ => return None,
         })
     }
@@ -432,6 +440,26 @@ fn route(shared: &Shared, method: &Method, path: &str, query: Option<&str>, head
         return json_response(401, json!({"detail": "No user found for Key ID and Secret"}));
     }
     let trimmed = path.trim_matches('/');
+    if let Some((op, secs)) = inner.faults.op_429 {
+        let this = match (method.as_str(), trimmed.split_once("/requests/").map(|(_, r)| r.split('/').skip(1).collect::<Vec<_>>())) {
+            ("POST", None) => "submit",
+            ("GET", Some(p)) if p == ["status"] => "status",
+            ("GET", Some(p)) if p == ["status", "stream"] => "stream",
+            ("GET", Some(p)) if p.is_empty() => "result",
+            ("PUT", Some(p)) if p == ["cancel"] => "cancel",
+            _ => "",
+        };
+        // A result is asked for only once the job is done: count it then.
+        if this == op {
+            inner.faults.op_429 = None;
+            if this == "submit" {
+                inner.submits += 1;
+            }
+            let mut r = json_response(429, json!({"detail": "Too many requests"}));
+            r.headers_mut().insert("retry-after", HeaderValue::from(secs));
+            return r;
+        }
+    }
     let Some((model, rest)) = trimmed.split_once("/requests/") else {
         if method != Method::POST || trimmed.is_empty() {
             return json_response(405, json!({"detail": "Method not allowed"}));
@@ -644,6 +672,28 @@ fn stream(shared: &Shared, inner: &Inner, model: &str, id: &str, with_logs: bool
         return Response::builder()
             .header(header::CONTENT_TYPE, "text/event-stream")
             .body(Body::from_stream(flood))
+            .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
+    }
+    if partial == Partial::PingsAfterFirst {
+        let job = Job { created, input: Value::Null, cancelled, model: String::new() };
+        let (_, body) = status_body(&own, &model, &id, &cfg, &job, with_logs);
+        let first = format!("data: {body}\n\n").into_bytes();
+        let pings = futures_util::stream::unfold(0u64, move |n| {
+            let first = first.clone();
+            async move {
+                if n > 240 {
+                    return None;
+                }
+                if n == 0 {
+                    return Some((Ok::<_, std::convert::Infallible>(first), 1));
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                Some((Ok(b": ping\n\n".to_vec()), n + 1))
+            }
+        });
+        return Response::builder()
+            .header(header::CONTENT_TYPE, "text/event-stream")
+            .body(Body::from_stream(pings))
             .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
     }
     if let Partial::CommentsOnlyStream(ms) = partial {

@@ -9,3 +9,4 @@ pub(crate) mod hosted;
 pub(crate) mod family;
 pub(crate) mod groups;
 pub(crate) mod kept;
+pub(crate) mod limits;
