@@ -9,6 +9,7 @@ TRUNK_VERSION=0.22.1
 BINARYEN_VERSION=132.0.0
 AXE_VERSION=4.14.1
 FAL_CLIENT_VERSION=1.10.1
+GECKODRIVER_VERSION=0.37.1
 TOOLS="${QIE_TOOLS:-$HOME/.cache/qie-tools}"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -84,6 +85,22 @@ command -v brotli >/dev/null || pkgs+=(brotli)
 if [ ${#pkgs[@]} -gt 0 ]; then
   log "installing ${pkgs[*]} from Debian"
   apt_install "${pkgs[@]}"
+fi
+
+# 8. Firefox and WebKit (Safari's engine) with their drivers, and a
+#    display for WebKit's MiniBrowser: the suite runs in all three engines.
+#    geckodriver is a crate on crates.io (nothing downloaded from elsewhere).
+pkgs=()
+command -v firefox-esr >/dev/null || pkgs+=(firefox-esr)
+command -v WebKitWebDriver >/dev/null || pkgs+=(webkit2gtk-driver)
+command -v xvfb-run >/dev/null || pkgs+=(xvfb xauth)
+if [ ${#pkgs[@]} -gt 0 ]; then
+  log "installing ${pkgs[*]} from Debian"
+  apt_install "${pkgs[@]}"
+fi
+if ! geckodriver --version 2>/dev/null | grep -q "^geckodriver $GECKODRIVER_VERSION"; then
+  log "installing geckodriver $GECKODRIVER_VERSION (about 3 min)"
+  cargo install -q geckodriver --version "$GECKODRIVER_VERSION" --force
 fi
 
 log "tools ready"

@@ -91,3 +91,38 @@ pub(crate) fn early_closed_stream_falls_back_to_polling(s: &Session) -> Fut<'_> 
         Ok(())
     })
 }
+
+/// A reload right after a job completed, with the page polled at once every
+/// 200 ms (as a script or a person clicking would): the app mounts and shows
+/// the history every time (issue 20: Firefox once stayed at "Loading…").
+pub(crate) fn a_reload_polled_at_once_mounts(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let fake = FakeServer::start(Config { queue_ms: 300, run_ms: 300, ..Config::default() }).await?;
+        s.configure(&fake.url, "Bearer", "test-key").await?;
+        fill_minimal(s, &fake.url, "reload at once").await?;
+        for round in 0..3 {
+            if round == 0 {
+                s.submit().await?;
+            } else {
+                // The same job again, from the history.
+                s.click("[data-testid=history-item] button[data-testid=rerun]").await?;
+            }
+            s.wait_job(0, "completed", SECS(10)).await?;
+            s.c.refresh().await?;
+            let t = Instant::now();
+            loop {
+                let mounted = s.c.execute("return !!document.querySelector('form#edit-form') && document.querySelectorAll('[data-testid=history-item]').length", vec![]).await?;
+                if mounted.as_u64().is_some_and(|n| n as usize > round) {
+                    break;
+                }
+                ensure!(t.elapsed() < SECS(15), "round {round}: not mounted 15 s after the reload ({mounted})");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            s.c.execute(e2e::browser::ERROR_HOOK, vec![]).await?;
+        }
+        ensure!(posts(&fake).len() == 3, "one POST per round");
+        // Settings start folded once a key is stored.
+        s.c.execute("document.querySelector('details.settings').open = true", vec![]).await?;
+        s.assert_alive().await
+    })
+}

@@ -181,3 +181,42 @@ pub(crate) fn retry_failed_resubmits_only_the_failed(s: &Session) -> Fut<'_> {
         Ok(())
     })
 }
+
+/// The names of the files in a stored zip, from its local headers.
+fn zip_names(zip: &[u8]) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut i = 0;
+    while i + 30 <= zip.len() && zip[i..i + 4] == *b"PK\x03\x04" {
+        let u16_at = |o: usize| u16::from_le_bytes([zip[i + o], zip[i + o + 1]]) as usize;
+        let size = u32::from_le_bytes([zip[i + 18], zip[i + 19], zip[i + 20], zip[i + 21]]) as usize;
+        let (name_len, extra) = (u16_at(26), u16_at(28));
+        let Some(name) = zip.get(i + 30..i + 30 + name_len) else { break };
+        names.push(String::from_utf8_lossy(name).into_owned());
+        i += 30 + name_len + extra + size;
+    }
+    names
+}
+
+/// A group of 4 variations: every job completes, and *Download all* hands
+/// out one zip with the 4 results and each job's request.
+pub(crate) fn a_group_of_four_downloads_one_zip(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let fake = FakeServer::start(Config { queue_ms: 300, run_ms: 300, ..Config::default() }).await?;
+        s.configure(&fake.url, "Bearer", "test-key").await?;
+        fill_minimal(s, &fake.url, "four ways").await?;
+        s.fill("input[name=variations]", "4").await?;
+        s.submit().await?;
+        wait_group(s, "done", 4, SECS(20)).await?;
+        ensure!(s.find_all("[data-testid=group-image]").await?.len() == 4, "a grid of 4 results");
+        s.screenshot("group-of-4").await?;
+        s.catch_blobs().await?;
+        s.click("button[data-testid=download-all]").await?;
+        s.wait_for("[data-testid=zip-done]", SECS(15)).await?;
+        let names = zip_names(&s.last_blob().await?);
+        let images = names.iter().filter(|n| n.ends_with(".png")).count();
+        let requests = names.iter().filter(|n| n.ends_with("request.json")).count();
+        ensure!(images == 4 && requests == 4, "4 images and 4 requests in the zip: {names:?}");
+        ensure!(posts(&fake).len() == 4, "4 POSTs");
+        s.assert_alive().await
+    })
+}

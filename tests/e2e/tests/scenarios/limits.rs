@@ -63,7 +63,8 @@ pub(crate) fn a_429_on_a_status_poll_holds_every_job_of_the_base(s: &Session) ->
 /// later, but one after Retry-After, then the stream again.
 pub(crate) fn a_429_on_the_stream_waits_its_retry_after(s: &Session) -> Fut<'_> {
     Box::pin(async move {
-        let fake = FakeServer::start(Config { queue_ms: 800, run_ms: 800, faults: Faults { op_429: Some(("stream", 2)), ..Faults::default() }, ..Config::default() }).await?;
+        // Still queued when the wait ends, so the stream has work to do.
+        let fake = FakeServer::start(Config { queue_ms: 3_000, run_ms: 800, faults: Faults { op_429: Some(("stream", 2)), ..Faults::default() }, ..Config::default() }).await?;
         s.configure_with(&fake.url, "Bearer", "test-key", true).await?;
         fill_minimal(s, &fake.url, "a 429 on the stream").await?;
         s.submit().await?;
