@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine if needed, then runs every test:
 #   1. native unit tests of the plain-Rust layers (cargo test)
-#   2. component tests in headless Chromium (wasm-bindgen-test)
+#   2. component tests in headless Chromium and Firefox (wasm-bindgen-test)
 #   2b. fal's JavaScript client against the fake queue server (conformance)
-#   3. the end-to-end suite: release build + fake queue server + WebDriver
+#   3. the end-to-end suite: release build + fake queue server + WebDriver,
+#      in Chromium, Firefox and WebKit
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 bash scripts/setup.sh

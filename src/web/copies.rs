@@ -49,7 +49,10 @@ pub async fn keep(job: u64, urls: &[String]) -> Option<u64> {
 /// `index` of `job`.
 pub async fn put(job: u64, index: usize, bytes: &[u8]) -> Option<()> {
     let cache = open().await?;
-    let resp = web_sys::Response::new_with_opt_u8_array(Some(&mut bytes.to_vec())).ok()?;
+    // A JS-owned copy: WebKit reads a Response's body after the call, and a
+    // view of wasm memory would by then show other bytes (issue 20).
+    let body = js_sys::Uint8Array::from(bytes);
+    let resp = web_sys::Response::new_with_opt_buffer_source(Some(&body)).ok()?;
     JsFuture::from(cache.put_with_str(&key(job, index), &resp)).await.ok().map(|_| ())
 }
 

@@ -85,12 +85,15 @@ pub(crate) fn after_one_visit_the_page_opens_offline(s: &Session) -> Fut<'_> {
         ensure!(!cached.is_empty() && cached.iter().all(|u| u.starts_with(&host.url)), "only the app's own files are kept: {cached:?}");
         ensure!(!cached.iter().any(|u| u.contains("/requests/") || u.contains("/files/")), "no API answer, no image: {cached:?}");
         let chromium = s.engine == e2e::browser::Engine::Chromium;
+        let url = host.url.clone();
         drop(host);
         tokio::time::sleep(Duration::from_millis(300)).await;
         if chromium {
             s.set_offline(true).await?;
         }
-        s.c.refresh().await?;
+        // Opened again (a navigation, as a person does; Firefox's WebDriver
+        // refresh skips the service worker, a person's reload does not).
+        s.c.goto(&url).await?;
         s.wait_for("form#edit-form", SECS(15)).await?;
         s.c.execute(e2e::browser::ERROR_HOOK, vec![]).await?;
         s.wait_for("[data-testid=history-item][data-status=completed]", SECS(5)).await?;

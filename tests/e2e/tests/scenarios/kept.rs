@@ -19,7 +19,11 @@ async fn wait_copies(s: &Session, css: &str, n: usize, timeout: Duration) -> Res
             return Ok(());
         }
         if Instant::now() > deadline {
-            bail!("{css}: {got} of {n} copies shown after {timeout:?}");
+            let state = s
+                .c
+                .execute_async(&format!("const done = arguments[0]; Promise.all([...document.querySelectorAll({css:?})].map(async i => [i.src.slice(0, 60), i.dataset.copy, i.dataset.url, i.complete, i.naturalWidth, await fetch(i.src).then(r => r.arrayBuffer()).then(b => b.byteLength + ':' + [...new Uint8Array(b).slice(0, 8)].join(','), e => 'unreadable ' + e)].join(' '))).then(done, e => done('err ' + e))"), vec![])
+                .await?;
+            bail!("{css}: {got} of {n} copies shown after {timeout:?}: {state}");
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
