@@ -18,22 +18,26 @@ pub fn StorageUsed() -> impl IntoView {
     let i = i18n();
     let total = Memo::new(move |_| jobs.copies_total());
     // The browser's own figures, asked again whenever the copies change.
-    let browser = RwSignal::new(None::<((f64, f64), Option<bool>)>);
+    let browser = RwSignal::new(None::<(Option<(f64, f64)>, Option<bool>)>);
     Effect::new(move |_| {
         total.track();
         spawn_local(async move {
             let estimate = copies::estimate().await;
             let persisted = copies::persisted().await;
-            browser.set(estimate.map(|e| (e, persisted)));
+            browser.set(Some((estimate, persisted)));
         });
     });
     let line = move || {
         let cap = settings.settings.with(|s| s.copies_mb) as u64 * 1_000_000;
-        let ((usage, quota), persisted) = browser.get().unwrap_or(((0.0, 0.0), None));
-        let mut text = i.render(&Msg::new(K::StorageUsed).arg("copies", human_bytes(total.get())).arg("cap", human_bytes(cap)).arg("usage", human_bytes(usage as u64)).arg("quota", human_bytes(quota as u64)));
+        // Sentences follow each other with a space in English, without in Chinese.
+        let sep = if i.get() == crate::i18n::Lang::ZhCn { "" } else { " " };
+        let mut text = i.render(&Msg::new(K::StorageUsed).arg("copies", human_bytes(total.get())).arg("cap", human_bytes(cap)));
+        let (estimate, persisted) = browser.get().unwrap_or((None, None));
+        // Only figures the browser gave (WebKit answers a quota of 0).
+        if let Some((usage, quota)) = estimate {
+            text = format!("{text}{sep}{}", i.render(&Msg::new(K::StorageBrowser).arg("usage", human_bytes(usage as u64)).arg("quota", human_bytes(quota as u64))));
+        }
         if let Some(p) = persisted {
-            // Sentences follow each other with a space in English, without in Chinese.
-            let sep = if i.get() == crate::i18n::Lang::ZhCn { "" } else { " " };
             text = format!("{text}{sep}{}", i.text(if p { K::StoragePersistent } else { K::StorageNotPersistent }));
         }
         text

@@ -145,11 +145,12 @@ pub fn fall_back(job: u64, index: usize) -> impl Fn(web_sys::ErrorEvent) + Copy 
 }
 
 /// What the page's origin stores in all, and what the browser allows it
-/// (`navigator.storage.estimate()`), in bytes.
+/// (`navigator.storage.estimate()`), in bytes; `None` when the browser
+/// does not say (WebKitGTK answers a quota of 0).
 pub async fn estimate() -> Option<(f64, f64)> {
     let est = JsFuture::from(web_sys::window()?.navigator().storage().estimate().ok()?).await.ok()?;
     let get = |k: &str| js_sys::Reflect::get(&est, &JsValue::from_str(k)).ok()?.as_f64();
-    Some((get("usage")?, get("quota")?))
+    Some((get("usage")?, get("quota")?)).filter(|(_, quota)| *quota > 0.0)
 }
 
 /// Asks for storage the browser will not clear under pressure; whether it

@@ -349,6 +349,11 @@ pub const EXPECTED_CONSOLE: &[(&str, &str, bool)] = &[
     // which Chromium does not check on a fetch preload (crbug.com/981419);
     // the loader's own fetch of the wasm checks it. Issue 25 reworks the
     // preload.
+    // A scenario that opens a file of the app that is not a page (the
+    // manifest, to write storage before the app runs) makes Chromium ask
+    // for /favicon.ico, which the app does not have: its pages name their
+    // icon (icon.svg).
+    ("/favicon.ico - Failed to load resource", "Chromium's guess on a non-HTML file; the app's pages name their icon", false),
     // Firefox's own experiment loader (Nimbus) cannot reach its server from
     // a machine with no network; it prints this whatever the prefs say.
     // It is the browser's message, never the page's.
