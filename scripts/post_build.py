@@ -19,6 +19,24 @@ index = os.path.join(staging, "index.html")
 with open(index, encoding="utf-8") as f:
     html = f.read()
 
+# The wasm is fetched once, by a small inline script where Trunk put its
+# <link rel=preload>, with the preload's SRI hash, and handed to the loader.
+# WebKit never takes a preloaded wasm (it fetched it again, with or without
+# the hash: trunk-rs/trunk#229), and wasm-bindgen's own fetch carried no
+# hash, so the SRI was checked nowhere. Now every engine fetches the wasm
+# once, as early as the preload did, and checks it.
+preload = next((t for t in re.findall(r"<link\b[^>]*>", html) if "preload" in t and ".wasm" in t), "")
+if preload:
+    integrity = re.search(r'integrity="?([^"\s>]+)', preload)
+    href = re.search(r'href="?([^"\s>]+\.wasm)', preload)
+    if not (integrity and href):
+        sys.exit("post_build: the wasm preload has no href or integrity")
+    early = '<script>window.qieWasm=fetch("%s",{integrity:"%s",credentials:"same-origin"})</script>' % (href.group(1), integrity.group(1))
+    html = html.replace(preload, early)
+    html, n = re.subn(r"module_or_path:\s*(['\"`])[^'\"`]+\.wasm\1", "module_or_path:window.qieWasm", html)
+    if n != 1:
+        sys.exit("post_build: the loader's wasm path was not found")
+
 inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S)
 hashes = " ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() for s in inline)
 # A CSP host cannot be an IPv6 literal (`http://[::1]:*` is refused as an

@@ -268,6 +268,9 @@ pub struct StaticServer {
     pub url: String,
     /// Requests answered with an error (path and code).
     pub failures: std::sync::Arc<std::sync::Mutex<Vec<(String, u16)>>>,
+    /// Every request: its path, and whether it asked past the HTTP cache
+    /// (`Cache-Control: no-cache`, as a service worker's `cache: "reload"`).
+    pub requests: std::sync::Arc<std::sync::Mutex<Vec<(String, bool)>>>,
     _stop: oneshot::Sender<()>,
 }
 
@@ -290,11 +293,14 @@ impl StaticServer {
         let files = tower_http::services::ServeDir::new(dir);
         let app = if prefix.is_empty() { axum::Router::new().fallback_service(files) } else { axum::Router::new().nest_service(prefix, files) };
         let failures = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let seen = failures.clone();
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (seen, log) = (failures.clone(), requests.clone());
         let app = app.layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| {
-            let seen = seen.clone();
+            let (seen, log) = (seen.clone(), log.clone());
             async move {
                 let path = req.uri().path().to_string();
+                let past_cache = req.headers().get("cache-control").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("no-cache"));
+                log.lock().unwrap_or_else(|e| e.into_inner()).push((path.clone(), past_cache));
                 let resp = next.run(req).await;
                 if resp.status().as_u16() >= 400 {
                     seen.lock().unwrap_or_else(|e| e.into_inner()).push((path, resp.status().as_u16()));
@@ -302,7 +308,7 @@ impl StaticServer {
                 resp
             }
         }));
-        Ok(StaticServer { url, failures, _stop: crate::fake::serve(listener, app) })
+        Ok(StaticServer { url, failures, requests, _stop: crate::fake::serve(listener, app) })
     }
 }
 
@@ -345,10 +351,6 @@ pub const EXPECTED_CONSOLE: &[(&str, &str, bool)] = &[
     // never expected.
     ("Failed to load resource", "the fake server's faults, shown on the cards", true),
     ("net::ERR_CONNECTION_REFUSED", "scenarios that aim at a closed port", true),
-    // Trunk's <link rel=preload as=fetch> for the wasm carries its SRI hash,
-    // which Chromium does not check on a fetch preload (crbug.com/981419);
-    // the loader's own fetch of the wasm checks it. Issue 25 reworks the
-    // preload.
     // A scenario that opens a file of the app that is not a page (the
     // manifest, to write storage before the app runs) makes Chromium ask
     // for /favicon.ico, which the app does not have: its pages name their
@@ -358,9 +360,7 @@ pub const EXPECTED_CONSOLE: &[(&str, &str, bool)] = &[
     // a machine with no network; it prints this whatever the prefs say.
     // It is the browser's message, never the page's.
     ("console.error: RSLoader:", "Firefox's experiment loader, offline", false),
-    ("The `integrity` attribute is currently ignored for preload destinations", "Chromium's own limit; the wasm's SRI is checked by the loader", false),
 ];
-
 
 impl Session {
     /// A fresh browser profile whose preferred language is English.

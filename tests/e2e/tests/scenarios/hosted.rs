@@ -193,3 +193,30 @@ pub(crate) fn a_backslash_trick_never_carries_the_key_away(s: &Session) -> Fut<'
         Ok(())
     })
 }
+
+/// A first visit in a fresh profile: the page fetches the wasm, its glue
+/// and its stylesheet once each (WebKit fetched the wasm twice beside a
+/// <link rel=preload>), the wasm checked against its SRI hash; the service
+/// worker then keeps its own copy (its precache asks past the HTTP cache:
+/// issue 25 makes that one reuse the page's).
+pub(crate) fn a_first_visit_fetches_the_wasm_once(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let host = StaticServer::start(&dist_dir()).await?;
+        s.c.goto(&host.url).await?;
+        s.wait_for("form#edit-form", SECS(15)).await?;
+        controlled(s).await?;
+        let requests = host.requests.lock().map(|r| r.clone()).unwrap_or_default();
+        let by_page = |ext: &str| requests.iter().filter(|(p, past_cache)| p.ends_with(ext) && !past_cache).count();
+        let wasm_in_all = requests.iter().filter(|(p, _)| p.ends_with(".wasm")).count();
+        println!("    {}: first visit, wasm requests: {} by the page, {wasm_in_all} in all", s.engine.name(), by_page(".wasm"));
+        ensure!(by_page(".wasm") == 1, "the page fetched the wasm {} times: {requests:?}", by_page(".wasm"));
+        ensure!(by_page(".css") == 1, "the stylesheet {} times: {requests:?}", by_page(".css"));
+        let glue = requests.iter().filter(|(p, past_cache)| p.ends_with(".js") && p.contains("qwen-studio") && !past_cache).count();
+        ensure!(glue == 1, "the glue {glue} times: {requests:?}");
+        ensure!(wasm_in_all <= 2, "at most the worker's copy beside it: {requests:?}");
+        // The loader hands the checked fetch to the app: it is the one that ran.
+        let checked = s.c.execute("return !!window.qieWasm && document.documentElement.innerHTML.includes('integrity:\"sha384-')", vec![]).await?;
+        ensure!(checked == json!(true), "the wasm is fetched with its SRI hash");
+        s.assert_alive().await
+    })
+}
