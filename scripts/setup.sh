@@ -98,6 +98,15 @@ if [ ${#pkgs[@]} -gt 0 ]; then
   log "installing ${pkgs[*]} from Debian"
   apt_install "${pkgs[@]}"
 fi
+# WebKitGTK takes the browser's language from the system locale: the
+# suite's English and Chinese sessions need both locales generated.
+if ! locale -a 2>/dev/null | grep -qix 'zh_CN.utf8' || ! locale -a 2>/dev/null | grep -qix 'en_US.utf8'; then
+  log "generating the en_US and zh_CN locales (for WebKit's sessions)"
+  command -v locale-gen >/dev/null || apt_install locales
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo sed -i 's/^# *\(zh_CN.UTF-8 UTF-8\)/\1/; s/^# *\(en_US.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+  $sudo locale-gen >/dev/null
+fi
 if ! geckodriver --version 2>/dev/null | grep -q "^geckodriver $GECKODRIVER_VERSION"; then
   log "installing geckodriver $GECKODRIVER_VERSION (about 3 min)"
   cargo install -q geckodriver --version "$GECKODRIVER_VERSION" --force

@@ -119,8 +119,7 @@ impl Engine {
     /// The capabilities of a fresh browser profile that prefers `lang`,
     /// with a window of `width` × `height`: every engine's in one place.
     /// (WebKitGTK takes its languages from the system's locale, not from a
-    /// capability: there `lang` says nothing. No scenario of every engine
-    /// needs a browser language; they pick the page's own.)
+    /// capability: its driver is started with `LANG` instead.)
     pub fn capabilities(self, lang: &str, width: u32, height: u32) -> serde_json::Map<String, Value> {
         let caps = match self {
             Engine::Chromium => json!({
@@ -173,7 +172,12 @@ impl Engine {
             }),
         };
         match caps {
-            Value::Object(m) => m,
+            Value::Object(mut m) => {
+                // A page that never finishes loading fails its step in 30 s
+                // (not WebDriver's default of 300), in every engine.
+                m.insert("timeouts".into(), json!({ "pageLoad": 30_000, "script": 30_000 }));
+                m
+            }
             _ => unreachable!("a literal object"),
         }
     }
@@ -190,10 +194,19 @@ struct Process {
 }
 
 impl Process {
-    /// Starts the engine's driver.
-    fn start(engine: Engine) -> Result<Self> {
+    /// Starts the engine's driver; `lang`, the language of the browsers it
+    /// starts where only the environment can say it (WebKitGTK reads the
+    /// system locale: `scripts/setup.sh` generates en_US and zh_CN).
+    fn start(engine: Engine, lang: Option<&str>) -> Result<Self> {
         let port = free_port()?;
         let mut cmd = engine.driver_command(port);
+        if let (Engine::Webkit, Some(lang)) = (engine, lang) {
+            let posix = lang.replace('-', "_");
+            let primary = lang.split('-').next().unwrap_or(lang);
+            cmd.env("LANG", format!("{posix}.UTF-8")).env("LANGUAGE", format!("{posix}:{primary}"));
+            // Keys go straight to the page, whatever input method the locale picks.
+            cmd.env("GTK_IM_MODULE", "gtk-im-context-simple");
+        }
         let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -258,7 +271,7 @@ impl Driver {
     /// The driver of the engine `QIE_ENGINE` names.
     pub fn start() -> Result<Self> {
         let engine = Engine::from_env()?;
-        let shared = if engine.shared_driver() { Some(Process::start(engine)?) } else { None };
+        let shared = if engine.shared_driver() { Some(Process::start(engine, None)?) } else { None };
         Ok(Driver { engine, shared })
     }
 }
@@ -351,9 +364,9 @@ pub const EXPECTED_CONSOLE: &[(&str, &str, bool)] = &[
     // never expected.
     ("Failed to load resource", "the fake server's faults, shown on the cards", true),
     ("net::ERR_CONNECTION_REFUSED", "scenarios that aim at a closed port", true),
-    // A scenario that opens a file of the app that is not a page (the
-    // manifest, to write storage before the app runs) makes Chromium ask
-    // for /favicon.ico, which the app does not have: its pages name their
+    // A scenario that opens a file of the app that is not a page (its
+    // icon, to write storage before the app runs) makes Chromium ask for
+    // /favicon.ico, which the app does not have: its pages name their
     // icon (icon.svg).
     ("/favicon.ico - Failed to load resource", "Chromium's guess on a non-HTML file; the app's pages name their icon", false),
     // Firefox's own experiment loader (Nimbus) cannot reach its server from
@@ -374,7 +387,10 @@ impl Session {
         let engine = driver.engine;
         let own = match &driver.shared {
             Some(_) => None,
-            None => Some(tokio::task::spawn_blocking(move || Process::start(engine)).await??),
+            None => {
+                let lang = lang.to_string();
+                Some(tokio::task::spawn_blocking(move || Process::start(engine, Some(&lang))).await??)
+            }
         };
         let Some(process) = own.as_ref().or(driver.shared.as_ref()) else { bail!("no driver") };
         let (addr, url) = (process.addr, process.url.clone());

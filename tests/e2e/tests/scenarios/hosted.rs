@@ -12,6 +12,9 @@ pub(crate) fn the_same_dist_works_under_a_path(s: &Session) -> Fut<'_> {
         let csp = index.split("http-equiv=\"Content-Security-Policy\" content=\"").nth(1).and_then(|r| r.split('"').next()).context("a CSP in the built index.html")?;
         ensure!(csp.contains("'wasm-unsafe-eval'") && csp.contains("'sha256-") && csp.contains("object-src 'none'"), "the policy as built: {csp}");
         ensure!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"), "no unsafe-inline or unsafe-eval: {csp}");
+        // Every source is valid (the console check catches what an engine
+        // refuses; an IPv6 host such as http://[::1]:* is one).
+        ensure!(csp.contains("http://127.0.0.1:*") && !csp.contains('['), "loopback by name and IPv4 only: {csp}");
         ensure!(std::fs::read_to_string(dist_dir().join("_headers"))?.contains("frame-ancestors 'none'"), "_headers for hosts that read one");
         let host = StaticServer::start_under(&dist_dir(), "/qwen-studio").await?;
         s.c.goto(&host.url).await?;
