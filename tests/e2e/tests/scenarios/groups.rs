@@ -102,7 +102,14 @@ pub(crate) fn each_image_separately_sends_one_image_per_job(s: &Session) -> Fut<
         for u in &urls {
             s.add_image(u).await?;
         }
-        s.click("input[name=each_image_separately]").await?;
+        // Ticked once the form shows it: the box is drawn anew as images
+        // come, and a click on the old one is lost (seen in WebKit).
+        let deadline = Instant::now() + SECS(5);
+        while s.find("input[name=each_image_separately]").await?.prop("checked").await?.as_deref() != Some("true") {
+            ensure!(Instant::now() < deadline, "the box would not tick");
+            s.click("input[name=each_image_separately]").await?;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
         s.submit().await?;
         wait_group(s, "done", 3, SECS(20)).await?;
         let p = posts(&fake);
