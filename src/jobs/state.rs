@@ -380,3 +380,6 @@ mod tests;
 #[cfg(test)]
 #[path = "route_tests.rs"]
 mod route_tests;
+#[cfg(test)]
+#[path = "stream_tests.rs"]
+mod stream_tests;
