@@ -37,8 +37,17 @@ A=( "$OUT"/app/*.wasm "$OUT"/app/*.js "$OUT"/app/*.css "$OUT"/app/index.html )
 C=( "$OUT"/counter/*.wasm "$OUT"/counter/*.js "$OUT"/counter/*.css "$OUT"/counter/index.html )
 printf '| %-5s | %9s | %9s | %11s | %10s |\n' "all" "$(size "${A[@]}")" "$(br "${A[@]}")" "$(size "${C[@]}")" "$(br "${C[@]}")"
 echo
-echo "brotli -q 11 of html+css+js+wasm together; the budget for the whole app is 100000 bytes."
+echo "brotli -q 11 of html+css+js+wasm together; the budget for the whole app is 250000 bytes (TOOLCHAIN.md)."
 echo "app over counter: $(( $(br "${A[@]}") - $(br "${C[@]}") )) bytes brotli"
+
+# A first visit on a slow phone, the app beside the counter: brotli copies
+# of each file, as a static host that compresses sends them.
+for d in "$OUT/app" "$OUT/counter"; do
+  for f in "$d"/*.wasm "$d"/*.js "$d"/*.css "$d"/index.html; do brotli -k -f -q 11 "$f"; done
+done
+echo
+cargo run --locked -q -p e2e --bin bench-first-visit -- "$OUT/app" "$OUT/counter"
+rm -rf /tmp/org.chromium.Chromium.* 2>/dev/null || true
 
 echo
 cargo run --locked -q -p e2e --bin bench-images -- "$OUT/app"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Trunk post_build hook: the page's Content-Security-Policy, and the
-service worker's precache list.
+"""Trunk post_build hook: the first screen (scripts/shell.py), the page's
+Content-Security-Policy, and the service worker's precache list.
 
 Trunk's loader is an inline module script whose text changes with the
 hashed file names, so its hash is taken here, after each build, from the
@@ -13,6 +13,9 @@ import hashlib
 import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import shell  # noqa: E402  (scripts/shell.py)
 
 staging = os.environ.get("TRUNK_STAGING_DIR") or (sys.argv[1] if len(sys.argv) > 1 else "")
 index = os.path.join(staging, "index.html")
@@ -36,6 +39,12 @@ if preload:
     html, n = re.subn(r"module_or_path:\s*(['\"`])[^'\"`]+\.wasm\1", "module_or_path:window.qieWasm", html)
     if n != 1:
         sys.exit("post_build: the loader's wasm path was not found")
+
+# The first screen, as the app draws it at a first visit, in both
+# languages: release builds only (`trunk serve` pages live-reload and keep
+# the "Loading…" line).
+if ".well-known/trunk/ws" not in html:
+    html = shell.fill(staging, html)
 
 inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S)
 hashes = " ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() for s in inline)
@@ -74,7 +83,14 @@ with open(os.path.join(staging, "_headers"), "w", encoding="utf-8") as f:
 # version that changes with them. Pages from `trunk serve` (live reload)
 # get no service worker.
 files = sorted(f for f in os.listdir(staging) if f not in ("sw.js", "_headers") and os.path.isfile(os.path.join(staging, f)))
-version = hashlib.sha256("\n".join(files).encode() + html.encode("utf-8")).hexdigest()[:16]
+# The version covers every file's bytes: a change to a file whose name
+# carries no hash (boot.js, the icons) is a new version too.
+digest = hashlib.sha256(html.encode("utf-8"))
+for name in files:
+    digest.update(name.encode() + b"\0")
+    with open(os.path.join(staging, name), "rb") as f:
+        digest.update(f.read())
+version = digest.hexdigest()[:16]
 sw = os.path.join(staging, "sw.js")
 with open(sw, encoding="utf-8") as f:
     worker = f.read()

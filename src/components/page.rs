@@ -43,8 +43,18 @@ pub fn App() -> impl IntoView {
 
 pub fn mount() {
     mount_to_body(App);
+    let Some(window) = web_sys::window() else { return };
     // The "loading" line of index.html goes once the app is there.
-    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+    if let Some(boot) = window.document().and_then(|d| d.get_element_by_id("boot")) {
         boot.remove();
+    }
+    // The first screen index.html painted (built from this app) hands over
+    // what was typed and chosen there, and a Generate asked for early, then
+    // goes: boot.js's `qieTakeover`, in this task, before the next paint.
+    use wasm_bindgen::JsCast;
+    if let Ok(takeover) = js_sys::Reflect::get(&window, &"qieTakeover".into()) {
+        if let Some(f) = takeover.dyn_ref::<js_sys::Function>() {
+            let _ = f.call0(&window);
+        }
     }
 }

@@ -44,7 +44,7 @@ pub fn StorageUsed() -> impl IntoView {
     };
     view! {
         <div class="storage">
-            <p class="hint" data-testid="storage-used" data-bytes=move || total.get().to_string()>{line}</p>
+            <p class="hint" data-testid="storage-used" data-shell="blank" data-bytes=move || total.get().to_string()>{line}</p>
             <button type="button" class="ghost small" data-testid="free-copies" prop:disabled=move || total.get() == 0 on:click=move |_| {
                 // Asked first, as clearing the history is.
                 let ok = web_sys::window().and_then(|w| w.confirm_with_message(i.text(K::FreeCopiesAsk)).ok()).unwrap_or(false);

@@ -284,8 +284,15 @@ pub struct StaticServer {
     /// Every request: its path, and whether it asked past the HTTP cache
     /// (`Cache-Control: no-cache`, as a service worker's `cache: "reload"`).
     pub requests: std::sync::Arc<std::sync::Mutex<Vec<(String, bool)>>>,
+    /// While true, requests for the wasm wait (the page shows its first
+    /// screen, made at build time, and nothing of the app runs).
+    hold: tokio::sync::watch::Sender<bool>,
     _stop: oneshot::Sender<()>,
 }
+
+/// The app's own form, mounted by the wasm: not the copy in the first
+/// screen index.html paints (`#shell`, which wraps its `<main>`).
+pub const APP_FORM: &str = "body > main form#edit-form";
 
 impl StaticServer {
     pub async fn start(dir: &Path) -> Result<Self> {
@@ -295,25 +302,40 @@ impl StaticServer {
         Self::start_under(dir, "").await
     }
 
+    /// Serves `dir` with the brotli copies beside its files (`x.br`) to
+    /// browsers that take them, as a static host that compresses does.
+    pub async fn start_brotli(dir: &Path) -> Result<Self> {
+        Self::serve(dir, "", true).await
+    }
+
     /// Serves `dir` under `prefix` (`/qwen-studio`) and nothing at `/`, as
     /// a project page on a static host; `url` ends with the prefix and `/`.
     pub async fn start_under(dir: &Path, prefix: &str) -> Result<Self> {
+        Self::serve(dir, prefix, false).await
+    }
+
+    async fn serve(dir: &Path, prefix: &str, brotli: bool) -> Result<Self> {
         if !dir.join("index.html").exists() {
             bail!("{} has no index.html: build the app first (trunk build --release)", dir.display());
         }
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}{prefix}/", listener.local_addr()?);
         let files = tower_http::services::ServeDir::new(dir);
+        let files = if brotli { files.precompressed_br() } else { files };
         let app = if prefix.is_empty() { axum::Router::new().fallback_service(files) } else { axum::Router::new().nest_service(prefix, files) };
         let failures = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let (seen, log) = (failures.clone(), requests.clone());
+        let (hold, held) = tokio::sync::watch::channel(false);
         let app = app.layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| {
-            let (seen, log) = (seen.clone(), log.clone());
+            let (seen, log, mut held) = (seen.clone(), log.clone(), held.clone());
             async move {
                 let path = req.uri().path().to_string();
                 let past_cache = req.headers().get("cache-control").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("no-cache"));
                 log.lock().unwrap_or_else(|e| e.into_inner()).push((path.clone(), past_cache));
+                if path.ends_with(".wasm") {
+                    let _ = held.wait_for(|h| !*h).await;
+                }
                 let resp = next.run(req).await;
                 if resp.status().as_u16() >= 400 {
                     seen.lock().unwrap_or_else(|e| e.into_inner()).push((path, resp.status().as_u16()));
@@ -321,7 +343,12 @@ impl StaticServer {
                 resp
             }
         }));
-        Ok(StaticServer { url, failures, requests, _stop: crate::fake::serve(listener, app) })
+        Ok(StaticServer { url, failures, requests, hold, _stop: crate::fake::serve(listener, app) })
+    }
+
+    /// Holds the wasm's requests (`true`) or lets them go.
+    pub fn hold_wasm(&self, on: bool) {
+        self.hold.send_replace(on);
     }
 }
 
@@ -408,10 +435,41 @@ impl Session {
         Ok(s)
     }
 
+    /// A fresh Chromium profile on no page yet (the bench opens the pages
+    /// itself, after setting the network and the CPU).
+    pub async fn blank(driver: &Driver, width: u32, height: u32) -> Result<Self> {
+        let Some(process) = driver.shared.as_ref() else { bail!("a blank session is Chromium's (one driver for every session)") };
+        let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(driver.engine.capabilities("en-US", width, height))
+            .connect(&process.url)
+            .await?;
+        Ok(Session { c, app_url: String::new(), engine: driver.engine, driver: process.addr, own: None, output_from: 0 })
+    }
+
+    /// A Chrome DevTools Protocol command through chromedriver.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Result<()> {
+        ensure!(self.engine == Engine::Chromium, "CDP is Chromium's");
+        let id = self.c.session_id().await?.context("a session id")?;
+        let body = json!({"cmd": cmd, "params": params});
+        let (addr, path) = (self.driver, format!("/session/{id}/goog/cdp/execute"));
+        let answer = tokio::task::spawn_blocking(move || http_blocking(addr, "POST", &path, &body.to_string())).await?;
+        match answer {
+            Some(a) if a.starts_with("HTTP/1.1 200") => Ok(()),
+            other => bail!("{cmd} refused: {other:?}"),
+        }
+    }
+
+    /// Chromium's network emulation: a round trip, and the throughput down
+    /// and up in bytes a second.
+    pub async fn throttle(&self, latency_ms: u64, down: u64, up: u64) -> Result<()> {
+        self.cdp("Network.enable", json!({})).await?;
+        self.cdp("Network.emulateNetworkConditions", json!({"offline": false, "latency": latency_ms, "downloadThroughput": down, "uploadThroughput": up})).await
+    }
+
     /// Loads the app and waits for it to render.
     pub async fn open(&self) -> Result<()> {
         self.c.goto(&self.app_url).await?;
-        self.wait_for("form#edit-form", Duration::from_secs(15)).await?;
+        self.wait_for(APP_FORM, Duration::from_secs(15)).await?;
         self.c.execute(ERROR_HOOK, vec![]).await?;
         Ok(())
     }
@@ -528,6 +586,8 @@ impl Session {
         // Settings start folded once a key is stored.
         self.c.execute("document.querySelector('details.settings').open = true", vec![]).await?;
         self.select("select[name=provider]", "custom").await?;
+        // The address opens for typing as the app redraws (a tick later).
+        self.wait_for("input[name=api_base]:not([readonly])", Duration::from_secs(3)).await?;
         self.fill("input[name=api_base]", base).await?;
         self.select("select[name=auth_scheme]", scheme).await?;
         self.fill("input[name=api_key]", key).await?;

@@ -46,6 +46,9 @@ async fn fill_minimal(s: &Session, server: &str, prompt: &str) -> Result<()> {
 
 
 const SCENARIOS: &[(&str, Scenario)] = &[
+    ("the_first_screen_and_the_app_agree_in_both_languages", scenarios::first_visit::the_first_screen_and_the_app_agree_in_both_languages),
+    ("what_is_done_before_the_wasm_is_kept_and_acted_on_once", scenarios::first_visit::what_is_done_before_the_wasm_is_kept_and_acted_on_once),
+    ("a_stored_dark_theme_shows_at_once", scenarios::first_visit::a_stored_dark_theme_shows_at_once),
     ("the_demo_needs_no_key_and_no_network", scenarios::people::the_demo_needs_no_key_and_no_network),
     ("accessible_in_both_themes", scenarios::people::accessible_in_both_themes),
     ("a_chinese_browser_gets_a_chinese_page", scenarios::people::a_chinese_browser_gets_a_chinese_page),

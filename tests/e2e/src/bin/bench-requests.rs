@@ -128,7 +128,7 @@ async fn visits(driver: &Driver, app: &str) -> Result<String> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     s.c.refresh().await?;
-    s.wait_for("form#edit-form", Duration::from_secs(15)).await?;
+    s.wait_for(e2e::browser::APP_FORM, Duration::from_secs(15)).await?;
     let repeat = s.c.execute(TRANSFER, vec![]).await?.as_u64().unwrap_or(0);
     s.close().await;
     Ok(format!("| page transfer (loopback, uncompressed) | first visit {first} B | repeat visit, service worker warm {repeat} B |"))

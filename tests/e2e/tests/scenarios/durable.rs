@@ -18,7 +18,7 @@ pub(crate) fn reload_resumes_and_history_reruns(s: &Session) -> Fut<'_> {
         let card = s.wait_job(0, "in_queue", SECS(5)).await?;
         let id = card.attr("data-request-id").await?.context("request id")?;
         s.c.refresh().await?;
-        s.wait_for("form#edit-form", SECS(10)).await?;
+        s.wait_for(e2e::browser::APP_FORM, SECS(10)).await?;
         s.c.execute(e2e::browser::ERROR_HOOK, vec![]).await?;
         let card = s.wait_job(0, "completed", SECS(10)).await?;
         ensure!(card.attr("data-request-id").await?.as_deref() == Some(id.as_str()), "the same request completed");

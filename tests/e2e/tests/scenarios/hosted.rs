@@ -18,7 +18,7 @@ pub(crate) fn the_same_dist_works_under_a_path(s: &Session) -> Fut<'_> {
         ensure!(std::fs::read_to_string(dist_dir().join("_headers"))?.contains("frame-ancestors 'none'"), "_headers for hosts that read one");
         let host = StaticServer::start_under(&dist_dir(), "/qwen-studio").await?;
         s.c.goto(&host.url).await?;
-        s.wait_for("form#edit-form", SECS(15)).await?;
+        s.wait_for(e2e::browser::APP_FORM, SECS(15)).await?;
         s.c.execute(e2e::browser::ERROR_HOOK, vec![]).await?;
         ensure!(!s.exists("#boot").await?, "the loading line went once the app mounted");
         s.select("select[name=provider]", "demo").await?;
@@ -32,7 +32,7 @@ pub(crate) fn the_same_dist_works_under_a_path(s: &Session) -> Fut<'_> {
         let link = s.wait_for("input[data-testid=share-url]", SECS(2)).await?.prop("value").await?.context("a link")?;
         ensure!(link.starts_with(&format!("{}#", host.url)), "the link is built from the page's own address: {link}");
         s.c.refresh().await?;
-        s.wait_for("form#edit-form", SECS(15)).await?;
+        s.wait_for(e2e::browser::APP_FORM, SECS(15)).await?;
         s.wait_for("[data-testid=history-item][data-status=completed]", SECS(5)).await?;
         let failed = host.failures.lock().map(|f| f.clone()).unwrap_or_default();
         ensure!(failed.is_empty(), "requests that failed: {failed:?}");
@@ -74,7 +74,7 @@ pub(crate) fn after_one_visit_the_page_opens_offline(s: &Session) -> Fut<'_> {
         // also says so to the page: `offline`, navigator.onLine).
         let host = StaticServer::start(&dist_dir()).await?;
         s.c.goto(&host.url).await?;
-        s.wait_for("form#edit-form", SECS(15)).await?;
+        s.wait_for(e2e::browser::APP_FORM, SECS(15)).await?;
         s.c.execute(e2e::browser::ERROR_HOOK, vec![]).await?;
         controlled(s).await?;
         s.configure(&fake.url, "Bearer", "test-key").await?;
@@ -97,7 +97,7 @@ pub(crate) fn after_one_visit_the_page_opens_offline(s: &Session) -> Fut<'_> {
         // Opened again (a navigation, as a person does; Firefox's WebDriver
         // refresh skips the service worker, a person's reload does not).
         s.c.goto(&url).await?;
-        s.wait_for("form#edit-form", SECS(15)).await?;
+        s.wait_for(e2e::browser::APP_FORM, SECS(15)).await?;
         s.c.execute(e2e::browser::ERROR_HOOK, vec![]).await?;
         s.wait_for("[data-testid=history-item][data-status=completed]", SECS(5)).await?;
         s.c.execute("document.querySelector('details.settings').open = true", vec![]).await?;
@@ -131,7 +131,7 @@ pub(crate) fn a_new_version_is_announced_and_taken_on_reload(s: &Session) -> Fut
         }
         let host = StaticServer::start(&dir).await?;
         s.c.goto(&host.url).await?;
-        s.wait_for("form#edit-form", SECS(15)).await?;
+        s.wait_for(e2e::browser::APP_FORM, SECS(15)).await?;
         controlled(s).await?;
         ensure!(!s.exists("[data-testid=update-ready]").await?, "nothing to announce yet");
         // A new build: its worker differs.
@@ -167,7 +167,7 @@ pub(crate) fn a_new_version_is_announced_and_taken_on_reload(s: &Session) -> Fut
             ensure!(Instant::now() < deadline, "Reload did not reload");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        s.wait_for("form#edit-form", SECS(15)).await?;
+        s.wait_for(e2e::browser::APP_FORM, SECS(15)).await?;
         let version = s
             .c
             .execute_async("const done = arguments[arguments.length - 1]; caches.keys().then(done, () => done([]));", vec![])
@@ -206,7 +206,7 @@ pub(crate) fn a_first_visit_fetches_the_wasm_once(s: &Session) -> Fut<'_> {
     Box::pin(async move {
         let host = StaticServer::start(&dist_dir()).await?;
         s.c.goto(&host.url).await?;
-        s.wait_for("form#edit-form", SECS(15)).await?;
+        s.wait_for(e2e::browser::APP_FORM, SECS(15)).await?;
         controlled(s).await?;
         let requests = host.requests.lock().map(|r| r.clone()).unwrap_or_default();
         let by_page = |ext: &str| requests.iter().filter(|(p, past_cache)| p.ends_with(ext) && !past_cache).count();

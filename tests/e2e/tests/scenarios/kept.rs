@@ -49,7 +49,7 @@ pub(crate) fn results_stay_when_their_links_expire(s: &Session) -> Fut<'_> {
         fake.set_faults(Faults { files_gone: true, ..Faults::default() });
         let before = fake.requests().iter().filter(|r| !r.path.starts_with("/files/")).count();
         s.c.refresh().await?;
-        s.wait_for("form#edit-form", SECS(10)).await?;
+        s.wait_for(e2e::browser::APP_FORM, SECS(10)).await?;
         s.c.execute(e2e::browser::ERROR_HOOK, vec![]).await?;
         let item = format!("[data-testid=history-item][data-request-id='{id}']");
         s.wait_for(&item, SECS(5)).await?;
@@ -73,7 +73,7 @@ pub(crate) fn results_stay_when_their_links_expire(s: &Session) -> Fut<'_> {
         }
         s.set_offline(true).await?;
         s.c.refresh().await?;
-        s.wait_for("form#edit-form", SECS(10)).await?;
+        s.wait_for(e2e::browser::APP_FORM, SECS(10)).await?;
         s.wait_for(&item, SECS(5)).await?;
         s.c.execute(&format!("document.querySelector(\"{item} img\").scrollIntoView()"), vec![]).await?;
         wait_copies(s, &format!("{item} img"), 1, SECS(5)).await?;

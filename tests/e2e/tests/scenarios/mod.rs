@@ -10,3 +10,4 @@ pub(crate) mod family;
 pub(crate) mod groups;
 pub(crate) mod kept;
 pub(crate) mod limits;
+pub(crate) mod first_visit;
