@@ -1,6 +1,7 @@
 // Until the app mounts (it removes #boot), says plainly when it cannot
-// start: no WebAssembly, or its files failed to load. A file of its own,
-// not inline, so a strict Content-Security-Policy needs no exception.
+// start: no WebAssembly, or its files failed to load; holds what is done in
+// the first screen and hands it over; then starts the service worker.
+// Release builds inline it into index.html (its hash is in the CSP).
 (function () {
   function failed() {
     var boot = document.getElementById("boot");
@@ -43,6 +44,17 @@
   }, true);
   function fire(el, type) { el.dispatchEvent(new Event(type, { bubbles: true })); }
   window.qieTakeover = function () {
+    handover();
+    // The worker's precache (a second download of every file) starts once
+    // the app runs, not while the first screen waits for the wasm.
+    if (startWorker) {
+      var start = startWorker;
+      startWorker = null;
+      start();
+    }
+  };
+  var startWorker = null;
+  function handover() {
     var shell = document.getElementById("shell");
     if (!shell || !shell.firstElementChild) {
       if (shell) shell.remove();
@@ -109,7 +121,7 @@
         else if (form) form.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
       }, 0);
     }
-  };
+  }
 
   // The service worker (sw.js) keeps the app for offline use. Built pages
   // carry <meta name="qie-sw">; `trunk serve` pages (live reload) do not.
@@ -130,14 +142,16 @@
   navigator.serviceWorker.addEventListener("controllerchange", function () {
     if (applying) location.reload();
   });
-  navigator.serviceWorker.register("sw.js").then(function (reg) {
-    if (reg.waiting && navigator.serviceWorker.controller) ready(reg.waiting);
-    reg.addEventListener("updatefound", function () {
-      var w = reg.installing;
-      if (!w) return;
-      w.addEventListener("statechange", function () {
-        if (w.state === "installed" && navigator.serviceWorker.controller) ready(w);
+  startWorker = function () {
+    navigator.serviceWorker.register("sw.js").then(function (reg) {
+      if (reg.waiting && navigator.serviceWorker.controller) ready(reg.waiting);
+      reg.addEventListener("updatefound", function () {
+        var w = reg.installing;
+        if (!w) return;
+        w.addEventListener("statechange", function () {
+          if (w.state === "installed" && navigator.serviceWorker.controller) ready(w);
+        });
       });
-    });
-  }, function () {});
+    }, function () {});
+  };
 })();

@@ -43,18 +43,46 @@ if preload:
 # The first screen, as the app draws it at a first visit, in both
 # languages: release builds only (`trunk serve` pages live-reload and keep
 # the "Loading…" line).
-if ".well-known/trunk/ws" not in html:
+dev = ".well-known/trunk/ws" in html
+if not dev:
     html = shell.fill(staging, html)
 
+# The stylesheet and boot.js go into the page itself (release builds): the
+# first screen paints with the HTML's own bytes, not a round trip later,
+# and nothing it needs can fail to load. Their hashes are in the CSP.
+if not dev:
+    link = re.search(r'<link\b[^>]*\brel="?stylesheet"?[^>]*>', html)
+    href = link and re.search(r'href="?([^"\s>]+\.css)', link.group(0))
+    if not href:
+        sys.exit("post_build: the stylesheet's <link> was not found")
+    css_file = os.path.join(staging, os.path.normpath(href.group(1)))
+    with open(css_file, encoding="utf-8") as f:
+        css = f.read()
+    html = html.replace(link.group(0), "<style>" + css + "</style>", 1)
+    os.remove(css_file)
+    boot = re.search(r'<script\b[^>]*\bsrc="?boot\.js"?[^>]*></script>', html)
+    if not boot:
+        sys.exit("post_build: <script src=boot.js> was not found")
+    boot_file = os.path.join(staging, "boot.js")
+    with open(boot_file, encoding="utf-8") as f:
+        js = f.read()
+    html = html.replace(boot.group(0), "<script>" + js + "</script>", 1)
+    os.remove(boot_file)
+
+def sha256s(texts):
+    return " ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(t.encode("utf-8")).digest()).decode() for t in texts)
+
+
 inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S)
-hashes = " ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() for s in inline)
+hashes = sha256s(inline)
+styles = re.findall(r"<style[^>]*>(.*?)</style>", html, re.S)
 # A CSP host cannot be an IPv6 literal (`http://[::1]:*` is refused as an
 # invalid source): the app's base check sends people to localhost instead.
 loopback = "http://127.0.0.1:* http://localhost:*"
 policy = "; ".join([
     "default-src 'self'",
     f"script-src 'self' 'wasm-unsafe-eval' {hashes}".strip(),
-    "style-src 'self'",
+    f"style-src 'self' {sha256s(styles)}".strip(),
     f"img-src 'self' https: data: blob: {loopback}",
     # The API (https, or a server on this machine); data: and blob: for
     # saving results made in the page.

@@ -57,13 +57,14 @@ pub(crate) fn the_first_screen_and_the_app_agree_in_both_languages(s: &Session) 
         let host = StaticServer::start(&dist_dir()).await?;
         host.hold_wasm(true);
         let driver = e2e::browser::Driver::start()?;
-        let zh = Session::new_in(&driver, &s.app_url, 1280, 900, "zh-CN").await?;
+        let zh = Session::new_in(&driver, &s.app_url, 412, 915, "zh-CN").await?;
         let outcome = async {
             zh.c.goto(&host.url).await?;
             zh.wait_for("#shell textarea[name=prompt]", SECS(10)).await?;
             ensure!(zh.exists("#boot").await? && !zh.exists(APP_FORM).await?, "the app is not running yet");
             let page = zh.c.execute("return [document.documentElement.lang, document.querySelector('#shell [type=submit]').textContent, document.title]", vec![]).await?;
             ensure!(page[0] == "zh-CN" && page[1] == "生成", "a Chinese first screen: {page}");
+            zh.screenshot("first-screen-zh").await?;
             ensure!(page[2].as_str().is_some_and(|t| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))), "its title: {page}");
             host.hold_wasm(false);
             zh.wait_for(APP_FORM, SECS(20)).await?;
@@ -89,6 +90,7 @@ pub(crate) fn a_stored_dark_theme_shows_at_once(s: &Session) -> Fut<'_> {
         ensure!(!s.exists(APP_FORM).await?, "the app is not running yet");
         let look = s.c.execute("return [document.documentElement.dataset.theme, getComputedStyle(document.body).backgroundColor]", vec![]).await?;
         ensure!(look[0] == "dark" && look[1] == "rgb(15, 17, 21)", "dark before the app: {look}");
+        s.screenshot("first-screen-dark").await?;
         host.hold_wasm(false);
         s.wait_for(APP_FORM, SECS(20)).await?;
         ensure!(s.value("select[name=theme]").await? == "dark", "the app keeps the stored theme");
@@ -121,6 +123,8 @@ pub(crate) fn what_is_done_before_the_wasm_is_kept_and_acted_on_once(s: &Session
         s.select("#shell select[name=image_size]", &size).await?;
         s.click("#shell form#edit-form button[type=submit]").await?;
         ensure!(s.exists("#shell form#edit-form button[type=submit].queued").await?, "the held Generate shows");
+        s.c.execute("document.querySelector('#shell #edit-form [type=submit]').scrollIntoView({block: 'center'})", vec![]).await?;
+        s.screenshot("first-screen-generate-held").await?;
         prompt.click().await?;
         prompt.send_keys("make the sky orange\u{E012}\u{E012}\u{E012}").await?;
         prompt.send_keys("\u{E009}\u{E007}\u{E000}").await?;
