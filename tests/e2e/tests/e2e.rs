@@ -49,6 +49,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("the_first_screen_and_the_app_agree_in_both_languages", scenarios::first_visit::the_first_screen_and_the_app_agree_in_both_languages),
     ("what_is_done_before_the_wasm_is_kept_and_acted_on_once", scenarios::first_visit::what_is_done_before_the_wasm_is_kept_and_acted_on_once),
     ("a_stored_dark_theme_shows_at_once", scenarios::first_visit::a_stored_dark_theme_shows_at_once),
+    ("without_javascript_the_page_says_it_needs_it", scenarios::first_visit::without_javascript_the_page_says_it_needs_it),
     ("the_demo_needs_no_key_and_no_network", scenarios::people::the_demo_needs_no_key_and_no_network),
     ("accessible_in_both_themes", scenarios::people::accessible_in_both_themes),
     ("a_chinese_browser_gets_a_chinese_page", scenarios::people::a_chinese_browser_gets_a_chinese_page),
@@ -118,6 +119,10 @@ const SCENARIOS: &[(&str, Scenario)] = &[
 /// Scenarios that run in Chromium only, each with its reason; every other
 /// scenario runs in all three engines.
 const CHROMIUM_ONLY: &[(&str, &str)] = &[
+    (
+        "without_javascript_the_page_says_it_needs_it",
+        "it switches the page's scripts off through DevTools' emulation (CDP), which only Chromium's driver offers",
+    ),
     (
         "offline_pauses_and_online_resumes",
         "it needs the browser's own offline switch (navigator.onLine and the `online` event), which only Chromium's driver has (CDP \

@@ -148,3 +148,21 @@ pub(crate) fn what_is_done_before_the_wasm_is_kept_and_acted_on_once(s: &Session
         s.assert_alive().await
     })
 }
+
+/// With JavaScript off the first screen still shows the form, under a line
+/// that says the app needs JavaScript (Chromium: scripts are switched off
+/// by DevTools' emulation, which the other drivers do not have).
+pub(crate) fn without_javascript_the_page_says_it_needs_it(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        s.cdp("Emulation.setScriptExecutionDisabled", json!({"value": true})).await?;
+        s.c.goto(&s.app_url).await?;
+        let line = s.wait_for("p.noscript[lang=en]", SECS(5)).await?;
+        let said = line.text().await?;
+        ensure!(line.is_displayed().await? && said.contains("needs JavaScript"), "the line: {said:?}");
+        let prompt = s.find("#shell textarea[name=prompt]").await?;
+        ensure!(prompt.is_displayed().await?, "the form is there beside it");
+        ensure!(!s.exists(APP_FORM).await?, "and the app is not");
+        s.cdp("Emulation.setScriptExecutionDisabled", json!({"value": false})).await?;
+        s.open().await
+    })
+}
