@@ -42,8 +42,13 @@ if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
   cargo install -q trunk --version "$TRUNK_VERSION" --locked --ignore-rust-version --force
 fi
 
-# 3b. python3, for the build's CSP step (scripts/csp.py).
+# 3b. python3, for the build's step after Trunk (scripts/post_build.py),
+# and Chromium, in which that step draws the first screen (scripts/shell.py).
 if ! command -v python3 >/dev/null; then apt_install python3; fi
+if [ -z "${QIE_CHROMIUM:-}" ] && ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null && ! command -v google-chrome >/dev/null; then
+  log "installing Chromium (the build draws the page's first screen in it)"
+  apt_install chromium
+fi
 
 # 4. wasm-opt from npm's binaryen (Debian's 108 breaks the app).
 if ! "$TOOLS/npm/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
