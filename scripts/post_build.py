@@ -65,7 +65,9 @@ if not dev:
         sys.exit("post_build: <script src=boot.js> was not found")
     boot_file = os.path.join(staging, "boot.js")
     with open(boot_file, encoding="utf-8") as f:
-        js = f.read()
+        # Its comments and indentation stay in the repository (it has no
+        # template strings, so lines can be trimmed).
+        js = "\n".join(line.strip() for line in f if line.strip() and not line.strip().startswith("//"))
     html = html.replace(boot.group(0), "<script>" + js + "</script>", 1)
     os.remove(boot_file)
 
