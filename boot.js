@@ -30,7 +30,10 @@
     if (button) button.classList.add("queued");
   }
   document.addEventListener("submit", function (e) {
-    if (e.target.closest("#shell")) queue(e);
+    if (!e.target.closest("#shell")) return;
+    // Only the edit form's submit is a Generate; the shell's others wait.
+    if (e.target.id === "edit-form") queue(e);
+    else e.preventDefault();
   }, true);
   document.addEventListener("keydown", function (e) {
     var t = e.target;
