@@ -111,6 +111,9 @@ pub(crate) fn a_reload_polled_at_once_mounts(s: &Session) -> Fut<'_> {
             // The driver's reload (which waits for the load event), then a
             // reload from the page itself (nothing waits: the polls start
             // while the page is still loading).
+            // Marks the page that goes: a poll must see the new one (under
+            // load, the old page can still answer after 50 ms).
+            s.c.execute("window.__going = true", vec![]).await?;
             if round == 1 {
                 s.c.execute("setTimeout(() => location.reload(), 0)", vec![]).await?;
                 tokio::time::sleep(Duration::from_millis(50)).await;
@@ -120,7 +123,11 @@ pub(crate) fn a_reload_polled_at_once_mounts(s: &Session) -> Fut<'_> {
             let t = Instant::now();
             loop {
                 // A poll may land on the page that is going away: not an error.
-                let mounted = s.c.execute("return !!document.querySelector('form#edit-form') && document.querySelectorAll('[data-testid=history-item]').length", vec![]).await.unwrap_or(json!(false));
+                let mounted = s
+                    .c
+                    .execute("return !window.__going && !!document.querySelector('body > main form#edit-form') && document.querySelectorAll('[data-testid=history-item]').length", vec![])
+                    .await
+                    .unwrap_or(json!(false));
                 if mounted.as_u64().is_some_and(|n| n as usize > round) {
                     break;
                 }
