@@ -50,26 +50,27 @@ if not dev:
 # The stylesheet and boot.js go into the page itself (release builds): the
 # first screen paints with the HTML's own bytes, not a round trip later,
 # and nothing it needs can fail to load. Their hashes are in the CSP.
+def inline_file(html, tag, name, element, read):
+    """`tag` (the element that loads the file `name`) becomes `element`
+    holding the file's text as `read` gives it; the file leaves the build."""
+    path = os.path.join(staging, os.path.normpath(name))
+    with open(path, encoding="utf-8") as f:
+        text = read(f)
+    os.remove(path)
+    return html.replace(tag, f"<{element}>{text}</{element}>", 1)
+
+
 if not dev:
     link = re.search(r'<link\b[^>]*\brel="?stylesheet"?[^>]*>', html)
     href = link and re.search(r'href="?([^"\s>]+\.css)', link.group(0))
-    if not href:
-        sys.exit("post_build: the stylesheet's <link> was not found")
-    css_file = os.path.join(staging, os.path.normpath(href.group(1)))
-    with open(css_file, encoding="utf-8") as f:
-        css = f.read()
-    html = html.replace(link.group(0), "<style>" + css + "</style>", 1)
-    os.remove(css_file)
     boot = re.search(r'<script\b[^>]*\bsrc="?boot\.js"?[^>]*></script>', html)
-    if not boot:
-        sys.exit("post_build: <script src=boot.js> was not found")
-    boot_file = os.path.join(staging, "boot.js")
-    with open(boot_file, encoding="utf-8") as f:
-        # Its comments and indentation stay in the repository (it has no
-        # template strings, so lines can be trimmed).
-        js = "\n".join(line.strip() for line in f if line.strip() and not line.strip().startswith("//"))
-    html = html.replace(boot.group(0), "<script>" + js + "</script>", 1)
-    os.remove(boot_file)
+    if not (href and boot):
+        sys.exit("post_build: the stylesheet's <link> or <script src=boot.js> was not found")
+    html = inline_file(html, link.group(0), href.group(1), "style", lambda f: f.read())
+    # boot.js keeps its comments and indentation in the repository (it has
+    # no template strings, so its lines can be trimmed).
+    html = inline_file(html, boot.group(0), "boot.js", "script",
+                  lambda f: "\n".join(l.strip() for l in f if l.strip() and not l.strip().startswith("//")))
 
 def sha256s(texts):
     return " ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(t.encode("utf-8")).digest()).decode() for t in texts)

@@ -120,16 +120,5 @@ async fn main() -> Result<()> {
         println!("| {label} | app | {ah:.0} | {af:.0} ({:.2}× the counter's button) | {am:.0} ({:.2}×) | {aw:.0} | {ak} |", af / cm, am / cm);
         println!("| {label} | counter | {ch:.0} | {cf:.0} | {cm:.0} | {cw:.0} | {ck} |");
     }
-    rm_profiles();
     Ok(())
-}
-
-fn rm_profiles() {
-    if let Ok(dir) = std::fs::read_dir("/tmp") {
-        for e in dir.flatten() {
-            if e.file_name().to_string_lossy().starts_with("org.chromium.Chromium.") {
-                let _ = std::fs::remove_dir_all(e.path());
-            }
-        }
-    }
 }
