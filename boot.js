@@ -150,9 +150,12 @@
       if (reg.waiting && navigator.serviceWorker.controller) ready(reg.waiting);
       reg.addEventListener("updatefound", function () {
         var w = reg.installing;
-        if (!w) return;
+        // A new version only when a worker already served this page when
+        // it was found (the first install is not one, however late its
+        // statechange comes: WebKit's came after the claim once).
+        if (!w || !navigator.serviceWorker.controller) return;
         w.addEventListener("statechange", function () {
-          if (w.state === "installed" && navigator.serviceWorker.controller) ready(w);
+          if (w.state === "installed") ready(w);
         });
       });
     }, function () {});
