@@ -10,7 +10,7 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 
 build() { # name dir
   local t0=$SECONDS
-  (cd "$2" && trunk build --release --locked --dist "$OUT/$1" >"$OUT/$1.log" 2>&1) || { cat "$OUT/$1.log"; exit 1; }
+  (cd "$2" && trunk_release build --release --locked --dist "$OUT/$1" >"$OUT/$1.log" 2>&1) || { cat "$OUT/$1.log"; exit 1; }
   echo "$1 built in $((SECONDS - t0)) s" >&2
 }
 build counter "$ROOT/bench/counter"

@@ -4,4 +4,4 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 bash scripts/setup.sh
-exec trunk serve --release --address 127.0.0.1 --port "${PORT:-8080}" "$@"
+trunk_release serve --release --address 127.0.0.1 --port "${PORT:-8080}" "$@"

@@ -3,6 +3,7 @@
 # Idempotent: each step is skipped when the right version is already there.
 # Tools live outside the repository, so a fresh clone (CI) reuses them.
 set -euo pipefail
+source "$(dirname "$0")/env.sh"
 
 WASM_BINDGEN_VERSION=0.2.130
 TRUNK_VERSION=0.22.1
@@ -28,6 +29,15 @@ apt_install() {
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+fi
+
+# 1b. The pinned nightly that release builds use (scripts/env.sh,
+#     trunk_release), with the standard library's source to rebuild it for
+#     size. About 15 s. Offline, the build falls back to stable.
+if ! nightly_ready; then
+  log "installing Rust $QIE_NIGHTLY with rust-src (release builds rebuild std for size)"
+  rustup toolchain install "$QIE_NIGHTLY" --profile minimal --component rust-src ||
+    log "could not install $QIE_NIGHTLY: release builds will use stable Rust (a bigger wasm)"
 fi
 
 # 2. wasm-bindgen-cli (must match the crate exactly; no --locked, see TOOLCHAIN).

@@ -26,7 +26,7 @@ step "browser component tests (wasm-bindgen-test, headless Firefox)"
 env -u CHROMEDRIVER GECKODRIVER="$(command -v geckodriver)" cargo test --locked --target wasm32-unknown-unknown --test web
 
 step "release build of the app"
-trunk build --release --locked
+trunk_release build --release --locked
 
 # The end-to-end suite in each engine: the whole list, but for what only
 # Chromium's driver can do (e2e.rs, CHROMIUM_ONLY, with the reasons). Every
