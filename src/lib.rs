@@ -6,6 +6,7 @@
 pub mod api;
 pub mod i18n;
 pub mod jobs;
+pub mod pixels;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
