@@ -329,3 +329,5 @@ mod groups;
 mod history;
 #[path = "web/copies.rs"]
 mod copies;
+#[path = "web/pixels.rs"]
+mod pixels;

@@ -24,13 +24,13 @@ pub struct Prepared {
     pub original_bytes: u64,
 }
 
-fn js_err(e: JsValue) -> String {
+pub(crate) fn js_err(e: JsValue) -> String {
     e.as_string()
         .or_else(|| js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()))
         .unwrap_or_else(|| "unknown error".into())
 }
 
-fn canvas(width: u32, height: u32) -> Result<(HtmlCanvasElement, CanvasRenderingContext2d), String> {
+pub(crate) fn canvas(width: u32, height: u32) -> Result<(HtmlCanvasElement, CanvasRenderingContext2d), String> {
     let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let c: HtmlCanvasElement = doc.create_element("canvas").map_err(js_err)?.dyn_into().map_err(|_| "no canvas")?;
     c.set_width(width);
@@ -169,7 +169,7 @@ pub async fn download(url: &str, name: &str, job: u64, index: usize) {
 
 /// Clears an `<img>`'s handlers when the read ends or is dropped (the
 /// first image changed), so no dropped closure is ever called.
-struct Probe(web_sys::HtmlImageElement);
+pub(crate) struct Probe(pub(crate) web_sys::HtmlImageElement);
 
 impl Drop for Probe {
     fn drop(&mut self) {
@@ -179,9 +179,10 @@ impl Drop for Probe {
     }
 }
 
-/// The pixel size of an image at `url`, read by loading it in an `<img>`
-/// (no key, no request of ours): `None` when it cannot be loaded.
-pub async fn natural_size(url: &str) -> Option<(u32, u32)> {
+/// `url` loaded in an `<img>` (no key, no request of ours; with
+/// `crossOrigin="anonymous"` when its pixels are to be read): `None` when it
+/// cannot be loaded. The image stays loaded while the probe lives.
+pub(crate) async fn load(url: &str, cors: bool) -> Option<Probe> {
     use std::{cell::RefCell, rc::Rc};
     use wasm_bindgen::closure::Closure;
     let probe = Probe(web_sys::HtmlImageElement::new().ok()?);
@@ -198,9 +199,17 @@ pub async fn natural_size(url: &str) -> Option<(u32, u32)> {
     let (on_load, on_error) = (handler(true), handler(false));
     probe.0.set_onload(Some(on_load.as_ref().unchecked_ref()));
     probe.0.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    if cors {
+        probe.0.set_cross_origin(Some("anonymous"));
+    }
     probe.0.set_src(url);
     let loaded = rx.await.unwrap_or(false);
-    let (w, h) = (probe.0.natural_width(), probe.0.natural_height());
-    drop(probe);
-    (loaded && w > 0 && h > 0).then_some((w, h))
+    (loaded && probe.0.natural_width() > 0 && probe.0.natural_height() > 0).then_some(probe)
+}
+
+/// The pixel size of an image at `url`, read by loading it in an `<img>`:
+/// `None` when it cannot be loaded.
+pub async fn natural_size(url: &str) -> Option<(u32, u32)> {
+    let probe = load(url, false).await?;
+    Some((probe.0.natural_width(), probe.0.natural_height()))
 }

@@ -14,6 +14,7 @@ pub mod http;
 pub mod images;
 pub mod lang;
 pub mod net;
+pub mod pixels;
 mod runner;
 pub mod storage;
 pub mod store;
