@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::app::{Clock, SettingsState};
+use crate::components::aspect::AspectWarning;
 use crate::components::results::Results;
 use crate::jobs::{CancelState, Job, Pause, Phase};
 use crate::i18n::{duration, Msg, K};
@@ -169,7 +170,10 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                     j.body.get("prompt").and_then(|p| p.as_str()).unwrap_or("").to_string(),
                     j.body.get("image_urls").and_then(|u| u.get(0)).and_then(|u| u.as_str()).map(str::to_string),
                 ));
-                view! { <Results job=id output=out prompt=prompt input=input/> }
+                // The first result against the first input (both sizes known).
+                let aspect = input.clone().zip(out.images.first().and_then(|r| r.width.zip(r.height)))
+                    .map(|(input, result)| view! { <AspectWarning result=result input=input/> });
+                view! { <Results job=id output=out prompt=prompt input=input/> {aspect} }
             })}
             <footer class="job-meta">
                 {move || job.with(|j| j.request_id.clone()).map(|r| view! { <span>{t(K::RequestId)} " " <code>{r}</code></span> })}

@@ -1,6 +1,7 @@
 //! One component per file. Components read signals from context and send
 //! intents (`Jobs::submit`, `Jobs::cancel`, form updates).
 
+pub mod aspect;
 pub mod controls;
 pub mod field_error;
 pub mod form;

@@ -50,3 +50,46 @@ async fn an_image_that_does_not_load_is_refused_with_its_reason() {
     assert_eq!(err, Msg::new(K::RegionUnloadable));
     assert!(err.render(Lang::En).contains("cannot be marked"), "{}", err.render(Lang::En));
 }
+
+/// A finished job in the history: its first input `input`, its result of
+/// `w × h` pixels.
+fn finished(id: u64, input: &str, w: u32, h: u32) -> qwen_studio::jobs::Job {
+    use qwen_studio::jobs::{Job, NewJob, Phase};
+    let body = serde_json::json!({"prompt": format!("job {id}"), "image_urls": [input]});
+    let mut job = Job::new(NewJob::polled(id, body, "https://q.example", "fal-ai/qwen-image-edit-plus", "t"), 1.0);
+    job.phase = Phase::Completed;
+    job.request_id = Some(format!("r-{id}"));
+    let answer = serde_json::json!({"images": [{"url": format!("https://cdn.example/{id}.png"), "width": w, "height": h, "content_type": "image/png"}]});
+    job.output = qwen_studio::api::EditOutput::from_answer(200, &answer.to_string()).ok();
+    job
+}
+
+#[wasm_bindgen_test]
+async fn a_result_of_another_shape_than_its_input_is_pointed_out_and_the_next_run_can_match() {
+    // A 4×2 input: a 2:1 result keeps its shape, a square one does not.
+    // (An object URL: the history keeps no inlined image.)
+    let png = png_data_uri(&gradient(4, 2)).unwrap();
+    let resp: web_sys::Response = wasm_bindgen_futures::JsFuture::from(web_sys::window().unwrap().fetch_with_str(&png)).await.unwrap().unchecked_into();
+    let blob: web_sys::Blob = wasm_bindgen_futures::JsFuture::from(resp.blob().unwrap()).await.unwrap().unchecked_into();
+    let input = web_sys::Url::create_object_url_with_blob(&blob).unwrap();
+    let history = qwen_studio::jobs::history::encode(&[finished(1, &input, 1024, 512), finished(2, &input, 1024, 1024)]);
+    let root = mount_with(&[("qie.history", &history)]).await;
+    for b in all(&root, "[data-testid=history-item] [data-testid=open]") {
+        b.unchecked_ref::<HtmlElement>().click();
+    }
+    let mut waited = 0;
+    while q(&root, "[data-testid=aspect-warning]").is_none() && waited < 3_000 {
+        TimeoutFuture::new(50).await;
+        waited += 50;
+    }
+    let cards = all(&root, "[data-testid=job]");
+    assert_eq!(cards.len(), 2, "both jobs are open");
+    let warned: Vec<String> = cards.iter().filter(|c| c.query_selector("[data-testid=aspect-warning]").ok().flatten().is_some()).map(|c| c.text_content().unwrap_or_default()).collect();
+    assert_eq!(warned.len(), 1, "only the square result is pointed out: {warned:?}");
+    assert!(warned[0].contains("job 2") && warned[0].contains("1024×1024") && warned[0].contains("4×2"), "{}", warned[0]);
+    assert_ne!(value(&root, "form#edit-form [name=image_size]"), "match_input");
+    click(&root, "[data-testid=aspect-match]").await;
+    assert_eq!(value(&root, "form#edit-form [name=image_size]"), "match_input", "the next run matches the first image");
+    assert!(q(&root, "[data-testid=aspect-match]").is_none(), "the offer goes once taken");
+    assert!(q(&root, "[data-testid=aspect-warning]").is_some(), "the warning stays");
+}
