@@ -64,11 +64,14 @@ pub struct Shown {
     pub input: Option<String>,
     /// Open on the comparison rather than the image alone.
     pub compare: bool,
+    /// The comparison shows the difference (a heat map and the share of
+    /// pixels changed) rather than the two pictures.
+    pub diff: bool,
 }
 
 impl Shown {
     pub fn new(images: Vec<OutputImage>, index: usize, input: Option<String>) -> Self {
-        Shown { images, index, input, compare: false }
+        Shown { images, index, input, compare: false, diff: false }
     }
 }
 

@@ -15,10 +15,12 @@ use crate::web::lang::{i18n, t};
 pub fn AspectWarning(result: (u32, u32), input: String) -> impl IntoView {
     let form = expect_context::<FormState>();
     let i = i18n();
-    // The input's size, read by loading it (no key, no request of ours).
-    let input_size = LocalResource::new(move || {
-        let url = input.clone();
-        async move { crate::web::images::natural_size(&url).await }
+    // The input's size, read by loading it (no key, no request of ours),
+    // by a task that ends with the card.
+    let input_size = RwSignal::new(None::<(u32, u32)>);
+    leptos::task::spawn_local_scoped_with_cancellation(async move {
+        let size = crate::web::images::natural_size(&input).await;
+        input_size.set(size);
     });
     let can_match = move || form.draft.with(|d| !d.schema().size_follows_input);
     let matched = move || form.draft.with(|d| d.image_size == SIZE_MATCH);
@@ -29,7 +31,7 @@ pub fn AspectWarning(result: (u32, u32), input: String) -> impl IntoView {
         }
     };
     move || {
-        let (iw, ih) = input_size.get().flatten().filter(|s| aspect_differs(*s, result))?;
+        let (iw, ih) = input_size.get().filter(|s| aspect_differs(*s, result))?;
         let text = Msg::new(K::AspectWarning).arg("result", format!("{}×{}", result.0, result.1)).arg("input", format!("{iw}×{ih}"));
         Some(view! {
             <div class="aspect-warning" data-testid="aspect-warning" role="note">

@@ -5,6 +5,7 @@ use web_sys::{PointerEvent, WheelEvent};
 
 use crate::api::output::is_safe_image_url;
 use crate::app::Gallery;
+use crate::components::diff_view::DiffView;
 use crate::i18n::K;
 use crate::web::lang::t;
 
@@ -40,9 +41,15 @@ pub fn Lightbox() -> impl IntoView {
         side.set(false);
         reset();
     };
+    // Before/after from the difference goes to the slider; else it turns
+    // the comparison on or off.
     let toggle = move || g.0.update(|s| {
         if let Some(s) = s {
-            s.compare = !s.compare;
+            if s.diff {
+                s.diff = false;
+            } else {
+                s.compare = !s.compare;
+            }
         }
     });
     let keys = window_event_listener(ev::keydown, move |e| {
@@ -74,17 +81,22 @@ pub fn Lightbox() -> impl IntoView {
                         <button type="button" class="ghost small" aria-label=t(K::ZoomOut) on:click=move |_| zoom_by(0.8)>"−"</button>
                         <button type="button" class="ghost small" aria-label=t(K::ZoomIn) on:click=move |_| zoom_by(1.25)>"+"</button>
                         {input.is_some().then(|| view! {
-                            <button type="button" class="ghost small" data-testid="toggle-compare" aria-pressed=s.compare.to_string()
+                            <button type="button" class="ghost small" data-testid="toggle-compare" aria-pressed=(s.compare && !s.diff).to_string()
                                 on:click=move |_| toggle()>{t(K::BeforeAfter)}</button>
                         })}
-                        {(input.is_some() && s.compare).then(|| view! {
+                        {(input.is_some() && s.compare && !s.diff).then(|| view! {
                             <button type="button" class="ghost small" data-testid="compare-side" aria-pressed=move || side.get().to_string()
                                 on:click=move |_| side.update(|x| *x = !*x)>{t(K::SideBySide)}</button>
+                        })}
+                        {(input.is_some() && s.compare).then(|| view! {
+                            <button type="button" class="ghost small" data-testid="compare-diff" aria-pressed=s.diff.to_string()
+                                on:click=move |_| g.0.update(|s| if let Some(s) = s { s.diff = !s.diff })>{t(K::Difference)}</button>
                         })}
                         <span class="spacer"></span>
                         <button type="button" class="ghost small" data-testid="close-lightbox" aria-label=t(K::CloseEscape) on:click=move |_| close()>"✕"</button>
                     </div>
                     {move || match (s.compare, input.clone()) {
+                        (true, Some(before)) if s.diff => view! { <DiffView input=before result=url.clone()/> }.into_any(),
                         (true, Some(before)) if side.get() => view! {
                             <div class="compare-side" data-testid="compare-side-by-side">
                                 <img src=before.clone() data-url=before alt=t(K::InputAlt) on:error=copy/>

@@ -3,6 +3,7 @@
 
 pub mod aspect;
 pub mod controls;
+pub mod diff_view;
 pub mod field_error;
 pub mod form;
 pub mod gallery;

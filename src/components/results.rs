@@ -69,6 +69,14 @@ pub fn Results(job: u64, output: EditOutput, prompt: String, input: Option<Strin
                                 }
                             }>{t(K::Download)}</a>
                             <PickButton job=job index=i image=img.clone()/>
+                            {input.clone().map(|before| {
+                                let all = all.clone();
+                                view! {
+                                    <button type="button" class="ghost small" data-testid="compare-input" title=t(K::CompareInputTitle)
+                                        on:click=move |_| gallery.0.set(Some(Shown { compare: true, diff: true, ..Shown::new(all.clone(), i, Some(before.clone())) }))
+                                    >{t(K::CompareInput)}</button>
+                                }
+                            })}
                             <button type="button" class="ghost small" data-testid="use-as-input"
                                 title=t(K::UseAsInputTitle)
                                 on:click={

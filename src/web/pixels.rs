@@ -13,7 +13,12 @@ use crate::pixels::image::Rgba;
 /// The pixels of the image at `url` (a data URI, an object URL or an
 /// address whose host allows reading: CORS), at its own size.
 pub async fn read(url: &str) -> Result<Rgba, Msg> {
-    let probe = load(url, true).await.ok_or(Msg::new(K::RegionUnloadable))?;
+    let Some(probe) = load(url, true).await else {
+        // Asked for with CORS, an image whose host does not allow it fails
+        // to load; loaded without, it shows but its pixels stay closed.
+        let shows = !url.starts_with("data:") && load(url, false).await.is_some();
+        return Err(Msg::new(if shows { K::RegionTainted } else { K::RegionUnloadable }));
+    };
     let (w, h) = (probe.0.natural_width(), probe.0.natural_height());
     let (_, ctx) = canvas(w, h).map_err(Msg::verbatim)?;
     ctx.draw_image_with_html_image_element(&probe.0, 0.0, 0.0).map_err(|e| Msg::verbatim(js_err(e)))?;

@@ -48,7 +48,15 @@ async fn a_rectangle_burned_in_is_at_its_pixels_after_the_png_and_nowhere_else()
 async fn an_image_that_does_not_load_is_refused_with_its_reason() {
     let err = read("data:image/png;base64,AAAA").await.unwrap_err();
     assert_eq!(err, Msg::new(K::RegionUnloadable));
-    assert!(err.render(Lang::En).contains("cannot be marked"), "{}", err.render(Lang::En));
+    assert!(err.render(Lang::En).contains("could not be loaded"), "{}", err.render(Lang::En));
+}
+
+/// `img` as a PNG behind an object URL (the history keeps no inlined image).
+async fn object_url(img: &Rgba) -> String {
+    let png = png_data_uri(img).unwrap();
+    let resp: web_sys::Response = wasm_bindgen_futures::JsFuture::from(web_sys::window().unwrap().fetch_with_str(&png)).await.unwrap().unchecked_into();
+    let blob: web_sys::Blob = wasm_bindgen_futures::JsFuture::from(resp.blob().unwrap()).await.unwrap().unchecked_into();
+    web_sys::Url::create_object_url_with_blob(&blob).unwrap()
 }
 
 /// A finished job in the history: its first input `input`, its result of
@@ -67,11 +75,7 @@ fn finished(id: u64, input: &str, w: u32, h: u32) -> qwen_studio::jobs::Job {
 #[wasm_bindgen_test]
 async fn a_result_of_another_shape_than_its_input_is_pointed_out_and_the_next_run_can_match() {
     // A 4×2 input: a 2:1 result keeps its shape, a square one does not.
-    // (An object URL: the history keeps no inlined image.)
-    let png = png_data_uri(&gradient(4, 2)).unwrap();
-    let resp: web_sys::Response = wasm_bindgen_futures::JsFuture::from(web_sys::window().unwrap().fetch_with_str(&png)).await.unwrap().unchecked_into();
-    let blob: web_sys::Blob = wasm_bindgen_futures::JsFuture::from(resp.blob().unwrap()).await.unwrap().unchecked_into();
-    let input = web_sys::Url::create_object_url_with_blob(&blob).unwrap();
+    let input = object_url(&gradient(4, 2)).await;
     let history = qwen_studio::jobs::history::encode(&[finished(1, &input, 1024, 512), finished(2, &input, 1024, 1024)]);
     let root = mount_with(&[("qie.history", &history)]).await;
     for b in all(&root, "[data-testid=history-item] [data-testid=open]") {
@@ -92,4 +96,39 @@ async fn a_result_of_another_shape_than_its_input_is_pointed_out_and_the_next_ru
     assert_eq!(value(&root, "form#edit-form [name=image_size]"), "match_input", "the next run matches the first image");
     assert!(q(&root, "[data-testid=aspect-match]").is_none(), "the offer goes once taken");
     assert!(q(&root, "[data-testid=aspect-warning]").is_some(), "the warning stays");
+}
+
+#[wasm_bindgen_test]
+async fn a_result_against_its_input_shows_the_share_of_pixels_changed() {
+    // The demo provider recolours its input: a real job, every pixel changed.
+    let input = png_data_uri(&gradient(40, 20)).unwrap();
+    let root = mount().await;
+    set(&root, "[name=provider]", "demo").await;
+    set(&root, "[name=prompt]", "recolour").await;
+    set(&root, "[name=image_url]", &input).await;
+    key(&root, "[name=image_url]", "Enter", false).await;
+    click(&root, "form#edit-form button[type=submit]").await;
+    let mut waited = 0;
+    while q(&root, "[data-testid=job][data-status=completed] [data-testid=compare-input]").is_none() {
+        assert!(waited < 15_000, "the demo job completes");
+        TimeoutFuture::new(100).await;
+        waited += 100;
+    }
+    click(&root, "[data-testid=compare-input]").await;
+    waited = 0;
+    while q(&root, "[data-testid=changed-outside]").is_none() {
+        assert!(waited < 3_000, "the figure within 3 s: {:?}", q(&root, "[data-testid=diff-view]").and_then(|d| d.text_content()));
+        TimeoutFuture::new(50).await;
+        waited += 50;
+    }
+    let fig = q(&root, "[data-testid=diff-view] [data-testid=changed-outside]").unwrap();
+    let heat = q(&root, "[data-testid=diff-view] img").expect("with the heat map");
+    assert_eq!((heat.get_attribute("width").as_deref(), heat.get_attribute("height").as_deref()), (Some("40"), Some("20")), "at the input's size");
+    let percent: f64 = fig.get_attribute("data-percent").unwrap_or_default().parse().unwrap();
+    assert!(percent > 50.0, "a recoloured picture changed almost everywhere: {percent}");
+    assert!(fig.text_content().unwrap_or_default().contains("% of the pixels changed"), "{:?}", fig.text_content());
+    assert_eq!(q(&root, "[data-testid=compare-diff]").and_then(|b| b.get_attribute("aria-pressed")).as_deref(), Some("true"));
+    // Back to the pictures themselves.
+    click(&root, "[data-testid=compare-diff]").await;
+    assert!(q(&root, "[data-testid=diff-view]").is_none() && q(&root, "[data-testid=compare] img").is_some(), "the slider again");
 }

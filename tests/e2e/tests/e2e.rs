@@ -100,6 +100,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("a_429_on_the_result_holds_the_base", scenarios::limits::a_429_on_the_result_holds_the_base),
     ("a_429_on_a_cancel_holds_the_base", scenarios::limits::a_429_on_a_cancel_holds_the_base),
     ("a_stream_that_only_pings_is_checked_by_status", scenarios::limits::a_stream_that_only_pings_is_checked_by_status),
+    ("a_result_is_compared_with_its_input", scenarios::regions::a_result_is_compared_with_its_input),
     ("happy_path", scenarios::edit_flow::happy_path),
     ("quiet_after_the_last_job", scenarios::edit_flow::quiet_after_the_last_job),
     ("foreign_urls_never_get_the_key", scenarios::edit_flow::foreign_urls_never_get_the_key),

@@ -11,3 +11,4 @@ pub(crate) mod groups;
 pub(crate) mod kept;
 pub(crate) mod limits;
 pub(crate) mod first_visit;
+pub(crate) mod regions;
