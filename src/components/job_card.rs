@@ -55,6 +55,9 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
     let logs = Memo::new(move |_| job.with(|j| j.logs.clone()));
     let logs_dropped = Memo::new(move |_| job.with(|j| j.logs_dropped));
     let paused = Memo::new(move |_| job.with(|j| j.paused.clone().filter(|_| j.phase.is_active())));
+    // The results are drawn again only when they change, not on every
+    // update of the job (its copies being kept, its logs).
+    let output = Memo::new(move |_| job.with(|j| j.output.clone()));
 
     view! {
         <article
@@ -165,7 +168,7 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                     })}
                 </div>
             })}
-            {move || job.with(|j| j.output.clone()).map(|out| {
+            {move || output.get().map(|out| {
                 let (prompt, input) = job.with_untracked(|j| (
                     j.body.get("prompt").and_then(|p| p.as_str()).unwrap_or("").to_string(),
                     j.body.get("image_urls").and_then(|u| u.get(0)).and_then(|u| u.as_str()).map(str::to_string),

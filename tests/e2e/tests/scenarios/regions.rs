@@ -17,8 +17,8 @@ pub(crate) fn a_result_is_compared_with_its_input(s: &Session) -> Fut<'_> {
         s.submit().await?;
         s.wait_job(0, "completed", SECS(10)).await?;
 
-        let warning = s.wait_for("[data-testid=job] [data-testid=aspect-warning]", SECS(5)).await?;
-        let text = warning.text().await?;
+        s.wait_for("[data-testid=job] [data-testid=aspect-warning]", SECS(5)).await?;
+        let text = s.text("[data-testid=job] [data-testid=aspect-warning]").await?;
         ensure!(text.contains("1024×1024") && text.contains("64×48"), "the sizes are said: {text}");
         ensure!(s.value("form#edit-form [name=image_size]").await? != "match_input", "not matched before the offer is taken");
         s.click("[data-testid=aspect-match]").await?;
