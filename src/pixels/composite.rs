@@ -1,6 +1,8 @@
 //! Putting pixels together: marks burned into the image that is sent, and a
 //! result kept only inside its region.
 
+use std::borrow::Cow;
+
 use super::image::Rgba;
 use super::mask::Mask;
 use super::mul255;
@@ -75,7 +77,7 @@ pub struct Kept {
 
 pub fn keep_rest(original: &Rgba, result: &Rgba, mask: &Mask) -> Kept {
     let scaled = (result.w, result.h) != (original.w, original.h);
-    let result = if scaled { result.scaled(original.w, original.h) } else { result.clone() };
+    let result = if scaled { Cow::Owned(result.scaled(original.w, original.h)) } else { Cow::Borrowed(result) };
     let mut image = original.clone();
     for ((o, r), &m) in image.px.chunks_exact_mut(4).zip(result.px.chunks_exact(4)).zip(mask.a.iter()) {
         if m == 0 {

@@ -1,5 +1,7 @@
 //! Did the model keep the rest? The difference of a result and its input.
 
+use std::borrow::Cow;
+
 use super::image::Rgba;
 use super::mask::Mask;
 
@@ -22,7 +24,7 @@ pub struct Difference {
 /// differ); `region`, if any, is left out of the figure.
 pub fn difference(input: &Rgba, result: &Rgba, region: Option<&Mask>) -> Difference {
     let scaled = (result.w, result.h) != (input.w, input.h);
-    let result = if scaled { result.scaled(input.w, input.h) } else { result.clone() };
+    let result = if scaled { Cow::Owned(result.scaled(input.w, input.h)) } else { Cow::Borrowed(result) };
     let lut: Vec<[u8; 4]> = (0..=255).map(heat_color).collect();
     let mut heat = vec![0u8; input.px.len()];
     let (mut outside, mut changed) = (0u64, 0u64);

@@ -72,11 +72,6 @@ pub struct Region {
 }
 
 impl Region {
-    /// Whether anything is drawn (text labels count for marks only).
-    pub fn has_marks(&self) -> bool {
-        !self.shapes.is_empty()
-    }
-
     /// Adds a drawn shape (refused, `false`, if its numbers are not usable
     /// or the image already holds [`MAX_SHAPES`]).
     pub fn add(&mut self, shape: Shape) -> bool {

@@ -15,21 +15,6 @@ pub enum Tool {
     Eraser,
 }
 
-impl Tool {
-    pub const ALL: [Tool; 5] = [Tool::Brush, Tool::Rect, Tool::Arrow, Tool::Text, Tool::Eraser];
-
-    /// The name in the page (`data-tool`) and in storage.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tool::Brush => "brush",
-            Tool::Rect => "rect",
-            Tool::Arrow => "arrow",
-            Tool::Text => "text",
-            Tool::Eraser => "eraser",
-        }
-    }
-}
-
 /// One thing drawn: a brush or eraser stroke (its points), a rectangle or
 /// an arrow (two points: where the drag started and ended), a text label
 /// (one point: its top left). `size` is the stroke's width in pixels (the
