@@ -331,3 +331,5 @@ mod history;
 mod copies;
 #[path = "web/pixels.rs"]
 mod pixels;
+#[path = "web/regions.rs"]
+mod regions;

@@ -57,6 +57,9 @@ pub struct Draft {
     pub seed: String,
     pub acceleration: String,
     pub sync_mode: bool,
+    /// Inpainting only (empty for the other models).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub strength: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub loras: Vec<LoraDraft>,
 }
@@ -181,7 +184,8 @@ impl Draft {
         for p in new.params() {
             let current = values.get(p.name).cloned().unwrap_or(Value::Null);
             let new_default = default_value(&p.kind);
-            let untouched = old.param(p.name).is_some_and(|o| default_value(&o.kind) == current);
+            // A parameter the old model did not have starts at its default.
+            let untouched = old.param(p.name).is_none_or(|o| default_value(&o.kind) == current);
             if untouched {
                 values.insert(p.name.into(), new_default);
             } else if check_param(&p, &current).is_err() {
@@ -199,6 +203,9 @@ impl Draft {
         } else if !size_ok {
             notes.push(FieldError::new("image_size", Msg::new(K::NoteModelReset).arg("value", &self.image_size).arg("default", new.size_default())));
             values.insert("image_size".into(), new.size_default().into());
+        }
+        if new.param("strength").is_none() {
+            values.remove("strength");
         }
         if !new.loras && !self.loras.is_empty() {
             notes.push(FieldError::new("loras", Msg::new(K::NoteLorasRemoved).arg("n", self.loras.len())));
@@ -227,6 +234,14 @@ impl Draft {
             m.insert("image_size".into(), "custom".into());
             m.insert("image_width".into(), size.get("width").cloned().unwrap_or(Value::Null));
             m.insert("image_height".into(), size.get("height").cloned().unwrap_or(Value::Null));
+        }
+        // An inpainting body's one image; its mask is pixels, not marks,
+        // and is drawn again.
+        if let Some(url) = m.remove("image_url") {
+            m.entry("image_urls").or_insert(Value::Array(vec![url]));
+        }
+        if m.remove("mask_url").is_some() {
+            notes.push(Msg::new(K::NoteMaskNotKept));
         }
         if let Some(Value::Array(urls)) = m.get_mut("image_urls") {
             let before = urls.len();
@@ -263,7 +278,7 @@ impl Draft {
         }
         let (mut problems, mut ignored) = (Vec::new(), Vec::new());
         for (k, v) in m {
-            let own = matches!(k.as_str(), "model" | "model_other" | "image_width" | "image_height");
+            let own = matches!(k.as_str(), "model" | "model_other" | "image_width" | "image_height" | "image_urls");
             let empty = v.is_null() || v.as_array().is_some_and(Vec::is_empty);
             if !(own || schema.knows(&k)) || !(base.contains_key(&k) || k == "loras") {
                 if !empty {

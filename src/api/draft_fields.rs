@@ -91,6 +91,7 @@ impl Draft {
             "output_format" => &mut self.output_format,
             "seed" => &mut self.seed,
             "acceleration" => &mut self.acceleration,
+            "strength" => &mut self.strength,
             _ => return None,
         })
     }

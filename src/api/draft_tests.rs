@@ -201,3 +201,28 @@ fn a_draft_reads_back_from_its_own_fields_and_names_a_wrong_type() {
     m.insert("loras".into(), serde_json::json!([{"path": "a"}]));
     assert_eq!(Draft::from_fields(m).unwrap().loras, [LoraDraft { path: "a".into(), scale: "1".into() }], "a LoRA's scale is 1 unless given");
 }
+
+#[test]
+fn the_inpaint_model_takes_one_image_and_a_strength_and_its_bodies_load_back() {
+    const INPAINT: &str = "fal-ai/qwen-image-edit/inpaint";
+    let mut d = filled();
+    d.num_inference_steps = "40".into();
+    assert_eq!(d.switch_model(INPAINT), vec![], "steps 40 fits; strength starts at its default without a note");
+    assert_eq!((d.strength.as_str(), d.num_inference_steps.as_str(), d.image_size.as_str()), ("0.93", "40", SIZE_FOLLOWS));
+    d.strength = "0.5".into();
+    let body = d.validate(FirstImage::Unknown).unwrap().to_body();
+    assert_eq!(body, json!({"prompt":"keep me","image_url":"https://a/1.png","strength":0.5,"num_inference_steps":40}));
+    d.strength = "1.5".into();
+    assert_eq!(d.validate(FirstImage::Unknown).unwrap_err()[0].field, "strength");
+    d.image_urls.push("https://a/2.png".into());
+    d.strength = "0.5".into();
+    assert_eq!(d.validate(FirstImage::Unknown).unwrap_err(), vec![FieldError::new("image_urls", K::ValInpaintOneImage)]);
+    // A past inpainting job: its image comes back, its mask (not kept) is said.
+    let past = json!({"prompt":"p","image_url":"https://a/1.png","mask_url":"local-file:","strength":0.5});
+    let l = Draft::from_json(&past, INPAINT).unwrap();
+    assert_eq!((l.draft.image_urls.clone(), l.draft.strength.as_str(), l.notes.clone()), (vec!["https://a/1.png".to_string()], "0.5", vec![Msg::new(K::NoteMaskNotKept)]));
+    // Away from inpainting, the strength goes with it.
+    let mut back = l.draft.clone();
+    back.switch_model(PLUS);
+    assert_eq!((back.strength.as_str(), back.value("strength")), ("", serde_json::Value::Null));
+}

@@ -130,6 +130,18 @@ pub struct EditInput {
     /// sent (`Schema::params`).
     pub params: Vec<(&'static str, Value)>,
     pub loras: Vec<Lora>,
+    /// Inpainting: the mask (a PNG data URI), sent as `mask_url`.
+    pub mask_url: Option<String>,
+}
+
+/// The input images a body names: `image_urls`, or an inpainting body's
+/// one `image_url`.
+pub fn body_images(body: &Value) -> Vec<&str> {
+    match (body.get("image_urls").and_then(Value::as_array), body.get("image_url").and_then(Value::as_str)) {
+        (Some(list), _) => list.iter().filter_map(Value::as_str).collect(),
+        (None, Some(one)) => vec![one],
+        (None, None) => Vec::new(),
+    }
 }
 
 impl EditInput {
@@ -140,7 +152,14 @@ impl EditInput {
     pub fn to_body(&self) -> Value {
         let mut m = Map::new();
         m.insert("prompt".into(), self.prompt.trim().into());
-        m.insert("image_urls".into(), self.image_urls.clone().into());
+        if self.schema.inpaint {
+            m.insert("image_url".into(), self.image_urls.first().cloned().unwrap_or_default().into());
+            if let Some(mask) = &self.mask_url {
+                m.insert("mask_url".into(), mask.clone().into());
+            }
+        } else {
+            m.insert("image_urls".into(), self.image_urls.clone().into());
+        }
         match self.image_size {
             Some(ImageSize::Preset(SizePreset::SquareHd)) if !self.schema.size_follows_input => {}
             Some(size) => {
@@ -189,14 +208,20 @@ mod tests {
             image_size: (!s.size_follows_input).then_some(ImageSize::Preset(SizePreset::SquareHd)),
             params: Vec::new(),
             loras: Vec::new(),
+            mask_url: None,
         }
     }
 
     #[test]
     fn each_models_defaults_give_the_minimal_body() {
-        for s in &FAMILY {
+        for s in FAMILY.iter().filter(|s| !s.inpaint) {
             assert_eq!(minimal(s.id).to_body(), json!({"prompt":"make it blue","image_urls":["https://a/x.png"]}), "{}", s.id);
         }
+        let inpaint = EditInput { mask_url: Some("data:image/png;base64,AA==".into()), ..minimal("fal-ai/qwen-image-edit/inpaint") };
+        let body = inpaint.to_body();
+        assert_eq!(body, json!({"prompt":"make it blue","image_url":"https://a/x.png","mask_url":"data:image/png;base64,AA=="}));
+        assert_eq!(body_images(&body), ["https://a/x.png"]);
+        assert_eq!(body_images(&minimal("fal-ai/qwen-image-edit-plus").to_body()), ["https://a/x.png"]);
     }
 
     #[test]

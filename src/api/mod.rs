@@ -14,6 +14,7 @@ mod props;
 pub mod snippets;
 pub mod sse;
 pub mod provider;
+pub mod regions;
 pub mod share;
 pub mod size;
 pub mod status;

@@ -43,6 +43,9 @@ pub struct Schema {
     pub size_follows_input: bool,
     /// Takes `loras`.
     pub loras: bool,
+    /// Inpainting: **one** `image_url` (not `image_urls`), a `mask_url`
+    /// (white = repaint, the image's size) and a `strength`.
+    pub inpaint: bool,
 }
 
 const PLUS: Schema = Schema {
@@ -57,6 +60,7 @@ const PLUS: Schema = Schema {
     accelerations: &["regular", "none"],
     size_follows_input: false,
     loras: false,
+    inpaint: false,
 };
 
 const PLUS_LORA: Schema = Schema {
@@ -81,16 +85,37 @@ const E2511: Schema = Schema {
     accelerations: &["regular", "none", "high"],
     size_follows_input: true,
     loras: false,
+    inpaint: false,
+};
+
+/// The inpainting endpoint (the original Qwen Image Edit with a mask):
+/// steps 2–50, default 30; guidance 0–20, default 4; the output follows
+/// the input image.
+pub const INPAINT: &str = "fal-ai/qwen-image-edit/inpaint";
+
+/// `strength`'s range and default (inpainting only).
+pub const STRENGTH: (f64, f64) = (0.0, 1.0);
+pub const STRENGTH_DEFAULT: f64 = 0.93;
+
+const INPAINT_SCHEMA: Schema = Schema {
+    id: INPAINT,
+    name: "Qwen Image Edit · Inpaint",
+    steps: (2, 50),
+    steps_default: 30,
+    size_follows_input: true,
+    inpaint: true,
+    ..PLUS
 };
 
 /// The family, in the order of the model select.
-pub const FAMILY: [Schema; 6] = [
+pub const FAMILY: [Schema; 7] = [
     PLUS,
     Schema { id: "fal-ai/qwen-image-edit-2509", name: "Qwen Image Edit 2509", ..PLUS },
     PLUS_LORA,
     Schema { id: "fal-ai/qwen-image-edit-2509-lora", name: "Qwen Image Edit 2509 · LoRA", ..PLUS_LORA },
     E2511,
     Schema { id: "fal-ai/qwen-image-edit-2511/lora", name: "Qwen Image Edit 2511 · LoRA", loras: true, ..E2511 },
+    INPAINT_SCHEMA,
 ];
 
 /// What a scalar parameter holds, with this model's range and default.
@@ -118,6 +143,8 @@ pub struct Param {
 
 /// The body fields that are not scalar parameters.
 const STRUCTURAL: [&str; 3] = ["prompt", "image_urls", "image_size"];
+/// What an inpainting body has instead of `image_urls`.
+const INPAINT_STRUCTURAL: [&str; 4] = ["prompt", "image_url", "mask_url", "image_size"];
 
 /// The schema of an endpoint: a family member's own, plus's for any other.
 pub fn schema(endpoint: &str) -> &'static Schema {
@@ -129,7 +156,7 @@ impl Schema {
     /// The scalar parameters, in the form's order.
     pub fn params(&self) -> Vec<Param> {
         let p = |name, kind| Param { name, kind };
-        vec![
+        let mut v = vec![
             p("negative_prompt", Kind::Text),
             p("num_inference_steps", Kind::Int { min: self.steps.0 as u64, max: self.steps.1 as u64, default: Some(self.steps_default as u64) }),
             p("guidance_scale", Kind::Number { min: self.guidance.0, max: self.guidance.1, default: self.guidance_default }),
@@ -139,7 +166,11 @@ impl Schema {
             p("acceleration", Kind::Choice { values: self.accelerations }),
             p("enable_safety_checker", Kind::Bool { default: true }),
             p("sync_mode", Kind::Bool { default: false }),
-        ]
+        ];
+        if self.inpaint {
+            v.insert(1, p("strength", Kind::Number { min: STRENGTH.0, max: STRENGTH.1, default: STRENGTH_DEFAULT }));
+        }
+        v
     }
 
     pub fn param(&self, name: &str) -> Option<Param> {
@@ -148,7 +179,8 @@ impl Schema {
 
     /// Whether a body field belongs to this model.
     pub fn knows(&self, field: &str) -> bool {
-        STRUCTURAL.contains(&field) || (self.loras && field == "loras") || self.param(field).is_some()
+        let structural = if self.inpaint { &INPAINT_STRUCTURAL[..] } else { &STRUCTURAL[..] };
+        structural.contains(&field) || (self.loras && field == "loras") || self.param(field).is_some()
     }
 
     pub fn format_default(&self) -> &'static str {
@@ -189,7 +221,8 @@ mod tests {
                 "fal-ai/qwen-image-edit-plus-lora",
                 "fal-ai/qwen-image-edit-2509-lora",
                 "fal-ai/qwen-image-edit-2511",
-                "fal-ai/qwen-image-edit-2511/lora"
+                "fal-ai/qwen-image-edit-2511/lora",
+                "fal-ai/qwen-image-edit/inpaint"
             ]
         );
         for s in &FAMILY {
@@ -223,5 +256,10 @@ mod tests {
         assert_eq!(e.param("output_format").map(|p| p.kind), Some(Kind::Choice { values: &["png", "jpeg", "webp"] }));
         let el = schema("fal-ai/qwen-image-edit-2511/lora");
         assert_eq!(el, &Schema { id: el.id, name: el.name, loras: true, ..E2511 });
+        let ip = schema("fal-ai/qwen-image-edit/inpaint");
+        assert_eq!((ip.steps, ip.steps_default, ip.guidance, ip.guidance_default, ip.size_default(), ip.inpaint), ((2, 50), 30, (0.0, 20.0), 4.0, SIZE_FOLLOWS, true));
+        assert_eq!(ip.param("strength").map(|p| p.kind), Some(Kind::Number { min: 0.0, max: 1.0, default: 0.93 }));
+        assert!(ip.knows("image_url") && ip.knows("mask_url") && !ip.knows("image_urls") && !ip.knows("loras"));
+        assert!(FAMILY.iter().filter(|s| s.id != INPAINT).all(|s| s.param("strength").is_none() && !s.knows("mask_url")));
     }
 }

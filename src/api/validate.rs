@@ -149,6 +149,9 @@ impl Draft {
         if complete && self.image_urls.is_empty() {
             errs.push(FieldError::new("image_urls", K::ValNoImages));
         }
+        if s.inpaint && self.image_urls.len() > 1 {
+            errs.push(FieldError::new("image_urls", K::ValInpaintOneImage));
+        }
         for (i, u) in self.image_urls.iter().enumerate() {
             if let Err(e) = check_image_url(u) {
                 errs.push(FieldError::new("image_urls", Msg::new(K::ValImageN).arg("n", i + 1).arg_msg("problem", e)));
@@ -213,6 +216,7 @@ impl Draft {
                 image_size,
                 params,
                 loras,
+                mask_url: None,
             }),
             _ => Err(errs),
         }

@@ -9,6 +9,8 @@ use crate::api::validate::FirstImage;
 use crate::api::FieldError;
 use crate::jobs::plan::Many;
 use crate::i18n::{Msg, K};
+use crate::pixels::image::Rgba;
+use crate::pixels::region::{Region, RegionUse};
 use crate::web::storage::{self, Area};
 
 /// The model the form starts with: the one chosen last.
@@ -35,6 +37,17 @@ pub struct LocalInfo {
     pub width: u32,
     pub height: u32,
     pub original_bytes: u64,
+}
+
+/// A region drawn on one of the form's images (by its URL in the draft),
+/// and what the page made of it for the request: the marked image or the
+/// mask as a PNG data URI, `None` while it is being made (or for "keep
+/// the rest", which sends the image as it is).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Marked {
+    pub url: String,
+    pub region: Region,
+    pub made: Option<String>,
 }
 
 /// Problems of an import or a link that loaded nothing, shown at their
@@ -77,6 +90,9 @@ pub struct FormState {
     /// Variations, sweeps and one job per image: how many jobs a submit
     /// makes (not part of the request, nor of links).
     pub many: RwSignal<Many>,
+    /// The regions drawn on the form's images (marks, masks, keep the
+    /// rest); they go with the images.
+    pub regions: RwSignal<Vec<Marked>>,
 }
 
 impl FormState {
@@ -103,6 +119,7 @@ impl FormState {
             refused: RwSignal::new(None),
             refs_moved: RwSignal::new(false),
             many: RwSignal::new(Many::default()),
+            regions: RwSignal::new(Vec::new()),
         }
     }
 
@@ -197,7 +214,52 @@ impl FormState {
         self.refused.with(|r| r.as_ref().filter(|r| self.draft.with(|d| *d == r.at)).map(|r| r.problems.clone())).unwrap_or_default()
     }
 
+    /// The region on the image at `url` (untracked).
+    pub fn region_of(&self, url: &str) -> Option<Region> {
+        self.regions.with_untracked(|v| v.iter().find(|m| m.url == url).map(|m| m.region.clone()))
+    }
+
+    /// Keeps the region drawn on the image at `url` (whose pixels are
+    /// `base`) and makes what it sends: the marked image or the mask. A
+    /// region with nothing drawn is removed. Until it is made, the submit
+    /// waits (as for files being prepared).
+    pub fn set_region(&self, url: &str, region: Region, base: Rgba) {
+        if region.shapes.is_empty() {
+            self.regions.update(|v| v.retain(|m| m.url != url));
+            return;
+        }
+        let needs = region.use_ != RegionUse::Keep;
+        let entry = Marked { url: url.to_string(), region: region.clone(), made: None };
+        self.regions.update(|v| match v.iter_mut().find(|m| m.url == url) {
+            Some(m) => *m = entry,
+            None => v.push(entry),
+        });
+        if !needs {
+            return;
+        }
+        let (form, url) = (*self, url.to_string());
+        form.pending.update(|n| *n += 1);
+        leptos::task::spawn_local(async move {
+            // Let the editor close and paint before the pixel work.
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            let made = crate::web::pixels::made_png(&base, &region);
+            match made {
+                Ok(uri) => form.regions.update(|v| {
+                    if let Some(m) = v.iter_mut().find(|m| m.url == url && m.region == region) {
+                        m.made = Some(uri);
+                    }
+                }),
+                Err(e) => {
+                    form.regions.update(|v| v.retain(|m| !(m.url == url && m.region == region)));
+                    form.file_errors.update(|v| v.push(Msg::new(K::RegionPrepareFailed).arg("error", e)));
+                }
+            }
+            form.pending.update(|n| *n = n.saturating_sub(1));
+        });
+    }
+
     fn forget_local_except(&self, keep: &[String]) {
+        self.regions.update(|v| v.retain(|m| keep.contains(&m.url)));
         self.sizes.update(|v| v.retain(|(u, _)| keep.contains(u)));
         self.local.update(|v| {
             v.retain(|l| {

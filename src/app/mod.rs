@@ -8,7 +8,7 @@ use leptos::prelude::*;
 mod form;
 mod settings;
 
-pub use form::{ignored_note, FormState, LocalInfo};
+pub use form::{ignored_note, FormState, LocalInfo, Marked};
 pub use settings::SettingsState;
 
 use crate::api::{ApiError, EditInput, ErrorKind, FieldError};
@@ -165,9 +165,16 @@ pub fn provide_state() {
         entry.job.with(|j| j.error.clone().filter(|_| j.phase == Phase::Failed).map(|e| (j.request_id.is_none(), e)))
     }));
     provide_context(own_failure);
+    // The draft's request with the regions drawn on its images: marks
+    // burned in, a mask as `mask_url`.
     let request = Request(Memo::new(move |_| {
         let first = form.first_image();
-        form.draft.with(|d| d.validate(first))
+        let mut input = form.draft.with(|d| d.validate(first))?;
+        let problems = form.regions.with(|v| {
+            let ready: Vec<_> = v.iter().map(|m| crate::api::regions::Ready { url: &m.url, use_: m.region.use_, made: m.made.as_deref() }).collect();
+            crate::api::regions::apply(&mut input, &ready)
+        });
+        if problems.is_empty() { Ok(input) } else { Err(problems) }
     }));
     provide_context(request);
     let count = JobCount(Memo::new(move |_| {
@@ -197,6 +204,15 @@ pub fn provide_state() {
         } else {
             errs.extend(settings.key_problem());
         }
+        // One message once (files and marks being prepared both say wait).
+        let mut seen = Vec::new();
+        errs.retain(|e| {
+            let first = !seen.contains(e);
+            if first {
+                seen.push(e.clone());
+            }
+            first
+        });
         errs
     }));
     provide_context(errors);

@@ -7,6 +7,8 @@ use crate::api::output::is_safe_image_url;
 use crate::api::validate::check_image_url;
 use crate::app::{FormState, SettingsState};
 use crate::components::field_error::FieldErrorView;
+use crate::components::region_editor::RegionEditor;
+use crate::pixels::region::RegionUse;
 use crate::i18n::{render_all, Join, Msg, K};
 use crate::web::lang::{i18n, t};
 
@@ -177,6 +179,15 @@ fn Thumb(index: usize, url: String, count: Signal<usize>) -> impl IntoView {
             let _ = el.set_selection_range(cursor, cursor);
         }
     };
+    let editing = RwSignal::new(false);
+    let marked = {
+        let url = url.clone();
+        move || form.regions.with(|v| v.iter().find(|m| m.url == url).map(|m| (m.region.use_, m.region.shapes.len())))
+    };
+    let editor = {
+        let url = url.clone();
+        move || editing.get().then(|| view! { <RegionEditor url=url.clone() n close=Callback::new(move |_| editing.set(false))/> })
+    };
     view! {
         <li
             data-testid="input-image"
@@ -191,6 +202,10 @@ fn Thumb(index: usize, url: String, count: Signal<usize>) -> impl IntoView {
                 <img src=src.clone() alt=move || i.render(&Msg::new(K::ThumbAlt).arg("n", n)) loading="lazy"/>
             })}
             <span class="thumb-index" data-testid="image-number">{move || i.render(&Msg::new(K::ImageNumber).arg("n", n))}</span>
+            {move || marked().map(|(u, count)| {
+                let k = if u == RegionUse::Mask { K::HasRegionMask } else { K::HasRegionMarks };
+                view! { <span class="badge" data-testid="has-region" data-use=u.as_str() data-shapes=count>{move || i.render(&Msg::new(k).arg("n", count))}</span> }
+            })}
             <span class="thumb-text">
                 <span class="thumb-url" title=label.clone()>{label.clone()}</span>
                 {detail.map(|d| view! { <span class="thumb-detail">{i.msg(d)}</span> })}
@@ -199,6 +214,9 @@ fn Thumb(index: usize, url: String, count: Signal<usize>) -> impl IntoView {
                 <button type="button" class="ghost small" data-testid="insert-ref"
                     title=move || i.render(&Msg::new(K::InsertRef).arg("n", n))
                     on:click=insert>{move || format!("+ {}", i.render(&Msg::new(K::ImageRef).arg("n", n)))}</button>
+                <button type="button" class="ghost small" data-testid="mark"
+                    title=move || i.render(&Msg::new(K::MarkTitle).arg("n", n))
+                    on:click=move |_| editing.set(true)>{t(K::Mark)}</button>
                 <button type="button" class="icon" data-testid="move-earlier" aria-label=t(K::MoveEarlier)
                     prop:disabled=index == 0
                     on:click=move |_| form.move_image(index, -1)>"↑"</button>
@@ -208,6 +226,7 @@ fn Thumb(index: usize, url: String, count: Signal<usize>) -> impl IntoView {
                 <button type="button" class="icon" data-testid="remove-image" aria-label=t(K::RemoveImage)
                     on:click=move |_| form.remove_image(index)>"✕"</button>
             </span>
+            {editor}
         </li>
     }
 }

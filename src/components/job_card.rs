@@ -171,7 +171,7 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
             {move || output.get().map(|out| {
                 let (prompt, input) = job.with_untracked(|j| (
                     j.body.get("prompt").and_then(|p| p.as_str()).unwrap_or("").to_string(),
-                    j.body.get("image_urls").and_then(|u| u.get(0)).and_then(|u| u.as_str()).map(str::to_string),
+                    crate::api::input::body_images(&j.body).first().map(|u| u.to_string()),
                 ));
                 // The first result against the first input (both sizes known).
                 let aspect = input.clone().zip(out.images.first().and_then(|r| r.width.zip(r.height)))

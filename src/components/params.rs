@@ -109,6 +109,7 @@ pub fn MainParams() -> impl IntoView {
             <Select name="image_size" label=K::ImageSize bind=slice!(d.image_size) options=sizes/>
             <ParamField name="num_images" label=K::NumImages/>
             <ParamField name="output_format" label=K::OutputFormat/>
+            <ParamField name="strength" label=K::Strength step="0.01"/>
         </div>
         <SizePreview/>
         <Show when=custom>

@@ -101,11 +101,18 @@ pub fn storable(job: &Job) -> Job {
     for l in j.logs.iter_mut() {
         cut(&mut l.message, super::state::MAX_LOG_CHARS);
     }
+    let local = |u: &mut Value| {
+        if u.as_str().is_some_and(|s| s.starts_with("data:")) {
+            *u = Value::from(LOCAL_PLACEHOLDER);
+        }
+    };
     if let Some(urls) = j.body.get_mut("image_urls").and_then(Value::as_array_mut) {
-        for u in urls.iter_mut() {
-            if u.as_str().is_some_and(|s| s.starts_with("data:")) {
-                *u = Value::from(LOCAL_PLACEHOLDER);
-            }
+        urls.iter_mut().for_each(local);
+    }
+    // An inpainting body's one image and its mask.
+    for k in ["image_url", "mask_url"] {
+        if let Some(u) = j.body.get_mut(k) {
+            local(u);
         }
     }
     if let Some(out) = j.output.as_mut() {
@@ -192,9 +199,8 @@ pub const WRITE_EVERY_MS: f64 = 2_000.0;
 
 /// Whether a stored body still has everything to be sent again.
 pub fn can_resend(body: &Value) -> bool {
-    body.get("image_urls")
-        .and_then(Value::as_array)
-        .is_some_and(|a| !a.is_empty() && a.iter().all(|u| u.as_str().is_some_and(|s| s != LOCAL_PLACEHOLDER)))
+    let images = crate::api::input::body_images(body);
+    !images.is_empty() && images.iter().all(|u| *u != LOCAL_PLACEHOLDER) && body.get("mask_url").is_none_or(|m| m.as_str().is_some_and(|m| m != LOCAL_PLACEHOLDER))
 }
 
 /// Newest first, bounded, running jobs always kept.

@@ -34,6 +34,20 @@ fn histories_round_trip_without_inline_images() {
 }
 
 #[test]
+fn an_inpainting_jobs_mask_is_not_stored_and_it_cannot_be_sent_again_without_one() {
+    let body = json!({"prompt":"p","image_url":"https://a/x.png","mask_url":"data:image/png;base64,AAAA"});
+    let mut j = Job::new(NewJob::polled(1, body, "http://h", "fal-ai/qwen-image-edit/inpaint", "tab-a"), 1.0);
+    j.apply(Event::Submitted(QueueStatus::from_json(r#"{"status":"IN_QUEUE","request_id":"r"}"#).unwrap()), 1.0, 0.5);
+    let text = encode(&[j]);
+    assert!(!text.contains("data:image"), "{text}");
+    let loaded = decode(&text);
+    assert_eq!(loaded.jobs[0].body["image_url"], json!("https://a/x.png"));
+    assert_eq!(loaded.jobs[0].body["mask_url"], json!(LOCAL_PLACEHOLDER));
+    assert!(!can_resend(&loaded.jobs[0].body));
+    assert!(can_resend(&json!({"image_url":"https://a/x.png","mask_url":"data:image/png;base64,AAAA"})));
+}
+
+#[test]
 fn only_the_newest_finished_jobs_are_kept_and_running_ones_always() {
     let mut jobs: Vec<Job> = (0..HISTORY_LIMIT as u64 + 50).map(|i| job(i, i as f64, false)).collect();
     jobs.push(job(9_999, -5.0, true));

@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use super::image::Rgba;
 use super::mask::Mask;
 use super::mul255;
-use super::shape::{Purpose, Shape, Tool};
+use super::paint::{paint, Ink};
+use super::shape::Shape;
 
 /// The marks' own layer (RGBA, not premultiplied): each shape painted in
 /// its colour over the ones before, the eraser clearing what it covers.
@@ -14,25 +15,7 @@ use super::shape::{Purpose, Shape, Tool};
 pub fn marks_layer(w: u32, h: u32, shapes: &[Shape]) -> Rgba {
     let mut layer = Rgba { w, h, px: vec![0; (w as usize) * (h as usize) * 4] };
     for s in shapes {
-        let rgb = s.rgb();
-        let erase = s.tool == Tool::Eraser;
-        s.cover(Purpose::Marks, w, h, |x, y, c| {
-            let i = ((y as usize) * (w as usize) + x as usize) * 4;
-            let p = &mut layer.px[i..i + 4];
-            let (da, sa) = (p[3] as u32, c as u32);
-            if erase {
-                p[3] = (da - mul255(da, sa)) as u8;
-                return;
-            }
-            // Source over: out_a = sa + da (1 - sa).
-            let keep = mul255(da, 255 - sa);
-            let oa = sa + keep;
-            for k in 0..3 {
-                let v = (rgb[k] as u32 * sa + p[k] as u32 * keep + oa / 2) / oa.max(1);
-                p[k] = v.min(255) as u8;
-            }
-            p[3] = oa.min(255) as u8;
-        });
+        paint(&mut layer, s, Ink::Marks);
     }
     layer
 }

@@ -12,12 +12,14 @@
 //!   region and the original everywhere else.
 //! - [`diff`]: the difference of a result and its input, as a heat map and
 //!   the share of pixels changed outside the region.
+//! - [`paint`]: one shape painted as it is drawn, and boxes of pixels.
 //! - [`region`]: the editor's record (use, shapes, undo and redo).
 
 pub mod composite;
 pub mod diff;
 pub mod image;
 pub mod mask;
+pub mod paint;
 pub mod region;
 pub mod shape;
 

@@ -97,3 +97,35 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn a_shape_touches_no_pixel_outside_its_bounds_and_painting_it_alone_is_its_layer(
+        before in proptest::collection::vec(any_shape(), 0..4), s in any_shape(),
+    ) {
+        use super::composite::marks_layer;
+        use super::paint::{bounds, paint, Ink};
+        let committed = marks_layer(W, H, &before);
+        let mut layer = committed.clone();
+        paint(&mut layer, &s, Ink::Marks);
+        let all: Vec<Shape> = before.iter().cloned().chain([s.clone()]).collect();
+        prop_assert_eq!(&layer, &marks_layer(W, H, &all), "one more shape painted is the layer of them all");
+        let b = bounds(&s, W, H);
+        for y in 0..H {
+            for x in 0..W {
+                let inside = b.is_some_and(|r| x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h);
+                if !inside {
+                    prop_assert_eq!(layer.pixel(x, y), committed.pixel(x, y), "({}, {}) outside {:?}", x, y, b);
+                }
+            }
+        }
+        // Putting the box back from the committed layer undoes the shape.
+        if let Some(r) = b {
+            layer.copy_rect(&committed, r);
+            prop_assert_eq!(&layer, &committed);
+            prop_assert_eq!(committed.rect_bytes(r).len(), (r.w * r.h * 4) as usize);
+        }
+    }
+}

@@ -297,3 +297,24 @@ fn the_mask_is_sent_white_on_black() {
     let m = Mask { w: 2, h: 1, a: vec![0, 255] };
     assert_eq!(m.to_rgba(), vec![0, 0, 0, 255, 255, 255, 255, 255]);
 }
+
+#[test]
+fn an_area_is_tinted_by_its_coverage_and_overlaps_do_not_darken() {
+    use super::paint::{area_layer, paint, Ink};
+    let a = shape(Tool::Rect, &[[1.0, 1.0], [4.0, 3.0]], 1.0);
+    let b = shape(Tool::Rect, &[[2.0, 1.0], [6.0, 3.0]], 1.0);
+    let layer = area_layer(8, 4, &[a.clone(), b.clone()], [10, 20, 30], 128);
+    assert_eq!(layer.pixel(0, 0), [10, 20, 30, 0]);
+    assert_eq!(layer.pixel(1, 1), [10, 20, 30, 128]);
+    assert_eq!(layer.pixel(3, 2), [10, 20, 30, 128], "inside both: the same tint");
+    assert_eq!(layer.pixel(6, 2), [10, 20, 30, 0]);
+    // Painted one by one as the editor does while drawing: the same.
+    let mut drawn = super::image::Rgba::filled(8, 4, [0, 0, 0, 0]);
+    for s in [&a, &b] {
+        paint(&mut drawn, s, Ink::Area { rgb: [10, 20, 30], alpha: 128 });
+    }
+    for (x, y) in [(1, 1), (3, 2), (5, 1)] {
+        assert_eq!(drawn.pixel(x, y)[3], 128, "({x}, {y})");
+    }
+    assert_eq!(drawn.pixel(6, 2)[3], 0);
+}

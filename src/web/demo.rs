@@ -154,7 +154,7 @@ pub fn open_stream(url: &str) -> Result<DemoStream, ApiError> {
 
 async fn result(input: &Value) -> Value {
     let n = input.get("num_images").and_then(Value::as_u64).unwrap_or(1).clamp(1, 4) as usize;
-    let urls: Vec<String> = input.get("image_urls").and_then(Value::as_array).map(|a| a.iter().filter_map(|u| u.as_str().map(str::to_string)).collect()).unwrap_or_default();
+    let urls: Vec<String> = crate::api::input::body_images(input).into_iter().map(str::to_string).collect();
     let prompt = input.get("prompt").and_then(Value::as_str).unwrap_or("");
     let mut images = Vec::new();
     for i in 0..n {

@@ -8,7 +8,11 @@ use web_sys::ImageData;
 
 use super::images::{canvas, js_err, load};
 use crate::i18n::{Msg, K};
-use crate::pixels::image::Rgba;
+use crate::pixels::composite::burn;
+use crate::pixels::image::{Rect, Rgba};
+use crate::pixels::mask::Mask;
+use crate::pixels::region::{Region, RegionUse};
+use crate::pixels::shape::{Shape, Tool};
 
 /// The pixels of the image at `url` (a data URI, an object URL or an
 /// address whose host allows reading: CORS), at its own size.
@@ -37,3 +41,55 @@ pub fn png_data_uri(image: &Rgba) -> Result<String, String> {
     c.to_data_url_with_type("image/png").map_err(js_err)
 }
 
+
+/// A canvas element's 2D context.
+pub fn context(c: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
+    use wasm_bindgen::JsCast;
+    c.get_context("2d").ok().flatten()?.dyn_into().ok()
+}
+
+/// Puts `r` of `layer` onto the canvas at the same place (the canvas is
+/// the layer's size).
+pub fn put_rect(ctx: &web_sys::CanvasRenderingContext2d, layer: &Rgba, r: Rect) {
+    let bytes = layer.rect_bytes(r);
+    if let Ok(data) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&bytes), r.w, r.h) {
+        let _ = ctx.put_image_data(&data, r.x as f64, r.y as f64);
+    }
+}
+
+/// The whole of `layer` onto the canvas.
+pub fn put_all(ctx: &web_sys::CanvasRenderingContext2d, layer: &Rgba) {
+    if let Ok(data) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&layer.px), layer.w, layer.h) {
+        let _ = ctx.put_image_data(&data, 0.0, 0.0);
+    }
+}
+
+/// The text labels among `shapes`, drawn by the browser (which has the
+/// letters): each at its point, its size the letters' height.
+pub fn draw_labels(ctx: &web_sys::CanvasRenderingContext2d, shapes: &[Shape]) {
+    ctx.set_text_baseline("top");
+    for s in shapes.iter().filter(|s| s.tool == Tool::Text) {
+        ctx.set_font(&format!("bold {}px sans-serif", s.size.round() as u32));
+        ctx.set_fill_style_str(&s.color);
+        let _ = ctx.fill_text(&s.text, s.points[0][0] as f64, s.points[0][1] as f64);
+    }
+}
+
+/// What a region sends, as a PNG data URI: the image with its marks burned
+/// in (at its own size; the labels' letters by the browser), or the mask
+/// (white = repaint, black = keep).
+pub fn made_png(base: &Rgba, region: &Region) -> Result<String, String> {
+    match region.use_ {
+        RegionUse::Marks => {
+            let burned = burn(base, &region.shapes);
+            let (c, ctx) = canvas(base.w, base.h)?;
+            put_all(&ctx, &burned);
+            draw_labels(&ctx, &region.shapes);
+            c.to_data_url_with_type("image/png").map_err(js_err)
+        }
+        RegionUse::Mask | RegionUse::Keep => {
+            let m = Mask::of_shapes(base.w, base.h, &region.shapes);
+            png_data_uri(&Rgba { w: m.w, h: m.h, px: m.to_rgba() })
+        }
+    }
+}

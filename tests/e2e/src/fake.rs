@@ -599,9 +599,6 @@ fn submit(shared: &Shared, inner: &mut Inner, model: &str, body: &str) -> Respon
     if input.get("prompt").and_then(Value::as_str).is_none_or(|p| p.trim().is_empty()) {
         problems.push(json!({"loc": ["body", "prompt"], "msg": "Field required", "type": "missing"}));
     }
-    if input.get("image_urls").and_then(Value::as_array).is_none_or(|a| a.is_empty()) {
-        problems.push(json!({"loc": ["body", "image_urls"], "msg": "Field required", "type": "missing"}));
-    }
     problems.extend(crate::family::schema_problems(model, &input));
     if !problems.is_empty() {
         return json_response(422, json!({"detail": problems}));

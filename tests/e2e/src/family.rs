@@ -8,16 +8,44 @@ use serde_json::{json, Value};
 /// apart from the app's own table on purpose: the test checks the app.
 pub fn schema_problems(model: &str, input: &Value) -> Vec<Value> {
     let is_2511 = model.starts_with("fal-ai/qwen-image-edit-2511");
+    let inpaint = model == "fal-ai/qwen-image-edit/inpaint";
     let takes_loras = model.ends_with("-lora") || model.ends_with("/lora");
     let (steps, formats, accelerations): ((u64, u64), &[&str], &[&str]) = if is_2511 {
         ((1, 50), &["jpeg", "png", "webp"], &["none", "regular", "high"])
-    } else if takes_loras {
+    } else if takes_loras || inpaint {
         ((2, 50), &["jpeg", "png"], &["none", "regular"])
     } else {
         ((2, 100), &["jpeg", "png"], &["none", "regular"])
     };
     let mut out = Vec::new();
     let mut bad = |field: &str, msg: String| out.push(json!({"loc": ["body", field], "msg": msg, "type": "value_error"}));
+    // Inpainting: one `image_url` and a `mask_url` (each a URL or a data
+    // URI), a `strength` 0-1; no `image_urls`. The others: no mask.
+    let url = |k: &str| input.get(k).and_then(Value::as_str).is_some_and(|u| u.starts_with("http") || u.starts_with("data:image/"));
+    if inpaint {
+        for k in ["image_url", "mask_url"] {
+            if !url(k) {
+                bad(k, "Field required".into());
+            }
+        }
+        if input.get("image_urls").is_some() {
+            bad("image_urls", "Extra inputs are not permitted".into());
+        }
+        if let Some(s) = input.get("strength") {
+            if !s.as_f64().is_some_and(|s| (0.0..=1.0).contains(&s)) {
+                bad("strength", "Input should be between 0 and 1".into());
+            }
+        }
+    } else {
+        if input.get("image_urls").and_then(Value::as_array).is_none_or(|a| a.is_empty()) {
+            bad("image_urls", "Field required".into());
+        }
+        for k in ["image_url", "mask_url", "strength"] {
+            if input.get(k).is_some() {
+                bad(k, "Extra inputs are not permitted".into());
+            }
+        }
+    }
     if let Some(n) = input.get("num_inference_steps") {
         if !n.as_u64().is_some_and(|n| (steps.0..=steps.1).contains(&n)) {
             bad("num_inference_steps", format!("Input should be between {} and {}", steps.0, steps.1));

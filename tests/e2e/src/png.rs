@@ -84,6 +84,77 @@ pub fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
     Some((w, h))
 }
 
+/// A PNG's pixels as RGBA: 8-bit grey, grey+alpha, RGB or RGBA, not
+/// interlaced (what browsers' canvases write). `None` for anything else.
+pub fn decode(bytes: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
+    let (w, h) = png_size(bytes)?;
+    let (depth, colour, interlace) = (bytes[24], bytes[25], bytes[28]);
+    let channels = match colour {
+        0 => 1,
+        4 => 2,
+        2 => 3,
+        6 => 4,
+        _ => return None,
+    };
+    if depth != 8 || interlace != 0 {
+        return None;
+    }
+    let mut z = Vec::new();
+    let mut at = 8;
+    while at + 8 <= bytes.len() {
+        let len = u32::from_be_bytes(bytes[at..at + 4].try_into().ok()?) as usize;
+        let kind = &bytes[at + 4..at + 8];
+        let data = bytes.get(at + 8..at + 8 + len)?;
+        if kind == b"IDAT" {
+            z.extend_from_slice(data);
+        }
+        at += 12 + len;
+    }
+    let raw = miniz_oxide::inflate::decompress_to_vec_zlib(&z).ok()?;
+    let stride = w as usize * channels;
+    if raw.len() != (stride + 1) * h as usize {
+        return None;
+    }
+    let mut rows = vec![0u8; stride * h as usize];
+    for y in 0..h as usize {
+        let filter = raw[y * (stride + 1)];
+        for x in 0..stride {
+            let v = raw[y * (stride + 1) + 1 + x];
+            let a = if x >= channels { rows[y * stride + x - channels] } else { 0 } as i32;
+            let b = if y > 0 { rows[(y - 1) * stride + x] } else { 0 } as i32;
+            let c = if x >= channels && y > 0 { rows[(y - 1) * stride + x - channels] } else { 0 } as i32;
+            let pred = match filter {
+                0 => 0,
+                1 => a,
+                2 => b,
+                3 => (a + b) / 2,
+                4 => {
+                    let p = a + b - c;
+                    let (pa, pb, pc) = ((p - a).abs(), (p - b).abs(), (p - c).abs());
+                    if pa <= pb && pa <= pc { a } else if pb <= pc { b } else { c }
+                }
+                _ => return None,
+            };
+            rows[y * stride + x] = (v as i32 + pred) as u8;
+        }
+    }
+    let mut out = Vec::with_capacity(w as usize * h as usize * 4);
+    for px in rows.chunks_exact(channels) {
+        out.extend_from_slice(&match channels {
+            1 => [px[0], px[0], px[0], 255],
+            2 => [px[0], px[0], px[0], px[1]],
+            3 => [px[0], px[1], px[2], 255],
+            _ => [px[0], px[1], px[2], px[3]],
+        });
+    }
+    Some((w, h, out))
+}
+
+/// The pixels of a `data:image/png;base64,` URI.
+pub fn decode_data_uri(uri: &str) -> Option<(u32, u32, Vec<u8>)> {
+    decode(&base64_decode(uri.strip_prefix("data:image/png;base64,")?)?)
+}
+
 /// Encodes standard base64 (for data URIs made by tests).
 pub fn base64_encode(bytes: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -144,5 +215,17 @@ mod tests {
         assert_eq!(base64_decode("Zm8=").as_deref(), Some(&b"fo"[..]));
         assert_eq!(base64_decode("Zg==").as_deref(), Some(&b"f"[..]));
         assert_eq!(base64_decode("Zg="), None);
+    }
+
+    #[test]
+    fn written_pngs_decode_to_their_pixels() {
+        let (w, h, px) = decode(&png(40, 30, [10, 20, 30])).unwrap();
+        assert_eq!((w, h, px.len()), (40, 30, 40 * 30 * 4));
+        assert_eq!(&px[..4], &[245, 235, 225, 255], "the band at (0, 0)");
+        assert_eq!(&px[(10 * 40 + 20) * 4..][..4], &[10, 20, 30, 255]);
+        let (_, _, a) = decode(&png_with_alpha(8, 4)).unwrap();
+        assert_eq!((&a[..4], &a[(4 + 3 * 8) * 4..][..4]), (&[0, 0, 0, 0][..], &[200, 3, 90, 255][..]));
+        let uri = format!("data:image/png;base64,{}", base64_encode(&png(2, 2, [1, 2, 3])));
+        assert_eq!(decode_data_uri(&uri).map(|d| (d.0, d.1)), Some((2, 2)));
     }
 }

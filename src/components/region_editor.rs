@@ -1,0 +1,330 @@
+//! The region editor over one input image: brush, box, arrow, text and
+//! eraser, drawn with a finger, pen or mouse (pointer events); undo and
+//! redo; what the marks are for. The marks are kept in the image's own
+//! pixels (`crate::pixels`); this view only moves pixels between those
+//! functions and its canvases. "Done" hands the region to the form, which
+//! makes what it sends.
+
+use leptos::ev;
+use leptos::leptos_dom::helpers::window_event_listener;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlCanvasElement, PointerEvent};
+
+use crate::api::model::INPAINT;
+use crate::app::FormState;
+use crate::components::controls::{Bind, Options, Select};
+use crate::i18n::{Msg, K};
+use crate::pixels::composite::marks_layer;
+use crate::pixels::image::{Rect, Rgba};
+use crate::pixels::paint::{area_layer, bounds, paint, Ink};
+use crate::pixels::region::{Region, RegionUse};
+use crate::pixels::shape::{Shape, Tool, MAX_POINTS, MAX_SIZE};
+use crate::web::lang::{i18n, t};
+use crate::web::pixels::{context, draw_labels, put_all, put_rect, read};
+
+/// The tint of a mask or kept area on screen.
+const AREA_TINT: [u8; 3] = [255, 40, 120];
+const AREA_ALPHA: u8 = 140;
+
+const TOOLS: [(Tool, &str, K); 5] = [
+    (Tool::Brush, "brush", K::ToolBrush),
+    (Tool::Rect, "rect", K::ToolRect),
+    (Tool::Arrow, "arrow", K::ToolArrow),
+    (Tool::Text, "text", K::ToolText),
+    (Tool::Eraser, "eraser", K::ToolEraser),
+];
+
+fn ink(use_: RegionUse) -> Ink {
+    match use_ {
+        RegionUse::Marks => Ink::Marks,
+        RegionUse::Mask | RegionUse::Keep => Ink::Area { rgb: AREA_TINT, alpha: AREA_ALPHA },
+    }
+}
+
+/// A shape being drawn, and the box of the canvas its preview covers.
+struct Drag {
+    shape: Shape,
+    shown: Option<Rect>,
+}
+
+/// The editor for the image at `url` (the form's `n`th). `close` ends it.
+#[component]
+pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView {
+    let form = expect_context::<FormState>();
+    let i = i18n();
+    let start = form.region_of(&url).unwrap_or_default();
+    let region = RwSignal::new(start);
+    let loaded = RwSignal::new(None::<Result<(u32, u32), Msg>>);
+    let base: StoredValue<Option<Rgba>> = StoredValue::new(None);
+    let committed: StoredValue<Option<Rgba>> = StoredValue::new(None);
+    let working: StoredValue<Option<Rgba>> = StoredValue::new(None);
+    let drag: StoredValue<Option<Drag>, LocalStorage> = StoredValue::new_local(None);
+    let tool = RwSignal::new(Tool::Brush);
+    let size = RwSignal::new(String::new());
+    let color = RwSignal::new("#ff2d55".to_string());
+    let words = RwSignal::new(String::new());
+    let hint = RwSignal::new(None::<K>);
+    let picture = NodeRef::<leptos::html::Canvas>::new();
+    let marks = NodeRef::<leptos::html::Canvas>::new();
+    let labels = NodeRef::<leptos::html::Canvas>::new();
+
+    // The image's pixels, once; the task ends with the editor.
+    {
+        let url = url.clone();
+        leptos::task::spawn_local_scoped_with_cancellation(async move {
+            match read(&url).await {
+                Ok(img) => {
+                    // A stroke about 1/100 of the image's longer side.
+                    size.set(((img.w.max(img.h) as f32 / 100.0).round().max(2.0) as u32).to_string());
+                    loaded.set(Some(Ok((img.w, img.h))));
+                    base.set_value(Some(img));
+                }
+                Err(m) => loaded.set(Some(Err(m))),
+            }
+        });
+    }
+    // The picture, when its canvas is there.
+    Effect::new(move |_| {
+        if let (Some(c), Some(Ok(_))) = (picture.get(), loaded.get()) {
+            if let Some(ctx) = context(&c) {
+                base.with_value(|b| b.as_ref().map(|b| put_all(&ctx, b)));
+            }
+        }
+    });
+    // The marks (or the area) and the labels, whenever the region changes.
+    Effect::new(move |_| {
+        let (Some(c), Some(lc), Some(Ok((w, h)))) = (marks.get(), labels.get(), loaded.get()) else { return };
+        let layer = region.with(|r| match r.use_ {
+            RegionUse::Marks => marks_layer(w, h, &r.shapes),
+            _ => area_layer(w, h, &r.shapes, AREA_TINT, AREA_ALPHA),
+        });
+        if let Some(ctx) = context(&c) {
+            put_all(&ctx, &layer);
+        }
+        if let Some(ctx) = context(&lc) {
+            ctx.clear_rect(0.0, 0.0, w as f64, h as f64);
+            region.with(|r| if r.use_ == RegionUse::Marks { draw_labels(&ctx, &r.shapes) });
+        }
+        committed.set_value(Some(layer));
+    });
+
+    let stroke_size = move || size.with_untracked(|s| s.trim().parse::<f32>().ok()).unwrap_or(8.0).clamp(1.0, MAX_SIZE);
+    // Where a pointer is, in the image's pixels (the canvas's box maps
+    // linearly onto them).
+    let at = move |ev: &PointerEvent| -> Option<[f32; 2]> {
+        let c: HtmlCanvasElement = marks.get_untracked()?.unchecked_into();
+        let r = c.get_bounding_client_rect();
+        if r.width() <= 0.0 || r.height() <= 0.0 {
+            return None;
+        }
+        let x = (ev.client_x() as f64 - r.left()) * c.width() as f64 / r.width();
+        let y = (ev.client_y() as f64 - r.top()) * c.height() as f64 / r.height();
+        Some([x as f32, y as f32])
+    };
+    // The preview of the shape being drawn: the box it covered is put back
+    // from the committed layer, the shape painted, both boxes shown.
+    let show = move |d: &mut Drag, only_last: bool| {
+        let Some(c) = marks.get_untracked() else { return };
+        let Some(ctx) = context(&c) else { return };
+        let use_ = region.with_untracked(|r| r.use_);
+        working.update_value(|w| {
+            let Some(w) = w.as_mut() else { return };
+            let (iw, ih) = (w.w, w.h);
+            if only_last {
+                // A stroke grows: only its newest piece is painted.
+                let n = d.shape.points.len();
+                let piece = Shape { points: d.shape.points[n.saturating_sub(2)..].to_vec(), ..d.shape.clone() };
+                paint(w, &piece, ink(use_));
+                if let Some(r) = bounds(&piece, iw, ih) {
+                    put_rect(&ctx, w, r);
+                }
+                return;
+            }
+            let now = bounds(&d.shape, iw, ih);
+            if let Some(old) = d.shown {
+                committed.with_value(|c| c.as_ref().map(|c| w.copy_rect(c, old)));
+            }
+            paint(w, &d.shape, ink(use_));
+            let both = match (d.shown, now) {
+                (Some(a), Some(b)) => Some(a.union(b)),
+                (a, b) => a.or(b),
+            };
+            if let Some(r) = both {
+                put_rect(&ctx, w, r);
+            }
+            d.shown = now;
+        });
+    };
+    let down = move |ev: PointerEvent| {
+        if ev.pointer_type() == "mouse" && ev.button() != 0 {
+            return;
+        }
+        let Some(p) = at(&ev) else { return };
+        ev.prevent_default();
+        hint.set(None);
+        let tool = tool.get_untracked();
+        let color = color.get_untracked();
+        if tool == Tool::Text {
+            let text = words.get_untracked().trim().to_string();
+            if text.is_empty() {
+                hint.set(Some(K::RegionTextNeeded));
+                return;
+            }
+            let shape = Shape { tool, points: vec![p], size: (stroke_size() * 3.0).clamp(12.0, MAX_SIZE), color, text };
+            region.update(|r| {
+                r.add(shape);
+            });
+            return;
+        }
+        if let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+            let _ = t.set_pointer_capture(ev.pointer_id());
+        }
+        working.set_value(committed.get_value());
+        let points = if matches!(tool, Tool::Rect | Tool::Arrow) { vec![p, p] } else { vec![p] };
+        let mut d = Drag { shape: Shape { tool, points, size: stroke_size(), color, text: String::new() }, shown: None };
+        show(&mut d, false);
+        drag.set_value(Some(d));
+    };
+    let moved = move |ev: PointerEvent| {
+        let Some(p) = at(&ev) else { return };
+        drag.update_value(|d| {
+            let Some(d) = d.as_mut() else { return };
+            ev.prevent_default();
+            match d.shape.tool {
+                Tool::Rect | Tool::Arrow => {
+                    d.shape.points[1] = p;
+                    show(d, false);
+                }
+                _ => {
+                    let last = *d.shape.points.last().unwrap_or(&p);
+                    let far = (p[0] - last[0]).hypot(p[1] - last[1]) >= 0.75;
+                    if far && d.shape.points.len() < MAX_POINTS {
+                        d.shape.points.push(p);
+                        show(d, true);
+                    }
+                }
+            }
+        });
+    };
+    let up = move |_: PointerEvent| {
+        if let Some(d) = drag.try_update_value(Option::take).flatten() {
+            region.update(|r| {
+                r.add(d.shape);
+            });
+        }
+    };
+    // A pointer taken away (a scroll, another finger): the shape is dropped.
+    let cancel = move |_: PointerEvent| {
+        if drag.try_update_value(Option::take).flatten().is_some() {
+            if let (Some(c), Some(l)) = (marks.get_untracked(), committed.get_value()) {
+                if let Some(ctx) = context(&c) {
+                    put_all(&ctx, &l);
+                }
+            }
+        }
+    };
+    let undo = move || region.update(Region::undo);
+    let redo = move || region.update(Region::redo);
+    let keys = window_event_listener(ev::keydown, move |e| {
+        let typing = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some_and(|i| i.type_() == "text");
+        match e.key().as_str() {
+            "Escape" => close.run(()),
+            "z" | "Z" if (e.ctrl_key() || e.meta_key()) && !typing => {
+                if e.shift_key() { redo() } else { undo() }
+            }
+            "y" | "Y" if e.ctrl_key() && !typing => redo(),
+            _ => return,
+        }
+        e.prevent_default();
+    });
+    on_cleanup(move || keys.remove());
+
+    let done = {
+        let url = url.clone();
+        move |_| {
+            if let Some(b) = base.get_value() {
+                form.set_region(&url, region.get_untracked(), b);
+            }
+            close.run(());
+        }
+    };
+    let use_bind: Bind<String> = (
+        Signal::derive(move || region.with(|r| r.use_.as_str().to_string())),
+        SignalSetter::map(move |v: String| {
+            if let Some(u) = RegionUse::parse(&v) {
+                region.update(|r| r.use_ = u);
+            }
+        }),
+    );
+    let uses: Options = vec![
+        (RegionUse::Marks.as_str().into(), K::RegionUseMarks.into()),
+        (RegionUse::Mask.as_str().into(), K::RegionUseMask.into()),
+    ];
+    let mask_elsewhere = move || region.with(|r| r.use_ == RegionUse::Mask) && form.draft.with(|d| !d.schema().inpaint);
+    let label = i.render(&Msg::new(K::RegionEditorLabel).arg("n", n));
+    let title = label.clone();
+
+    view! {
+        <div class="region-editor" data-testid="region-editor" role="dialog" aria-modal="true" aria-label=label>
+            <div class="region-bar">
+                <strong class="region-title">{title}</strong>
+                <div class="region-tools" role="group">
+                    {TOOLS.iter().map(|&(tl, name, k)| view! {
+                        <button type="button" class="ghost small" data-tool=name
+                            aria-pressed=move || (tool.get() == tl).to_string()
+                            on:click=move |_| { tool.set(tl); hint.set(None); }>{t(k)}</button>
+                    }).collect_view()}
+                </div>
+                <label class="region-control">{t(K::BrushSize)}
+                    <input type="number" name="brush_size" min="1" max="512" step="1" prop:value=size
+                        on:input=move |ev| size.set(event_target_value(&ev))/>
+                </label>
+                <label class="region-control">{t(K::MarkColor)}
+                    <input type="color" name="mark_color" prop:value=color on:input=move |ev| color.set(event_target_value(&ev))/>
+                </label>
+                <label class="region-control region-words">{t(K::MarkText)}
+                    <input type="text" name="mark_text" placeholder=t(K::MarkTextPlaceholder) prop:value=words
+                        on:input=move |ev| words.set(event_target_value(&ev))
+                        on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Enter" { ev.prevent_default() }/>
+                </label>
+                <div class="region-tools">
+                    <button type="button" class="ghost small" data-testid="undo" prop:disabled=move || region.with(|r| !r.can_undo()) on:click=move |_| undo()>{t(K::Undo)}</button>
+                    <button type="button" class="ghost small" data-testid="redo" prop:disabled=move || region.with(|r| !r.can_redo()) on:click=move |_| redo()>{t(K::Redo)}</button>
+                    <button type="button" class="ghost small" data-testid="clear-marks" prop:disabled=move || region.with(|r| r.shapes.is_empty()) on:click=move |_| region.update(Region::clear)>{t(K::ClearMarks)}</button>
+                </div>
+            </div>
+            <div class="region-stage">
+                {move || match loaded.get() {
+                    None => view! { <p class="hint" role="status">{t(K::RegionReading)}</p> }.into_any(),
+                    Some(Err(m)) => view! { <p class="field-error" data-testid="region-refused" role="alert">{i.msg(m)}</p> }.into_any(),
+                    Some(Ok((w, h))) => view! {
+                        <div class="region-frame">
+                            <canvas class="region-picture" node_ref=picture width=w height=h></canvas>
+                            <canvas class="region-marks" data-testid="region-canvas" node_ref=marks width=w height=h data-width=w data-height=h
+                                on:pointerdown=down on:pointermove=moved on:pointerup=up on:pointercancel=cancel></canvas>
+                            <canvas class="region-labels" node_ref=labels width=w height=h aria-hidden="true"></canvas>
+                        </div>
+                    }.into_any(),
+                }}
+            </div>
+            <div class="region-foot">
+                <Select name="region_use" label=K::RegionUse bind=use_bind options=uses/>
+                {move || mask_elsewhere().then(|| view! {
+                    <p class="warn" data-testid="mask-other-model" role="status">
+                        {t(K::RegionMaskOtherModel)} " "
+                        <button type="button" class="ghost small" data-testid="mask-switch" on:click=move |_| form.set_model(INPAINT)>{t(K::MaskSwitch)}</button>
+                    </p>
+                })}
+                {move || hint.get().map(|k| view! { <p class="warn" role="status">{t(k)}</p> })}
+                <p class="hint">{t(K::RegionHint)}</p>
+                <div class="region-actions">
+                    <button type="button" class="ghost" data-testid="region-cancel" on:click=move |_| close.run(())>{t(K::RegionCancel)}</button>
+                    <button type="button" class="primary" data-testid="region-done"
+                        prop:disabled=move || !matches!(loaded.get(), Some(Ok(_)))
+                        on:click=done>{t(K::RegionDone)}</button>
+                </div>
+            </div>
+        </div>
+    }
+}
