@@ -299,7 +299,7 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
                     None => view! { <p class="hint" role="status">{t(K::RegionReading)}</p> }.into_any(),
                     Some(Err(m)) => view! { <p class="field-error" data-testid="region-refused" role="alert">{i.msg(m)}</p> }.into_any(),
                     Some(Ok((w, h))) => view! {
-                        <div class="region-frame">
+                        <div class="region-frame" style:aspect-ratio=format!("{w} / {h}") style:width=format!("min(100cqw, 100cqh * {w} / {h})")>
                             <canvas class="region-picture" node_ref=picture width=w height=h></canvas>
                             <canvas class="region-marks" data-testid="region-canvas" node_ref=marks width=w height=h data-width=w data-height=h
                                 on:pointerdown=down on:pointermove=moved on:pointerup=up on:pointercancel=cancel></canvas>

@@ -272,6 +272,13 @@ pub fn serve(listener: TcpListener, app: Router) -> oneshot::Sender<()> {
     tx
 }
 
+/// The picture the fake serves at `/files/<name>`: 64×48, one colour by
+/// name with a diagonal band.
+pub fn file_png(name: &str) -> Vec<u8> {
+    let seed = name.bytes().fold(7u8, |a, b| a.wrapping_mul(31).wrapping_add(b));
+    png(64, 48, [seed, 120, 255 - seed])
+}
+
 fn cors(mut resp: Response) -> Response {
     let h = resp.headers_mut();
     h.insert("access-control-allow-origin", HeaderValue::from_static("*"));
@@ -422,7 +429,7 @@ fn route(shared: &Shared, method: &Method, path: &str, query: Option<&str>, head
             return json_response(404, json!({"detail": "Not found"}));
         }
         let seed = name.bytes().fold(7u8, |a, b| a.wrapping_mul(31).wrapping_add(b));
-        let mut bytes = png(64, 48, [seed, 120, 255 - seed]);
+        let mut bytes = file_png(name);
         // Bytes after the PNG's end are ignored by decoders.
         let pad = shared.lock().cfg.file_bytes;
         bytes.extend((bytes.len()..pad).map(|i| (i as u8).wrapping_mul(seed)));

@@ -43,3 +43,130 @@ pub(crate) fn a_result_is_compared_with_its_input(s: &Session) -> Fut<'_> {
         Ok(())
     })
 }
+
+/// Where the image pixel `(x, y)` of the open editor's drawing surface is
+/// in the viewport (whole CSS pixels, as WebDriver takes them).
+async fn at_pixel(s: &Session, x: f64, y: f64) -> Result<(f64, f64)> {
+    let v = s
+        .c
+        .execute(
+            "const c = document.querySelector('[data-testid=region-canvas]'), r = c.getBoundingClientRect();
+             return [r.left + arguments[0] * r.width / c.width, r.top + arguments[1] * r.height / c.height]",
+            vec![json!(x), json!(y)],
+        )
+        .await?;
+    Ok((v[0].as_f64().context("x")?.round(), v[1].as_f64().context("y")?.round()))
+}
+
+/// A finger dragged over the drawing surface from image pixel `a` to `b`.
+async fn drag_on_image(s: &Session, a: (f64, f64), b: (f64, f64)) -> Result<()> {
+    use fantoccini::actions::{InputSource, PointerAction, TouchActions, MOUSE_BUTTON_LEFT};
+    let (from, to) = (at_pixel(s, a.0, a.1).await?, at_pixel(s, b.0, b.1).await?);
+    let steps = [
+        PointerAction::MoveTo { duration: None, x: from.0, y: from.1 },
+        PointerAction::Down { button: MOUSE_BUTTON_LEFT },
+        PointerAction::MoveTo { duration: Some(Duration::from_millis(150)), x: (from.0 + to.0) / 2.0, y: (from.1 + to.1) / 2.0 },
+        PointerAction::MoveTo { duration: Some(Duration::from_millis(150)), x: to.0, y: to.1 },
+        PointerAction::Up { button: MOUSE_BUTTON_LEFT },
+    ];
+    let mut t = TouchActions::new("finger".into());
+    for st in steps {
+        t = t.then(st);
+    }
+    s.c.perform_actions(t).await?;
+    s.c.release_actions().await?;
+    Ok(())
+}
+
+/// The one POST the fake took to `model` since `before` posts, as JSON.
+fn posted(fake: &FakeServer, model: &str, before: usize) -> Result<serde_json::Value> {
+    let all = posts(fake);
+    let p = all.get(before).context("a submit")?;
+    ensure!(p.path.trim_matches('/') == model && all.len() == before + 1, "one POST to {model}: {:?}", all.iter().map(|r| &r.path).collect::<Vec<_>>());
+    Ok(serde_json::from_str(&p.body)?)
+}
+
+/// Marks and masks, on a phone with a finger, in Chinese: a box drawn on
+/// the fake's 64×48 picture arrives burned into the PNG that is sent, at
+/// its pixels and nowhere else; then the same picture as a mask goes to
+/// the inpaint endpoint with `image_url`, `mask_url` and `strength`, its
+/// white pixels the painted box (±1 px at the edges).
+pub(crate) fn marks_and_masks_arrive_at_their_pixels(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        s.c.set_window_size(360, 780).await?;
+        s.select("select[name=language]", "zh-CN").await?;
+        let fake = FakeServer::start(Config { queue_ms: 100, run_ms: 100, ..Config::default() }).await?;
+        s.configure(&fake.url, "Bearer", "test-key").await?;
+        fill_minimal(s, &fake.url, "把方框里的东西变成蓝色").await?;
+        let (_, _, original) = e2e::png::decode(&e2e::fake::file_png("input-1.png")).context("the fake's picture")?;
+        let px = |img: &[u8], x: usize, y: usize| -> [u8; 4] { img[(y * 64 + x) * 4..][..4].try_into().unwrap() };
+
+        s.click("[data-testid=input-image] [data-testid=mark]").await?;
+        let c = s.wait_for("[data-testid=region-canvas]", SECS(5)).await?;
+        ensure!((c.attr("data-width").await?.as_deref(), c.attr("data-height").await?.as_deref()) == (Some("64"), Some("48")), "the surface is the picture's pixels");
+        ensure!(s.text("[data-testid=region-editor] button[data-tool=rect]").await? == "方框", "the tools speak Chinese");
+        s.click("[data-testid=region-editor] button[data-tool=rect]").await?;
+        s.fill("[data-testid=region-editor] input[name=brush_size]", "4").await?;
+        drag_on_image(s, (16.0, 12.0), (48.0, 36.0)).await?;
+        s.screenshot("region-editor-marks-phone-zh").await?;
+        s.click("[data-testid=region-done]").await?;
+        s.wait_for("[data-testid=input-image] [data-testid=has-region][data-use=marks]", SECS(2)).await?;
+        s.submit().await?;
+        s.wait_job(0, "completed", SECS(10)).await?;
+        let body = posted(&fake, "fal-ai/qwen-image-edit-plus", 0)?;
+        let sent = body["image_urls"][0].as_str().context("an image")?;
+        let (w, h, marked) = e2e::png::decode_data_uri(sent).with_context(|| format!("a PNG: {}", &sent[..sent.len().min(40)]))?;
+        ensure!((w, h) == (64, 48), "sent at the picture's own size, not {w}×{h}");
+        let colour = [0xff, 0x2d, 0x55, 0xff];
+        // The outline is 4 px wide, 2 px each side of the box's edges (a
+        // finger lands within a tenth of an image pixel here): the edges'
+        // own pixels are covered whole.
+        for (x, y) in [(32, 12), (32, 36), (16, 24), (48, 24)] {
+            ensure!(px(&marked, x, y) == colour, "the outline at ({x}, {y}): {:?}", px(&marked, x, y));
+        }
+        let mut changed_far = Vec::new();
+        for y in 0..48usize {
+            for x in 0..64usize {
+                let near = |v: usize, e: usize| v.abs_diff(e) <= 3;
+                let on_box = ((near(x, 16) || near(x, 48)) && (9..=39).contains(&y)) || ((near(y, 12) || near(y, 36)) && (13..=51).contains(&x));
+                if !on_box && px(&marked, x, y) != px(&original, x, y) {
+                    changed_far.push((x, y));
+                }
+            }
+        }
+        ensure!(changed_far.is_empty(), "pixels away from the box are the picture's own: {changed_far:?}");
+
+        // The same picture as a mask, for the inpaint model.
+        s.click("[data-testid=input-image] [data-testid=mark]").await?;
+        s.wait_for("[data-testid=region-canvas]", SECS(5)).await?;
+        s.click("[data-testid=region-editor] [data-testid=clear-marks]").await?;
+        s.select("[data-testid=region-editor] select[name=region_use]", "mask").await?;
+        s.click("[data-testid=mask-switch]").await?;
+        ensure!(s.value("form#edit-form select[name=model]").await? == "fal-ai/qwen-image-edit/inpaint", "switched to inpainting");
+        s.click("[data-testid=region-editor] button[data-tool=rect]").await?;
+        drag_on_image(s, (8.0, 8.0), (40.0, 32.0)).await?;
+        s.screenshot("region-editor-mask-phone-zh").await?;
+        s.click("[data-testid=region-done]").await?;
+        s.wait_for("[data-testid=input-image] [data-testid=has-region][data-use=mask]", SECS(2)).await?;
+        s.fill("form#edit-form input[name=strength]", "0.8").await?;
+        s.submit().await?;
+        s.wait_job(0, "completed", SECS(10)).await?;
+        let body = posted(&fake, "fal-ai/qwen-image-edit/inpaint", 1)?;
+        ensure!(body["image_url"] == json!(format!("{}/files/input-1.png", fake.url)), "the picture goes as it is: {}", body["image_url"]);
+        ensure!(body["strength"] == json!(0.8) && body.get("image_urls").is_none(), "{}", body["strength"]);
+        let (w, h, mask) = e2e::png::decode_data_uri(body["mask_url"].as_str().context("a mask")?).context("a PNG mask")?;
+        ensure!((w, h) == (64, 48), "the mask is the picture's size, not {w}×{h}");
+        let mut wrong = Vec::new();
+        for y in 0..48usize {
+            for x in 0..64usize {
+                let edge = x.abs_diff(8) <= 1 || x.abs_diff(40) <= 1 || y.abs_diff(8) <= 1 || y.abs_diff(32) <= 1;
+                let want = if (8..40).contains(&x) && (8..32).contains(&y) { 255 } else { 0 };
+                if !edge && px(&mask, x, y) != [want, want, want, 255] {
+                    wrong.push((x, y, px(&mask, x, y)));
+                }
+            }
+        }
+        ensure!(wrong.is_empty(), "white is the painted box, black the rest: {:?}", &wrong[..wrong.len().min(8)]);
+        Ok(())
+    })
+}
