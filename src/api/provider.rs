@@ -110,6 +110,10 @@ pub struct Settings {
     /// (the oldest jobs' go first); 0 keeps none.
     #[serde(default = "default_copies_mb")]
     pub copies_mb: u32,
+    /// "Keep the rest": the edge of a kept region is softened over this
+    /// many pixels.
+    #[serde(default = "default_feather")]
+    pub feather_px: u32,
     /// Follow jobs through the status stream (falls back to polling).
     #[serde(default = "default_true")]
     pub stream_status: bool,
@@ -141,6 +145,14 @@ fn default_copies_mb() -> u32 {
     DEFAULT_COPIES_MB
 }
 
+/// The range of `feather_px`, and its default.
+pub const FEATHER_RANGE: (u32, u32) = (0, 64);
+pub const DEFAULT_FEATHER: u32 = 8;
+
+fn default_feather() -> u32 {
+    DEFAULT_FEATHER
+}
+
 fn default_theme() -> String {
     "system".into()
 }
@@ -170,6 +182,7 @@ impl Settings {
             max_side: default_max_side(),
             max_in_flight: default_in_flight(),
             copies_mb: default_copies_mb(),
+            feather_px: default_feather(),
             stream_status: true,
             theme: default_theme(),
             language: String::new(),

@@ -258,6 +258,19 @@ impl FormState {
         });
     }
 
+    /// The "keep the rest" region a submit takes with it: the first image's
+    /// that has one (untracked).
+    pub fn keep_region(&self, feather: u32) -> Option<crate::jobs::KeepRegion> {
+        let urls = self.draft.with_untracked(|d| d.image_urls.clone());
+        self.regions.with_untracked(|v| {
+            urls.iter().enumerate().find_map(|(image, url)| {
+                v.iter()
+                    .find(|m| &m.url == url && m.region.use_ == RegionUse::Keep)
+                    .map(|m| crate::jobs::KeepRegion { image, shapes: m.region.shapes.clone(), feather })
+            })
+        })
+    }
+
     fn forget_local_except(&self, keep: &[String]) {
         self.regions.update(|v| v.retain(|m| keep.contains(&m.url)));
         self.sizes.update(|v| v.retain(|(u, _)| keep.contains(u)));

@@ -43,8 +43,9 @@ pub fn EditForm() -> impl IntoView {
         match planned {
             Ok(planned) if problems.is_empty() && !busy => {
                 form.show_errors.set(false);
-                let (stream, max) = settings.settings.with_untracked(|s| (s.stream_status, s.max_in_flight));
-                let ids = jobs.submit(&settings.access(), d.with_untracked(|d| d.endpoint()), planned, stream, max);
+                let (stream, max, feather) = settings.settings.with_untracked(|s| (s.stream_status, s.max_in_flight, s.feather_px));
+                let region = form.keep_region(feather);
+                let ids = jobs.submit(&settings.access(), d.with_untracked(|d| d.endpoint()), planned, stream, max, region);
                 form.own_job.set(ids.first().copied());
             }
             result => {

@@ -152,7 +152,7 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>) -> impl IntoVi
         format!("{} {:02}:{:02}", crate::web::local_day(&d), d.get_hours(), d.get_minutes())
     });
     let rerun = move |_| {
-        let (body, model) = job.with_untracked(|j| (j.body.clone(), j.model.clone()));
+        let (body, model, region) = job.with_untracked(|j| (j.body.clone(), j.model.clone(), j.region.clone()));
         if !can_resend(&body) {
             note.set(Some(vec![K::RerunLocal.into()]));
             return;
@@ -163,7 +163,7 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>) -> impl IntoVi
         }
         note.set(None);
         let (stream, max) = settings.settings.with_untracked(|s| (s.stream_status, s.max_in_flight));
-        jobs.submit(&settings.access(), model, vec![Planned { body, label: Label::default() }], stream, max);
+        jobs.submit(&settings.access(), model, vec![Planned { body, label: Label::default() }], stream, max, region);
     };
     let load = move |_| {
         let (body, model) = job.with_untracked(|j| (j.body.clone(), j.model.clone()));

@@ -203,7 +203,11 @@ fn Thumb(index: usize, url: String, count: Signal<usize>) -> impl IntoView {
             })}
             <span class="thumb-index" data-testid="image-number">{move || i.render(&Msg::new(K::ImageNumber).arg("n", n))}</span>
             {move || marked().map(|(u, count)| {
-                let k = if u == RegionUse::Mask { K::HasRegionMask } else { K::HasRegionMarks };
+                let k = match u {
+                    RegionUse::Marks => K::HasRegionMarks,
+                    RegionUse::Mask => K::HasRegionMask,
+                    RegionUse::Keep => K::HasRegionKeep,
+                };
                 view! { <span class="badge" data-testid="has-region" data-use=u.as_str() data-shapes=count>{move || i.render(&Msg::new(k).arg("n", count))}</span> }
             })}
             <span class="thumb-text">

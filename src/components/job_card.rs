@@ -169,14 +169,18 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                 </div>
             })}
             {move || output.get().map(|out| {
-                let (prompt, input) = job.with_untracked(|j| (
+                let (prompt, input, keep) = job.with_untracked(|j| (
                     j.body.get("prompt").and_then(|p| p.as_str()).unwrap_or("").to_string(),
                     crate::api::input::body_images(&j.body).first().map(|u| u.to_string()),
+                    j.region.clone().map(|r| {
+                        let on = crate::api::input::body_images(&j.body).get(r.image).map(|u| u.to_string());
+                        (r, on)
+                    }),
                 ));
                 // The first result against the first input (both sizes known).
                 let aspect = input.clone().zip(out.images.first().and_then(|r| r.width.zip(r.height)))
                     .map(|(input, result)| view! { <AspectWarning result=result input=input/> });
-                view! { <Results job=id output=out prompt=prompt input=input/> {aspect} }
+                view! { <Results job=id output=out prompt=prompt input=input keep=keep/> {aspect} }
             })}
             <footer class="job-meta">
                 {move || job.with(|j| j.request_id.clone()).map(|r| view! { <span>{t(K::RequestId)} " " <code>{r}</code></span> })}

@@ -260,6 +260,7 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
     let uses: Options = vec![
         (RegionUse::Marks.as_str().into(), K::RegionUseMarks.into()),
         (RegionUse::Mask.as_str().into(), K::RegionUseMask.into()),
+        (RegionUse::Keep.as_str().into(), K::RegionUseKeep.into()),
     ];
     let mask_elsewhere = move || region.with(|r| r.use_ == RegionUse::Mask) && form.draft.with(|d| !d.schema().inpaint);
     let label = i.render(&Msg::new(K::RegionEditorLabel).arg("n", n));

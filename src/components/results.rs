@@ -4,6 +4,8 @@ use crate::api::image::human_bytes;
 use crate::api::output::{download_name, is_safe_image_url};
 use crate::api::EditOutput;
 use crate::app::{Gallery, Picks, Shown};
+use crate::components::kept::KeptView;
+use crate::jobs::KeepRegion;
 use crate::api::OutputImage;
 use crate::i18n::{Msg, K};
 use crate::web::lang::{i18n, t};
@@ -11,7 +13,14 @@ use crate::web::lang::{i18n, t};
 /// The images of a finished job, each with its size, a full-size link and a
 /// download, and a notice where the safety checker blanked one.
 #[component]
-pub fn Results(job: u64, output: EditOutput, prompt: String, input: Option<String>) -> impl IntoView {
+pub fn Results(
+    job: u64,
+    output: EditOutput,
+    prompt: String,
+    input: Option<String>,
+    /// "Keep the rest": the job's region and the input it was drawn on.
+    keep: Option<(KeepRegion, Option<String>)>,
+) -> impl IntoView {
     let form = expect_context::<crate::app::FormState>();
     let gallery = expect_context::<Gallery>();
     let i18n = i18n();
@@ -34,6 +43,7 @@ pub fn Results(job: u64, output: EditOutput, prompt: String, input: Option<Strin
                     }.into_any();
                 }
                 let name = download_name(&prompt, seed, i, img.content_type.as_deref());
+                let kept = keep.clone().map(|(region, on)| view! { <KeptView index=i result=img.clone() input=on region=region prompt=prompt.clone()/> });
                 view! {
                     <figure class="result">
                         <button type="button" class="img-button" aria-label=i18n.msg(Msg::new(K::ShowLarge).arg("n", i + 1)) on:click={
@@ -85,6 +95,7 @@ pub fn Results(job: u64, output: EditOutput, prompt: String, input: Option<Strin
                                 }>{t(K::UseAsInput)}</button>
                         </figcaption>
                     </figure>
+                    {kept}
                 }.into_any()
             }).collect_view()}
             {seed.map(|s| view! { <p class="seed" data-testid="result-seed">{t(K::Seed)} " " <code>{s}</code></p> })}

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::image::{DEFAULT_MAX_SIDE, MAX_SIDE_RANGE};
-use crate::api::provider::{AuthScheme, Provider, COPIES_MB_RANGE, DEFAULT_COPIES_MB, DEFAULT_IN_FLIGHT, IN_FLIGHT_RANGE};
+use crate::api::provider::{AuthScheme, Provider, COPIES_MB_RANGE, DEFAULT_COPIES_MB, DEFAULT_FEATHER, DEFAULT_IN_FLIGHT, FEATHER_RANGE, IN_FLIGHT_RANGE};
 use crate::app::SettingsState;
 use crate::api::input::num_text;
 use crate::api::size::DEFAULT_PRICE_PER_MP;
@@ -39,6 +39,9 @@ pub fn SettingsPanel() -> impl IntoView {
     });
     let price = create_slice(s, |s| num_text(s.price_per_mp), |s, v: String| {
         s.price_per_mp = crate::api::num::parse_f64(&v).filter(|p| *p >= 0.0).unwrap_or(DEFAULT_PRICE_PER_MP);
+    });
+    let feather = create_slice(s, |s| s.feather_px.to_string(), |s, v: String| {
+        s.feather_px = v.trim().parse::<u32>().unwrap_or(DEFAULT_FEATHER).clamp(FEATHER_RANGE.0, FEATHER_RANGE.1);
     });
     let in_flight = create_slice(s, |s| s.max_in_flight.to_string(), |s, v: String| {
         s.max_in_flight = v.trim().parse::<u32>().unwrap_or(DEFAULT_IN_FLIGHT).clamp(IN_FLIGHT_RANGE.0, IN_FLIGHT_RANGE.1);
@@ -109,6 +112,8 @@ pub fn SettingsPanel() -> impl IntoView {
                     min=IN_FLIGHT_RANGE.0.to_string() max=IN_FLIGHT_RANGE.1.to_string()/>
                 <NumberInput name="copies_mb" label=K::SettingsCopies hint=Msg::new(K::SettingsCopiesHint) bind=copies_mb lazy=true step="100"
                     min=COPIES_MB_RANGE.0.to_string() max=COPIES_MB_RANGE.1.to_string()/>
+                <NumberInput name="feather_px" label=K::SettingsFeather hint=Msg::new(K::SettingsFeatherHint) bind=feather lazy=true step="1"
+                    min=FEATHER_RANGE.0.to_string() max=FEATHER_RANGE.1.to_string()/>
             </div>
             <crate::components::storage::StorageUsed/>
         </details>

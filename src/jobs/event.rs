@@ -72,12 +72,14 @@ pub struct NewJob {
     pub expect: Option<Expect>,
     /// Its place in a group of jobs submitted together.
     pub group: Option<Member>,
+    /// "Keep the rest": the region its results are kept to.
+    pub region: Option<super::state::KeepRegion>,
 }
 
 impl NewJob {
     /// A job for tab `owner`, followed by polling, with nothing known of
     /// its base.
     pub fn polled(id: u64, body: Value, base: &str, model: &str, owner: &str) -> Self {
-        NewJob { id, body, base: base.to_string(), model: model.to_string(), stream: false, owner: owner.to_string(), known: Known::default(), expect: None, group: None }
+        NewJob { id, body, base: base.to_string(), model: model.to_string(), stream: false, owner: owner.to_string(), known: Known::default(), expect: None, group: None, region: None }
     }
 }

@@ -46,11 +46,23 @@ impl In {
     /// The jobs that could be read, each id once, and how many could not.
     pub fn read_jobs(self) -> (Vec<Job>, usize) {
         let total = self.jobs.len();
-        let jobs: Vec<Job> = self.jobs.iter().filter_map(|v| serde_json::from_str(v.get()).ok()).collect();
+        let jobs: Vec<Job> = self
+            .jobs
+            .iter()
+            .filter_map(|v| serde_json::from_str::<Job>(v.get()).ok())
+            .map(|mut j| {
+                // Stored shapes are checked as drawn ones are.
+                j.region = j.region.take().and_then(super::state::KeepRegion::sanitized);
+                j
+            })
+            .collect();
         let dropped = total - jobs.len();
         (dedup(jobs), dropped)
     }
 }
+
+/// The most points a stored "keep the rest" region keeps.
+pub const MAX_STORED_POINTS: usize = 20_000;
 
 /// The longest text a stored field keeps (an error's detail, a status).
 pub const MAX_FIELD_CHARS: usize = 4_000;
@@ -100,6 +112,11 @@ pub fn storable(job: &Job) -> Job {
     j.route.tried.truncate(10);
     for l in j.logs.iter_mut() {
         cut(&mut l.message, super::state::MAX_LOG_CHARS);
+    }
+    // A region of very long strokes is not worth the storage (its results'
+    // kept versions are not made after a reload then).
+    if j.region.as_ref().is_some_and(|r| r.shapes.iter().map(|s| s.points.len()).sum::<usize>() > MAX_STORED_POINTS) {
+        j.region = None;
     }
     let local = |u: &mut Value| {
         if u.as_str().is_some_and(|s| s.starts_with("data:")) {

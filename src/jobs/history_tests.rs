@@ -186,3 +186,21 @@ fn a_paused_job_is_not_followed_again_by_itself() {
     j.paused = Some(crate::jobs::Pause::Parked(crate::api::ApiError::network("x")));
     assert!(!should_follow(&j, 1_001.0, "tab-a"));
 }
+
+#[test]
+fn a_keep_region_is_stored_with_its_job_checked_on_load_and_dropped_when_huge() {
+    use crate::jobs::KeepRegion;
+    use crate::pixels::shape::{Shape, Tool};
+    let shape = |points: Vec<[f32; 2]>| Shape { tool: Tool::Brush, points, size: 4.0, color: "#ff0000".into(), text: String::new() };
+    let region = KeepRegion { image: 0, shapes: vec![shape(vec![[1.0, 2.0], [3.0, 4.0]])], feather: 8 };
+    let mut j = job(1, 1.0, false);
+    j.region = Some(region.clone());
+    let loaded = decode(&encode(&[j.clone()]));
+    assert_eq!(loaded.jobs[0].region, Some(region.clone()));
+    // A stored shape that is not usable is dropped; nothing usable left, no region.
+    let hostile = encode(&[j.clone()]).replace("\"size\":4.0", "\"size\":-1.0");
+    assert_ne!(hostile, encode(&[j.clone()]), "the size was rewritten");
+    assert_eq!(decode(&hostile).jobs[0].region, None);
+    j.region = Some(KeepRegion { shapes: vec![shape(vec![[1.0, 1.0]; 4_000]); 6], ..region });
+    assert_eq!(decode(&encode(&[j])).jobs[0].region, None, "24,000 points are not stored");
+}

@@ -17,7 +17,7 @@ pub mod state;
 
 pub use schedule::{backoff_ms, poll_delay_ms};
 pub use route::{Known, Op, Route};
-pub use state::{CancelState, Event, Job, Kept, NewJob, Next, Pause, Phase};
+pub use state::{CancelState, Event, Job, KeepRegion, Kept, NewJob, Next, Pause, Phase};
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod props;

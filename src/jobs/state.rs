@@ -94,9 +94,34 @@ pub struct Job {
     /// What the browser keeps of its result images.
     #[serde(default)]
     pub kept: Option<Kept>,
+    /// "Keep the rest": each result gets a version that is the input
+    /// image outside this region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<KeepRegion>,
     /// What is known of the base, applied when the job's URLs are made.
     #[serde(skip)]
     pub(super) known: Known,
+}
+
+/// The region a job's results are kept to: drawn on input image `image`
+/// (its place among the body's images), its edge feathered over `feather`
+/// pixels.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeepRegion {
+    pub image: usize,
+    pub shapes: Vec<crate::pixels::shape::Shape>,
+    pub feather: u32,
+}
+
+impl KeepRegion {
+    /// What storage gave, made safe: unusable shapes dropped; `None` when
+    /// nothing is left.
+    pub fn sanitized(mut self) -> Option<Self> {
+        self.shapes.retain(crate::pixels::shape::Shape::is_valid);
+        self.shapes.truncate(crate::pixels::region::MAX_SHAPES);
+        self.feather = self.feather.min(crate::api::provider::FEATHER_RANGE.1);
+        (!self.shapes.is_empty()).then_some(self)
+    }
 }
 
 impl Job {
@@ -133,6 +158,7 @@ impl Job {
             owner: Some(n.owner),
             group: n.group,
             kept: None,
+            region: n.region.and_then(KeepRegion::sanitized),
             known: n.known,
         }
     }

@@ -10,7 +10,7 @@ use gloo_timers::future::TimeoutFuture;
 use super::*;
 use crate::jobs::plan::{Member, Planned};
 use crate::jobs::sendq::SendQueue;
-use crate::jobs::Phase;
+use crate::jobs::{KeepRegion, Phase};
 
 /// One base's submits: its queue, the client that sends them, and the
 /// timer that wakes the queue when a hold ends (dropping it cancels it).
@@ -63,10 +63,10 @@ impl Jobs {
     /// Submits the planned jobs of one request: each waits for its turn,
     /// is sent once (again only after a 429) and followed. Several form a
     /// group. Returns their ids, in order.
-    pub fn submit(&self, access: &Access, model: String, planned: Vec<Planned>, stream: bool, max_in_flight: u32) -> Vec<u64> {
+    pub fn submit(&self, access: &Access, model: String, planned: Vec<Planned>, stream: bool, max_in_flight: u32, region: Option<KeepRegion>) -> Vec<u64> {
         let total = planned.len();
         let group = self.new_id();
-        let jobs = planned.into_iter().enumerate().map(|(index, p)| (p.body, (total > 1).then(|| Member { group, index, total, label: p.label }))).collect();
+        let jobs = planned.into_iter().enumerate().map(|(index, p)| (p.body, (total > 1).then_some(Member { group, index, total, label: p.label }), region.clone())).collect();
         self.add(access, &model, jobs, stream, max_in_flight)
     }
 
@@ -89,7 +89,7 @@ impl Jobs {
 
     /// Adds jobs of `model` on the configured base, each waiting for its
     /// turn, and starts sending.
-    fn add(&self, access: &Access, model: &str, jobs: Vec<(serde_json::Value, Option<Member>)>, stream: bool, max_in_flight: u32) -> Vec<u64> {
+    fn add(&self, access: &Access, model: &str, jobs: Vec<(serde_json::Value, Option<Member>, Option<KeepRegion>)>, stream: bool, max_in_flight: u32) -> Vec<u64> {
         let t = now();
         let first = self.new_ids(jobs.len());
         let expect = self.expect_for(&access.base, model);
@@ -98,8 +98,8 @@ impl Jobs {
         let ids: Vec<u64> = jobs
             .into_iter()
             .enumerate()
-            .map(|(i, (body, group))| {
-                let new = NewJob { id: first + i as u64, body, base: access.base.clone(), model: model.to_string(), stream, owner: owner.clone(), known, expect, group };
+            .map(|(i, (body, group, region))| {
+                let new = NewJob { id: first + i as u64, body, base: access.base.clone(), model: model.to_string(), stream, owner: owner.clone(), known, expect, group, region };
                 self.insert(Job::new(new, t), true).id
             })
             .collect();
@@ -224,6 +224,6 @@ impl Jobs {
         // A group is one request's jobs: one model, one base, one way to follow.
         let failed: Vec<Job> = self.members(group).iter().filter_map(|e| e.job.with_untracked(|j| (j.phase == Phase::Failed && access.base == j.base).then(|| j.clone()))).collect();
         let Some((model, stream)) = failed.first().map(|j| (j.model.clone(), j.stream)) else { return Vec::new() };
-        self.add(access, &model, failed.into_iter().map(|j| (j.body, j.group)).collect(), stream, max_in_flight)
+        self.add(access, &model, failed.into_iter().map(|j| (j.body, j.group, j.region)).collect(), stream, max_in_flight)
     }
 }

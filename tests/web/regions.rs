@@ -236,3 +236,51 @@ async fn an_image_the_page_cannot_read_is_refused_and_nothing_changes() {
     assert_eq!(image_urls(&root), ["http://127.0.0.1:9/gone.png"]);
     assert!(q(&root, "[data-testid=has-region]").is_none());
 }
+
+#[wasm_bindgen_test]
+async fn a_kept_result_is_its_input_outside_the_area_and_its_feather_and_the_result_inside() {
+    // The demo provider recolours its input: every pixel of the result
+    // differs from the input.
+    let original = picture();
+    let uri = png_data_uri(&original).unwrap();
+    let root = mount().await;
+    set(&root, "[name=provider]", "demo").await;
+    set(&root, "[name=feather_px]", "3").await;
+    set(&root, "[name=prompt]", "recolour the box").await;
+    set(&root, "[name=image_url]", &uri).await;
+    key(&root, "[name=image_url]", "Enter", false).await;
+    click(&root, "[data-testid=mark]").await;
+    until(&root, "[data-testid=region-canvas]", 3_000).await;
+    set(&root, "[data-testid=region-editor] [name=region_use]", "keep").await;
+    click(&root, "button[data-tool=rect]").await;
+    drag(&root, (30.0, 20.0), &[], (70.0, 60.0), false).await;
+    click(&root, "[data-testid=region-done]").await;
+    assert_eq!(until(&root, "[data-testid=has-region]", 500).await.get_attribute("data-use").as_deref(), Some("keep"));
+    let body = request_with(&root, "image_urls").await;
+    assert_eq!(body["image_urls"][0].as_str(), Some(uri.as_str()), "keeping the rest sends the image as it is");
+    click(&root, "form#edit-form button[type=submit]").await;
+    let kept = until(&root, "[data-testid=job][data-status=completed] [data-testid=kept-image]", 15_000).await;
+    let result_url = kept.get_attribute("data-url").unwrap();
+    assert_eq!(q(&root, "[data-testid=result-image]").and_then(|r| r.get_attribute("data-url")), Some(result_url.clone()), "beside the result it came from");
+    assert!(q(&root, "[data-testid=resized-note]").is_none(), "the demo's result is the input's size");
+    let kept = read(&kept.get_attribute("src").unwrap()).await.unwrap();
+    let result = read(&result_url).await.unwrap();
+    assert_eq!((kept.w, kept.h), (W, H));
+    let (mut inside, mut outside) = (0, 0);
+    for y in 0..H {
+        for x in 0..W {
+            // The box (±1 px where the pointer landed) and 3 px of feather.
+            let far = !(26..=74).contains(&x) || !(16..=64).contains(&y);
+            let deep = (35..65).contains(&x) && (25..55).contains(&y);
+            if far {
+                assert_eq!(kept.pixel(x, y), original.pixel(x, y), "({x}, {y}) is the input's");
+                outside += 1;
+            }
+            if deep {
+                assert_eq!(kept.pixel(x, y), result.pixel(x, y), "({x}, {y}) is the result's");
+                inside += 1;
+            }
+        }
+    }
+    assert!(inside > 0 && outside > 0 && kept.pixel(50, 40) != original.pixel(50, 40), "the result differs from the input inside");
+}

@@ -51,6 +51,8 @@ pub struct Faults {
     /// `(op, retry_after_seconds)`: answer the next request of `op`
     /// (`submit`, `status`, `stream`, `result`, `cancel`) with 429.
     pub op_429: Option<(&'static str, u64)>,
+    /// A model that changes nothing: each result is the job's first input.
+    pub echo_input: bool,
 }
 
 /// How much of the protocol the server speaks (PROTOCOL.md, "Partial servers").
@@ -559,7 +561,17 @@ fn route(shared: &Shared, method: &Method, path: &str, query: Option<&str>, head
                 );
             }
             let images = cfg.image_origin.clone().unwrap_or(own);
-            let mut r = json_response(200, result_body(&images, &id, job));
+            let mut body = result_body(&images, &id, job);
+            if inner.faults.echo_input {
+                let first = job.input.get("image_urls").and_then(|u| u.get(0)).or(job.input.get("image_url")).cloned();
+                if let (Some(url), Some(list)) = (first, body["images"].as_array_mut()) {
+                    for img in list.iter_mut() {
+                        img["url"] = url.clone();
+                        (img["width"], img["height"]) = (json!(64), json!(48));
+                    }
+                }
+            }
+            let mut r = json_response(200, body);
             // fal names the request of a result in a header (its client reads it).
             if let Ok(v) = HeaderValue::from_str(&id) {
                 r.headers_mut().insert("x-fal-request-id", v);

@@ -102,6 +102,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("a_stream_that_only_pings_is_checked_by_status", scenarios::limits::a_stream_that_only_pings_is_checked_by_status),
     ("a_result_is_compared_with_its_input", scenarios::regions::a_result_is_compared_with_its_input),
     ("marks_and_masks_arrive_at_their_pixels", scenarios::regions::marks_and_masks_arrive_at_their_pixels),
+    ("a_kept_result_keeps_the_rest_of_its_input", scenarios::regions::a_kept_result_keeps_the_rest_of_its_input),
     ("happy_path", scenarios::edit_flow::happy_path),
     ("quiet_after_the_last_job", scenarios::edit_flow::quiet_after_the_last_job),
     ("foreign_urls_never_get_the_key", scenarios::edit_flow::foreign_urls_never_get_the_key),

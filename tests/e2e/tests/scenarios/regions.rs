@@ -170,3 +170,72 @@ pub(crate) fn marks_and_masks_arrive_at_their_pixels(s: &Session) -> Fut<'_> {
         Ok(())
     })
 }
+
+/// Keep the rest, on a phone with a finger, in Chinese: the fake's result
+/// differs from the input at every pixel; the kept version beside it is the
+/// input outside the box and its 8 px feather and the result deep inside.
+/// Then a model that changes nothing (the fake answers with the input):
+/// the difference against the input is 0 %.
+pub(crate) fn a_kept_result_keeps_the_rest_of_its_input(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        s.c.set_window_size(360, 780).await?;
+        s.select("select[name=language]", "zh-CN").await?;
+        let fake = FakeServer::start(Config { queue_ms: 100, run_ms: 100, ..Config::default() }).await?;
+        s.configure(&fake.url, "Bearer", "test-key").await?;
+        fill_minimal(s, &fake.url, "只改方框里的东西").await?;
+        let (_, _, original) = e2e::png::decode(&e2e::fake::file_png("input-1.png")).context("the fake's picture")?;
+        let px = |img: &[u8], x: usize, y: usize| -> [u8; 4] { img[(y * 64 + x) * 4..][..4].try_into().unwrap() };
+
+        s.click("[data-testid=input-image] [data-testid=mark]").await?;
+        s.wait_for("[data-testid=region-canvas]", SECS(5)).await?;
+        s.select("[data-testid=region-editor] select[name=region_use]", "keep").await?;
+        s.click("[data-testid=region-editor] button[data-tool=rect]").await?;
+        drag_on_image(s, (18.0, 12.0), (46.0, 38.0)).await?;
+        s.click("[data-testid=region-done]").await?;
+        s.wait_for("[data-testid=input-image] [data-testid=has-region][data-use=keep]", SECS(2)).await?;
+        s.submit().await?;
+        s.wait_job(0, "completed", SECS(10)).await?;
+        let body = posted(&fake, "fal-ai/qwen-image-edit-plus", 0)?;
+        ensure!(body["image_urls"] == json!([format!("{}/files/input-1.png", fake.url)]), "the picture goes as it is: {body}");
+        s.wait_for("[data-testid=job] [data-testid=kept-image]", SECS(5)).await?;
+        s.c.execute("document.querySelector('[data-testid=job] [data-testid=kept-image]').scrollIntoView({block: 'center'})", vec![]).await?;
+        s.screenshot("kept-result-phone-zh").await?;
+        let v = s.c.execute("const k = document.querySelector('[data-testid=job] [data-testid=kept-image]'); return [k.src, k.dataset.url]", vec![]).await?;
+        let (src, from) = (v[0].as_str().context("a kept image")?, v[1].as_str().context("its result")?);
+        let name = from.rsplit('/').next().context("a file name")?;
+        let (_, _, result) = e2e::png::decode(&e2e::fake::file_png(name)).context("the result")?;
+        let (w, h, kept) = e2e::png::decode_data_uri(src).context("a PNG")?;
+        ensure!((w, h) == (64, 48), "the input's size, not {w}×{h}");
+        let (mut wrong, mut outside, mut inside) = (Vec::new(), 0, 0);
+        for y in 0..48usize {
+            for x in 0..64usize {
+                // The box (±1 px where the finger landed) and its 8 px
+                // feather: fully the result only 9 px inside every edge.
+                let far = !(9..=55).contains(&x) || !(3..=47).contains(&y);
+                let deep = (28..36).contains(&x) && (22..28).contains(&y);
+                if far && px(&kept, x, y) != px(&original, x, y) {
+                    wrong.push((x, y, "input"));
+                }
+                if deep && px(&kept, x, y) != px(&result, x, y) {
+                    wrong.push((x, y, "result"));
+                }
+                outside += usize::from(far);
+                inside += usize::from(deep);
+            }
+        }
+        ensure!(wrong.is_empty() && outside > 700 && inside > 40, "kept: the input outside, the result inside: {:?}", &wrong[..wrong.len().min(8)]);
+        ensure!(px(&result, 32, 24) != px(&original, 32, 24), "the fake's result differs from the input");
+
+        // A model that changed nothing.
+        fake.set_faults(Faults { echo_input: true, ..Faults::default() });
+        s.submit().await?;
+        s.wait_job(0, "completed", SECS(10)).await?;
+        s.click("[data-testid=job] [data-testid=compare-input]").await?;
+        let fig = "[data-testid=diff-view] [data-testid=changed-outside]";
+        s.wait_for(fig, SECS(5)).await?;
+        let percent = s.c.execute(&format!("return document.querySelector('{fig}').dataset.percent"), vec![]).await?;
+        ensure!(percent.as_str().and_then(|p| p.parse::<f64>().ok()) == Some(0.0), "an unchanged result changed 0 %: {percent}");
+        s.click("[data-testid=close-lightbox]").await?;
+        Ok(())
+    })
+}
