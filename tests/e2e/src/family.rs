@@ -98,7 +98,16 @@ pub fn output_size(input: &Value) -> (u64, u64) {
 mod tests {
     use super::*;
 
-    fn fields(model: &str, body: Value) -> Vec<String> {
+    /// The fields refused in `body` with its images (those of `model`'s kind).
+    fn fields(model: &str, mut body: Value) -> Vec<String> {
+        let images = if model.ends_with("/inpaint") {
+            json!({"image_url": "https://h/1.png", "mask_url": "data:image/png;base64,AA=="})
+        } else {
+            json!({"image_urls": ["https://h/1.png"]})
+        };
+        for (k, v) in images.as_object().unwrap() {
+            body[k] = v.clone();
+        }
         schema_problems(model, &body).iter().map(|p| p["loc"][1].as_str().unwrap_or_default().to_string()).collect()
     }
 
@@ -114,6 +123,10 @@ mod tests {
         assert!(fields("fal-ai/qwen-image-edit-2511/lora", loras.clone()).is_empty());
         assert_eq!(fields("fal-ai/qwen-image-edit-plus", loras), ["loras"]);
         assert_eq!(fields("fal-ai/qwen-image-edit-2509-lora", json!({"loras": [{"path": "o/n", "scale": 5}]})), ["loras"]);
+        assert!(fields("fal-ai/qwen-image-edit/inpaint", json!({"strength": 0.5, "num_inference_steps": 50})).is_empty());
+        assert_eq!(fields("fal-ai/qwen-image-edit/inpaint", json!({"strength": 1.5, "image_urls": ["https://h/1.png"]})), ["image_urls", "strength"]);
+        assert_eq!(fields("fal-ai/qwen-image-edit-plus", json!({"mask_url": "data:image/png;base64,AA=="})), ["mask_url"]);
+        assert_eq!(schema_problems("fal-ai/qwen-image-edit/inpaint", &json!({"image_url": "https://h/1.png"}))[0]["loc"][1], "mask_url");
         assert_eq!(output_size(&json!({"image_size": {"width": 1248, "height": 832}})), (1248, 832));
         assert_eq!(output_size(&json!({})), (1024, 1024));
     }
