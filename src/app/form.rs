@@ -258,6 +258,32 @@ impl FormState {
         });
     }
 
+    /// Puts `new` (a data URI of `size` pixels: the image turned or
+    /// cropped) in the place of the image at `old`; a local file's name
+    /// stays with it. The old image's region goes (the editor sets the new
+    /// one's).
+    pub fn replace_image(&self, old: &str, new: String, size: (u32, u32)) {
+        self.draft.update(|d| {
+            if let Some(u) = d.image_urls.iter_mut().find(|u| *u == old) {
+                *u = new.clone();
+            }
+        });
+        let mut named = false;
+        self.local.update(|v| {
+            if let Some(l) = v.iter_mut().find(|l| l.url == old) {
+                if let Some(p) = l.preview.take() {
+                    crate::web::images::revoke(&p);
+                }
+                (l.url, l.width, l.height) = (new.clone(), size.0, size.1);
+                named = true;
+            }
+        });
+        if !named {
+            self.sizes.update(|v| v.push((new.clone(), Some(size))));
+        }
+        self.regions.update(|v| v.retain(|m| m.url != old));
+    }
+
     /// The "keep the rest" region a submit takes with it: the first image's
     /// that has one (untracked).
     pub fn keep_region(&self, feather: u32) -> Option<crate::jobs::KeepRegion> {

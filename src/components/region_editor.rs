@@ -16,7 +16,7 @@ use crate::app::FormState;
 use crate::components::controls::{Bind, Options, Select};
 use crate::i18n::{Msg, K};
 use crate::pixels::composite::marks_layer;
-use crate::pixels::image::{Rect, Rgba};
+use crate::pixels::image::{CropAspect, Rect, Rgba};
 use crate::pixels::paint::{area_layer, bounds, paint, Ink};
 use crate::pixels::region::{Region, RegionUse};
 use crate::pixels::shape::{Shape, Tool, MAX_POINTS, MAX_SIZE};
@@ -46,6 +46,8 @@ fn ink(use_: RegionUse) -> Ink {
 struct Drag {
     shape: Shape,
     shown: Option<Rect>,
+    /// A crop box, not a mark.
+    crop: bool,
 }
 
 /// The editor for the image at `url` (the form's `n`th). `close` ends it.
@@ -61,6 +63,11 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
     let working: StoredValue<Option<Rgba>> = StoredValue::new(None);
     let drag: StoredValue<Option<Drag>, LocalStorage> = StoredValue::new_local(None);
     let tool = RwSignal::new(Tool::Brush);
+    // The crop tool: a box drawn is the part kept (of `aspect`'s shape).
+    let cropping = RwSignal::new(false);
+    let aspect = RwSignal::new("free".to_string());
+    // Turned or cropped: the form's image is replaced at Done.
+    let transformed = RwSignal::new(false);
     let size = RwSignal::new(String::new());
     let color = RwSignal::new("#ff2d55".to_string());
     let words = RwSignal::new(String::new());
@@ -109,6 +116,33 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
         committed.set_value(Some(layer));
     });
 
+    // Turning and cropping change the image itself; the marks follow.
+    let reshape = move |f: &dyn Fn(&Rgba) -> Option<(Rgba, Region)>| {
+        let Some(b) = base.get_value() else { return };
+        let Some((img, r)) = f(&b) else { return };
+        let size = (img.w, img.h);
+        base.set_value(Some(img));
+        region.set(r);
+        transformed.set(true);
+        loaded.set(Some(Ok(size)));
+    };
+    let rotate = move |_| reshape(&|b: &Rgba| Some((b.rotated_cw(), region.with_untracked(|r| r.rotated_cw(b.h)))));
+    let crop_to = move |c: Rect| {
+        reshape(&|b: &Rgba| {
+            let img = b.cropped(c)?;
+            (img.w >= 8 && img.h >= 8).then(|| (img, region.with_untracked(|r| r.cropped(c.x, c.y))))
+        })
+    };
+    let choose_aspect = move |v: String| {
+        let chosen = CropAspect::parse(&v);
+        aspect.set(v);
+        if let (Some(a @ CropAspect::Ratio(..)), Some((w, h))) = (chosen, base.with_value(|b| b.as_ref().map(|b| (b.w, b.h)))) {
+            let c = a.centred(w, h);
+            if (c.w, c.h) != (w, h) {
+                crop_to(c);
+            }
+        }
+    };
     let stroke_size = move || size.with_untracked(|s| s.trim().parse::<f32>().ok()).unwrap_or(8.0).clamp(1.0, MAX_SIZE);
     // Where a pointer is, in the image's pixels (the canvas's box maps
     // linearly onto them).
@@ -145,7 +179,7 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
             if let Some(old) = d.shown {
                 committed.with_value(|c| c.as_ref().map(|c| w.copy_rect(c, old)));
             }
-            paint(w, &d.shape, ink(use_));
+            paint(w, &d.shape, if d.crop { Ink::Marks } else { ink(use_) });
             let both = match (d.shown, now) {
                 (Some(a), Some(b)) => Some(a.union(b)),
                 (a, b) => a.or(b),
@@ -163,8 +197,9 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
         let Some(p) = at(&ev) else { return };
         ev.prevent_default();
         hint.set(None);
-        let tool = tool.get_untracked();
-        let color = color.get_untracked();
+        let crop = cropping.get_untracked();
+        let tool = if crop { Tool::Rect } else { tool.get_untracked() };
+        let color = if crop { "#ffffff".to_string() } else { color.get_untracked() };
         if tool == Tool::Text {
             let text = words.get_untracked().trim().to_string();
             if text.is_empty() {
@@ -182,7 +217,8 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
         }
         working.set_value(committed.get_value());
         let points = if matches!(tool, Tool::Rect | Tool::Arrow) { vec![p, p] } else { vec![p] };
-        let mut d = Drag { shape: Shape { tool, points, size: stroke_size(), color, text: String::new() }, shown: None };
+        let size = if crop { 2.0 } else { stroke_size() };
+        let mut d = Drag { shape: Shape { tool, points, size, color, text: String::new() }, shown: None, crop };
         show(&mut d, false);
         drag.set_value(Some(d));
     };
@@ -208,10 +244,27 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
         });
     };
     let up = move |_: PointerEvent| {
-        if let Some(d) = drag.try_update_value(Option::take).flatten() {
+        let Some(d) = drag.try_update_value(Option::take).flatten() else { return };
+        if !d.crop {
             region.update(|r| {
                 r.add(d.shape);
             });
+            return;
+        }
+        let Some((w, h)) = base.with_value(|b| b.as_ref().map(|b| (b.w, b.h))) else { return };
+        match CropAspect::parse(&aspect.get_untracked()).unwrap_or(CropAspect::Free).dragged(d.shape.points[0], d.shape.points[1], w, h) {
+            Some(c) => {
+                crop_to(c);
+                cropping.set(false);
+            }
+            // Too small to be a crop: the box goes.
+            None => {
+                if let (Some(c), Some(l)) = (marks.get_untracked(), committed.get_value()) {
+                    if let Some(ctx) = context(&c) {
+                        put_all(&ctx, &l);
+                    }
+                }
+            }
         }
     };
     // A pointer taken away (a scroll, another finger): the shape is dropped.
@@ -243,10 +296,22 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
     let done = {
         let url = url.clone();
         move |_| {
-            if let Some(b) = base.get_value() {
-                form.set_region(&url, region.get_untracked(), b);
-            }
+            // Everything is read before the editor closes (its signals go
+            // with it, and a turned image's row is made anew).
+            let (b, r, changed) = (base.get_value(), region.get_untracked(), transformed.get_untracked());
             close.run(());
+            let Some(b) = b else { return };
+            let mut at = url.clone();
+            if changed {
+                match crate::web::pixels::png_data_uri(&b) {
+                    Ok(uri) => {
+                        form.replace_image(&url, uri.clone(), (b.w, b.h));
+                        at = uri;
+                    }
+                    Err(e) => form.file_errors.update(|v| v.push(Msg::new(K::RegionPrepareFailed).arg("error", e))),
+                }
+            }
+            form.set_region(&at, r, b);
         }
     };
     let use_bind: Bind<String> = (
@@ -273,8 +338,8 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
                 <div class="region-tools" role="group">
                     {TOOLS.iter().map(|&(tl, name, k)| view! {
                         <button type="button" class="ghost small" data-tool=name
-                            aria-pressed=move || (tool.get() == tl).to_string()
-                            on:click=move |_| { tool.set(tl); hint.set(None); }>{t(k)}</button>
+                            aria-pressed=move || (tool.get() == tl && !cropping.get()).to_string()
+                            on:click=move |_| { tool.set(tl); cropping.set(false); hint.set(None); }>{t(k)}</button>
                     }).collect_view()}
                 </div>
                 <label class="region-control">{t(K::BrushSize)}
@@ -293,6 +358,20 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
                     <button type="button" class="ghost small" data-testid="undo" prop:disabled=move || region.with(|r| !r.can_undo()) on:click=move |_| undo()>{t(K::Undo)}</button>
                     <button type="button" class="ghost small" data-testid="redo" prop:disabled=move || region.with(|r| !r.can_redo()) on:click=move |_| redo()>{t(K::Redo)}</button>
                     <button type="button" class="ghost small" data-testid="clear-marks" prop:disabled=move || region.with(|r| r.shapes.is_empty()) on:click=move |_| region.update(Region::clear)>{t(K::ClearMarks)}</button>
+                </div>
+                <div class="region-tools">
+                    <button type="button" class="ghost small" data-testid="rotate" title=t(K::RotateTitle) on:click=rotate>{t(K::Rotate)}</button>
+                    <button type="button" class="ghost small" data-tool="crop" title=t(K::CropTitle)
+                        aria-pressed=move || cropping.get().to_string()
+                        on:click=move |_| cropping.update(|c| *c = !*c)>{t(K::Crop)}</button>
+                    <label class="region-control">{t(K::CropAspect)}
+                        <select name="crop_aspect" on:change=move |ev| choose_aspect(event_target_value(&ev))>
+                            {CropAspect::ALL.iter().map(|v| {
+                                let v = *v;
+                                view! { <option value=v prop:selected=move || aspect.with(|a| a == v)>{move || if v == "free" { i.text(K::CropFree).to_string() } else { v.to_string() }}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
                 </div>
             </div>
             <div class="region-stage">
@@ -329,3 +408,4 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
         </div>
     }
 }
+

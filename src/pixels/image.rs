@@ -148,4 +148,22 @@ impl CropAspect {
             }
         }
     }
+
+    /// The crop a box dragged from `a` to `b` makes on a `w × h` image:
+    /// whole pixels inside the image, of this shape (the height follows the
+    /// width, both shrink at the image's edge); `None` under 8 px a side.
+    pub fn dragged(self, a: [f32; 2], b: [f32; 2], w: u32, h: u32) -> Option<Rect> {
+        let clamp = |v: f32, max: u32| v.round().clamp(0.0, max as f32) as u32;
+        let (x0, x1) = (clamp(a[0].min(b[0]), w), clamp(a[0].max(b[0]), w));
+        let (y0, y1) = (clamp(a[1].min(b[1]), h), clamp(a[1].max(b[1]), h));
+        let (mut cw, mut ch) = (x1 - x0, y1 - y0);
+        if let CropAspect::Ratio(p, q) = self {
+            ch = (cw as u64 * q as u64 / p as u64) as u32;
+            if y0 + ch > h {
+                ch = h - y0;
+                cw = (ch as u64 * p as u64 / q as u64) as u32;
+            }
+        }
+        (cw >= 8 && ch >= 8).then_some(Rect { x: x0, y: y0, w: cw, h: ch })
+    }
 }

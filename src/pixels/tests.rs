@@ -318,3 +318,35 @@ fn an_area_is_tinted_by_its_coverage_and_overlaps_do_not_darken() {
     }
     assert_eq!(drawn.pixel(6, 2)[3], 0);
 }
+
+#[test]
+fn a_dragged_crop_is_whole_pixels_inside_the_image_of_the_chosen_shape() {
+    use super::image::{CropAspect, Rect};
+    let free = CropAspect::Free;
+    assert_eq!(free.dragged([30.4, 20.6], [10.2, 5.0], 100, 80), Some(Rect { x: 10, y: 5, w: 20, h: 16 }), "either direction, rounded");
+    assert_eq!(free.dragged([-5.0, -5.0], [200.0, 200.0], 100, 80), Some(Rect { x: 0, y: 0, w: 100, h: 80 }), "kept inside");
+    assert_eq!(free.dragged([10.0, 10.0], [15.0, 40.0], 100, 80), None, "under 8 px wide");
+    let square = CropAspect::parse("1:1").unwrap();
+    assert_eq!(square.dragged([10.0, 10.0], [50.0, 20.0], 100, 80), Some(Rect { x: 10, y: 10, w: 40, h: 40 }), "the height follows the width");
+    assert_eq!(square.dragged([10.0, 60.0], [90.0, 70.0], 100, 80), Some(Rect { x: 10, y: 60, w: 20, h: 20 }), "both shrink at the bottom edge");
+    let wide = CropAspect::parse("16:9").unwrap();
+    assert_eq!(wide.dragged([0.0, 0.0], [64.0, 1.0], 100, 80), Some(Rect { x: 0, y: 0, w: 64, h: 36 }));
+}
+
+#[test]
+fn turned_and_cropped_images_keep_their_marks_on_the_same_pixels() {
+    use super::composite::burn;
+    use super::image::Rect;
+    use super::region::Region;
+    let mut img = super::image::Rgba::filled(40, 30, [10, 20, 30, 255]);
+    img.set_pixel(5, 7, [200, 0, 0, 255]);
+    let mut region = Region::default();
+    region.add(shape(Tool::Rect, &[[4.0, 6.0], [7.0, 9.0]], 1.0));
+    // Burning then turning is turning then burning.
+    let turned = img.rotated_cw();
+    assert_eq!(turned.pixel(30 - 1 - 7, 5), [200, 0, 0, 255]);
+    assert_eq!(burn(&img, &region.shapes).rotated_cw(), burn(&turned, &region.rotated_cw(30).shapes));
+    // Burning then cropping is cropping then burning.
+    let c = Rect { x: 2, y: 3, w: 20, h: 15 };
+    assert_eq!(burn(&img, &region.shapes).cropped(c), Some(burn(&img.cropped(c).unwrap(), &region.cropped(2, 3).shapes)));
+}

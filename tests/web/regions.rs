@@ -284,3 +284,57 @@ async fn a_kept_result_is_its_input_outside_the_area_and_its_feather_and_the_res
     }
     assert!(inside > 0 && outside > 0 && kept.pixel(50, 40) != original.pixel(50, 40), "the result differs from the input inside");
 }
+
+#[wasm_bindgen_test]
+async fn an_image_turned_and_cropped_is_sent_so_with_its_marks_following() {
+    use qwen_studio::pixels::image::Rect;
+    let original = picture();
+    let uri = png_data_uri(&original).unwrap();
+    let root = editor_on(&uri).await;
+    until(&root, "[data-testid=region-canvas]", 3_000).await;
+    click(&root, "button[data-tool=rect]").await;
+    set(&root, "[name=brush_size]", "4").await;
+    set(&root, "[name=mark_color]", "#00ff00").await;
+    drag(&root, (20.0, 16.0), &[], (60.0, 48.0), false).await;
+    click(&root, "[data-testid=rotate]").await;
+    let c = until(&root, "[data-testid=region-canvas]", 1_000).await;
+    assert_eq!((c.get_attribute("data-width").as_deref(), c.get_attribute("data-height").as_deref()), (Some("80"), Some("100")), "turned");
+    tick().await;
+    // The box turned with it: (x, y) went to (80 - y, x).
+    assert_eq!((mark_alpha(&root, 48, 20), mark_alpha(&root, 48, 40)), (255, 0));
+    set(&root, "[name=crop_aspect]", "1:1").await;
+    let c = until(&root, "[data-testid=region-canvas]", 1_000).await;
+    assert_eq!((c.get_attribute("data-width").as_deref(), c.get_attribute("data-height").as_deref()), (Some("80"), Some("80")), "cropped square, centred");
+    click(&root, "[data-testid=region-done]").await;
+    let body = request_with(&root, "image_urls").await;
+    let sent = body["image_urls"][0].as_str().unwrap().to_string();
+    let marked = read(&sent).await.unwrap();
+    let turned = original.rotated_cw().cropped(Rect { x: 0, y: 10, w: 80, h: 80 }).unwrap();
+    assert_eq!((marked.w, marked.h), (80, 80));
+    assert_eq!(marked.pixel(5, 5), turned.pixel(5, 5), "away from the box, the turned picture");
+    assert_eq!(marked.pixel(70, 70), turned.pixel(70, 70));
+    for (x, y) in [(48, 10), (48, 50), (32, 30), (64, 30)] {
+        assert_eq!(marked.pixel(x, y), [0, 255, 0, 255], "the box's edge at ({x}, {y})");
+    }
+    // The form holds the turned image in the first one's place.
+    let thumbs = image_urls(&root);
+    assert_eq!(thumbs.len(), 1);
+    assert_ne!(thumbs[0], uri);
+    assert_eq!(read(&thumbs[0]).await.unwrap(), turned, "the form's image is the turned and cropped picture, without marks");
+}
+
+#[wasm_bindgen_test]
+async fn a_crop_drawn_by_hand_keeps_the_box_and_cancel_keeps_the_original() {
+    let uri = png_data_uri(&picture()).unwrap();
+    let root = editor_on(&uri).await;
+    until(&root, "[data-testid=region-canvas]", 3_000).await;
+    click(&root, "button[data-tool=crop]").await;
+    assert_eq!(q(&root, "button[data-tool=crop]").unwrap().get_attribute("aria-pressed").as_deref(), Some("true"));
+    drag(&root, (10.0, 10.0), &[(30.0, 30.0)], (60.0, 50.0), true).await;
+    let c = until(&root, "[data-testid=region-canvas]", 1_000).await;
+    let size = (c.get_attribute("data-width").unwrap().parse::<i32>().unwrap(), c.get_attribute("data-height").unwrap().parse::<i32>().unwrap());
+    assert!((size.0 - 50).abs() <= 1 && (size.1 - 40).abs() <= 1, "the box drawn: {size:?}");
+    assert_eq!(q(&root, "button[data-tool=crop]").unwrap().get_attribute("aria-pressed").as_deref(), Some("false"), "one crop, then drawing again");
+    click(&root, "[data-testid=region-cancel]").await;
+    assert_eq!(image_urls(&root), std::slice::from_ref(&uri), "cancel leaves the image as it was");
+}
