@@ -400,6 +400,11 @@ pub const EXPECTED_CONSOLE: &[(&str, &str, bool)] = &[
     // a machine with no network; it prints this whatever the prefs say.
     // It is the browser's message, never the page's.
     ("console.error: RSLoader:", "Firefox's experiment loader, offline", false),
+    // The region editor asks to read an image with CORS; Chromium logs the
+    // refusal of a host that does not allow it (the line starts with the
+    // page's own address; the image is another origin's, or CORS would not
+    // apply), and the editor says why it cannot mark that image (issue 22).
+    ("' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header", "an image whose host does not let the page read it, refused by the region editor", false),
 ];
 
 impl Session {

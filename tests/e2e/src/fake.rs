@@ -53,6 +53,9 @@ pub struct Faults {
     pub op_429: Option<(&'static str, u64)>,
     /// A model that changes nothing: each result is the job's first input.
     pub echo_input: bool,
+    /// Files are served without CORS headers: a page shows them but may
+    /// not read their pixels.
+    pub files_closed: bool,
 }
 
 /// How much of the protocol the server speaks (PROTOCOL.md, "Partial servers").
@@ -398,7 +401,8 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     if is_submit {
         shared.lock().open_submits -= 1;
     }
-    let resp = cors(resp);
+    let closed = path.starts_with("/files/") && shared.lock().faults.files_closed;
+    let resp = if closed { resp } else { cors(resp) };
     let mut inner = shared.lock();
     inner.log.push(Recorded {
         method: method.to_string(),

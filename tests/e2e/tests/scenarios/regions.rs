@@ -239,3 +239,27 @@ pub(crate) fn a_kept_result_keeps_the_rest_of_its_input(s: &Session) -> Fut<'_> 
         Ok(())
     })
 }
+
+/// An image whose host does not let the page read its pixels (shown, but
+/// no CORS): the editor says why it cannot be marked and what to do, and
+/// nothing in the form changes.
+pub(crate) fn an_image_the_page_may_not_read_cannot_be_marked(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let fake = FakeServer::start(Config::default()).await?;
+        fake.set_faults(Faults { files_closed: true, ..Faults::default() });
+        s.configure(&fake.url, "Bearer", "test-key").await?;
+        fill_minimal(s, &fake.url, "make it blue").await?;
+        let before = s.c.execute("return document.querySelector('[data-testid=request-json]').textContent", vec![]).await?;
+        s.click("[data-testid=input-image] [data-testid=mark]").await?;
+        let refused = s.wait_for("[data-testid=region-refused]", SECS(5)).await?;
+        let text = refused.text().await?;
+        ensure!(text.contains("does not let the page read") && text.contains("add it as a file"), "says why and what to do: {text}");
+        ensure!(!s.exists("[data-testid=region-canvas]").await? && s.exists("[data-testid=region-done][disabled]").await?, "nothing to draw on");
+        s.click("[data-testid=region-cancel]").await?;
+        s.wait_gone("[data-testid=region-editor]", SECS(1)).await?;
+        let after = s.c.execute("return document.querySelector('[data-testid=request-json]').textContent", vec![]).await?;
+        ensure!(before == after && !s.exists("[data-testid=has-region]").await?, "the form is as it was");
+        ensure!(s.find_all("[data-testid=input-image]").await?.len() == 1, "the image stays");
+        Ok(())
+    })
+}
