@@ -333,3 +333,5 @@ mod copies;
 mod pixels;
 #[path = "web/regions.rs"]
 mod regions;
+#[path = "web/bench.rs"]
+mod bench;

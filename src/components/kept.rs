@@ -14,10 +14,10 @@ use crate::jobs::KeepRegion;
 use crate::pixels::composite::keep_rest;
 use crate::pixels::mask::Mask;
 use crate::web::lang::{i18n, t};
-use crate::web::pixels::{png_data_uri, read};
+use crate::web::pixels::{png_object_url, read};
 
-/// What was made: the kept image (a PNG data URI), and the sizes when the
-/// result had to be scaled to the input's.
+/// What was made: the kept image (a PNG behind an object URL), and the
+/// sizes when the result had to be scaled to the input's.
 #[derive(Clone, Debug, PartialEq)]
 struct Made {
     uri: String,
@@ -28,13 +28,27 @@ async fn make(input: Option<String>, result: String, region: KeepRegion) -> Resu
     let input = input.filter(|u| u != LOCAL_PLACEHOLDER).ok_or(Msg::new(K::KeptNoInput))?;
     let original = read(&input).await?;
     let res = read(&result).await.map_err(|_| Msg::new(K::KeptResultClosed))?;
-    // Let the page paint between the reads and the pixel work.
-    gloo_timers::future::TimeoutFuture::new(0).await;
+    // Each step its own task, so the page answers between them (4 MP: the
+    // mask and its feather about 50 ms, the composite 10 ms; the PNG is
+    // encoded off the page's thread).
+    let pause = || gloo_timers::future::TimeoutFuture::new(0);
+    pause().await;
     let mask = Mask::of_shapes(original.w, original.h, &region.shapes).feathered(region.feather);
+    pause().await;
     let kept = keep_rest(&original, &res, &mask);
     let scaled = kept.scaled.then_some(((res.w, res.h), (original.w, original.h)));
-    let uri = png_data_uri(&kept.image).map_err(Msg::verbatim)?;
+    drop((original, res, mask));
+    pause().await;
+    let uri = png_object_url(&kept.image).await.map_err(Msg::verbatim)?;
     Ok(Made { uri, scaled })
+}
+
+/// The bytes behind an object URL of ours, as a data URI (what a request
+/// can carry).
+async fn as_data_uri(url: &str) -> Option<String> {
+    let resp = crate::web::images::fetch_ok(url).await?;
+    let blob: web_sys::Blob = wasm_bindgen_futures::JsFuture::from(resp.blob().ok()?).await.ok()?.into();
+    Some(crate::api::image::data_uri("image/png", &crate::web::images::blob_bytes(&blob).await?))
 }
 
 /// The kept version of result `index` of a job (its `input` the image the
@@ -47,6 +61,12 @@ pub fn KeptView(index: usize, result: OutputImage, input: Option<String>, region
     let url = result.url.clone();
     leptos::task::spawn_local_scoped_with_cancellation(async move {
         made.set(Some(make(input, url, region).await));
+    });
+    // The object URL goes with the view.
+    on_cleanup(move || {
+        if let Some(Some(Ok(m))) = made.try_get_untracked() {
+            crate::web::images::revoke(&m.uri);
+        }
     });
     let name = download_name(&format!("{prompt} kept"), None, index, Some("image/png"));
     move || match made.get() {
@@ -69,7 +89,14 @@ pub fn KeptView(index: usize, result: OutputImage, input: Option<String>, region
                         })}
                         <a href=uri download=name.clone() data-testid="kept-download">{t(K::KeptDownload)}</a>
                         <button type="button" class="ghost small" data-testid="kept-use-as-input" title=t(K::UseAsInputTitle)
-                            on:click=move |_| form.add_image(add.clone())>{t(K::UseAsInput)}</button>
+                            on:click=move |_| {
+                                let add = add.clone();
+                                leptos::task::spawn_local(async move {
+                                    if let Some(uri) = as_data_uri(&add).await {
+                                        form.add_image(uri);
+                                    }
+                                });
+                            }>{t(K::UseAsInput)}</button>
                     </figcaption>
                 </figure>
             }.into_any()

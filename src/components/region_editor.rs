@@ -17,7 +17,7 @@ use crate::components::controls::{Bind, Options, Select};
 use crate::i18n::{Msg, K};
 use crate::pixels::composite::marks_layer;
 use crate::pixels::image::{CropAspect, Rect, Rgba};
-use crate::pixels::paint::{area_layer, bounds, paint, Ink};
+use crate::pixels::paint::{area_layer, bounds, paint, touched, Ink};
 use crate::pixels::region::{Region, RegionUse};
 use crate::pixels::shape::{Shape, Tool, MAX_POINTS, MAX_SIZE};
 use crate::web::lang::{i18n, t};
@@ -35,17 +35,19 @@ const TOOLS: [(Tool, &str, K); 5] = [
     (Tool::Eraser, "eraser", K::ToolEraser),
 ];
 
-fn ink(use_: RegionUse) -> Ink {
+/// How a shape being drawn shows: a mark as it will be; for a region, its
+/// lines in the area's tint (the area is filled when the shape is done).
+fn preview(use_: RegionUse) -> Ink {
     match use_ {
         RegionUse::Marks => Ink::Marks,
-        RegionUse::Mask | RegionUse::Keep => Ink::Area { rgb: AREA_TINT, alpha: AREA_ALPHA },
+        RegionUse::Mask | RegionUse::Keep => Ink::Outline { rgb: AREA_TINT, alpha: AREA_ALPHA },
     }
 }
 
 /// A shape being drawn, and the box of the canvas its preview covers.
 struct Drag {
     shape: Shape,
-    shown: Option<Rect>,
+    shown: Vec<Rect>,
     /// A crop box, not a mark.
     crop: bool,
 }
@@ -169,23 +171,28 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
                 // A stroke grows: only its newest piece is painted.
                 let n = d.shape.points.len();
                 let piece = Shape { points: d.shape.points[n.saturating_sub(2)..].to_vec(), ..d.shape.clone() };
-                paint(w, &piece, ink(use_));
+                paint(w, &piece, preview(use_));
                 if let Some(r) = bounds(&piece, iw, ih) {
                     put_rect(&ctx, w, r);
                 }
                 return;
             }
-            let now = bounds(&d.shape, iw, ih);
-            if let Some(old) = d.shown {
-                committed.with_value(|c| c.as_ref().map(|c| w.copy_rect(c, old)));
+            // Only the pieces along the shape's lines: the old ones put
+            // back from the committed layer, the new ones painted, both
+            // shown.
+            let now = touched(&d.shape, iw, ih);
+            committed.with_value(|c| c.as_ref().map(|c| d.shown.iter().for_each(|r| w.copy_rect(c, *r))));
+            paint(w, &d.shape, if d.crop { Ink::Marks } else { preview(use_) });
+            // A piece that moved a little is one put with where it was.
+            let mut puts = now.clone();
+            for o in &d.shown {
+                match puts.iter_mut().find(|p| p.overlaps(*o)) {
+                    Some(p) => *p = p.union(*o),
+                    None => puts.push(*o),
+                }
             }
-            paint(w, &d.shape, if d.crop { Ink::Marks } else { ink(use_) });
-            let both = match (d.shown, now) {
-                (Some(a), Some(b)) => Some(a.union(b)),
-                (a, b) => a.or(b),
-            };
-            if let Some(r) = both {
-                put_rect(&ctx, w, r);
+            for r in &puts {
+                put_rect(&ctx, w, *r);
             }
             d.shown = now;
         });
@@ -218,7 +225,7 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
         working.set_value(committed.get_value());
         let points = if matches!(tool, Tool::Rect | Tool::Arrow) { vec![p, p] } else { vec![p] };
         let size = if crop { 2.0 } else { stroke_size() };
-        let mut d = Drag { shape: Shape { tool, points, size, color, text: String::new() }, shown: None, crop };
+        let mut d = Drag { shape: Shape { tool, points, size, color, text: String::new() }, shown: Vec::new(), crop };
         show(&mut d, false);
         drag.set_value(Some(d));
     };

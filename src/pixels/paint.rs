@@ -15,6 +15,9 @@ use super::shape::{Purpose, Shape, Tool};
 pub enum Ink {
     Marks,
     Area { rgb: [u8; 3], alpha: u8 },
+    /// A mark's lines in an area's tint: a box being drawn for a region is
+    /// shown by its outline (its inside is filled when it is done).
+    Outline { rgb: [u8; 3], alpha: u8 },
 }
 
 /// The pixels a shape can touch on a `w × h` image (`None`: none of them).
@@ -41,18 +44,43 @@ pub fn bounds(shape: &Shape, w: u32, h: u32) -> Option<Rect> {
     (x1 > x0 && y1 > y0).then_some(Rect { x: x0, y: y0, w: x1 - x0, h: y1 - y0 })
 }
 
+/// Boxes holding every pixel a mark's lines can touch (`Shape::lines`,
+/// slanted ones cut into pieces of at most 32 px): what a preview puts back and shows, so a
+/// box or an arrow across the whole image costs its lines, not its area.
+pub fn touched(shape: &Shape, w: u32, h: u32) -> Vec<Rect> {
+    const PIECE: f32 = 32.0;
+    let pad = shape.size / 2.0 + 2.0;
+    let mut out = Vec::new();
+    for (a, b) in shape.lines() {
+        let len = (b[0] - a[0]).hypot(b[1] - a[1]);
+        // A level or upright line's box is already tight: one piece.
+        let straight = (b[0] - a[0]).abs() < 1.0 || (b[1] - a[1]).abs() < 1.0;
+        let n = if straight { 1 } else { (len / PIECE).ceil().max(1.0) as usize };
+        for i in 0..n {
+            let (t0, t1) = (i as f32 / n as f32, (i + 1) as f32 / n as f32);
+            let p = [a[0] + (b[0] - a[0]) * t0, a[1] + (b[1] - a[1]) * t0];
+            let q = [a[0] + (b[0] - a[0]) * t1, a[1] + (b[1] - a[1]) * t1];
+            let x0 = ((p[0].min(q[0]) - pad).floor().max(0.0) as u32).min(w);
+            let y0 = ((p[1].min(q[1]) - pad).floor().max(0.0) as u32).min(h);
+            let x1 = ((p[0].max(q[0]) + pad).ceil().max(0.0) as u32).min(w);
+            let y1 = ((p[1].max(q[1]) + pad).ceil().max(0.0) as u32).min(h);
+            if x1 > x0 && y1 > y0 {
+                out.push(Rect { x: x0, y: y0, w: x1 - x0, h: y1 - y0 });
+            }
+        }
+    }
+    out
+}
+
 /// Paints `shape` into `layer` (RGBA, not premultiplied): a mark over what
 /// is there in its colour, the eraser clearing what it covers.
 pub fn paint(layer: &mut Rgba, shape: &Shape, ink: Ink) {
     let (w, h) = (layer.w, layer.h);
     let erase = shape.tool == Tool::Eraser;
-    let purpose = match ink {
-        Ink::Marks => Purpose::Marks,
-        Ink::Area { .. } => Purpose::Area,
-    };
-    let rgb = match ink {
-        Ink::Marks => shape.rgb(),
-        Ink::Area { rgb, .. } => rgb,
+    let (purpose, rgb, tint) = match ink {
+        Ink::Marks => (Purpose::Marks, shape.rgb(), None),
+        Ink::Area { rgb, alpha } => (Purpose::Area, rgb, Some(alpha)),
+        Ink::Outline { rgb, alpha } => (Purpose::Marks, rgb, Some(alpha)),
     };
     shape.cover(purpose, w, h, |x, y, c| {
         let i = ((y as usize) * (w as usize) + x as usize) * 4;
@@ -62,7 +90,7 @@ pub fn paint(layer: &mut Rgba, shape: &Shape, ink: Ink) {
             p[3] = (da - mul255(da, sa)) as u8;
             return;
         }
-        if let Ink::Area { alpha, .. } = ink {
+        if let Some(alpha) = tint {
             p[..3].copy_from_slice(&rgb);
             p[3] = p[3].max(mul255(sa, alpha as u32) as u8);
             return;
@@ -89,6 +117,11 @@ pub fn area_layer(w: u32, h: u32, shapes: &[Shape], rgb: [u8; 3], alpha: u8) -> 
 }
 
 impl Rect {
+    /// Whether the two share a pixel.
+    pub fn overlaps(self, o: Rect) -> bool {
+        self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
+    }
+
     /// The smallest rectangle holding both.
     pub fn union(self, o: Rect) -> Rect {
         let (x0, y0) = (self.x.min(o.x), self.y.min(o.y));

@@ -129,3 +129,75 @@ proptest! {
         }
     }
 }
+
+/// A shape's coverage by its definition, at every pixel of a `W × H` image:
+/// a stroke or arrow is the union (maximum) of capsules of radius `size/2`
+/// (a pixel's coverage how far its centre is inside, over one pixel); a
+/// box's outline the outer box's share of the pixel less the inner's.
+fn reference(s: &Shape) -> Vec<u8> {
+    let r = s.size / 2.0;
+    let mut out = vec![0u8; (W * H) as usize];
+    let capsule = |a: [f32; 2], b: [f32; 2], px: f32, py: f32| {
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let len2 = dx * dx + dy * dy;
+        let t = if len2 > 0.0 { (((px - a[0]) * dx + (py - a[1]) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+        let (qx, qy) = (a[0] + t * dx - px, a[1] + t * dy - py);
+        ((r + 0.5 - (qx * qx + qy * qy).sqrt()).clamp(0.0, 1.0) * 255.0).round() as u8
+    };
+    let share = |p: f32, lo: f32, hi: f32| ((p + 1.0).min(hi) - p.max(lo)).clamp(0.0, 1.0);
+    for y in 0..H {
+        for x in 0..W {
+            let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
+            let v = match s.tool {
+                Tool::Rect => {
+                    let [a, b] = [s.points[0], s.points[1]];
+                    let (x0, y0, x1, y1) = (a[0].min(b[0]), a[1].min(b[1]), a[0].max(b[0]), a[1].max(b[1]));
+                    let outer = share(x as f32, x0 - r, x1 + r) * share(y as f32, y0 - r, y1 + r);
+                    let hollow = x0 + r < x1 - r && y0 + r < y1 - r;
+                    let inner = if hollow { share(x as f32, x0 + r, x1 - r) * share(y as f32, y0 + r, y1 - r) } else { 0.0 };
+                    ((outer - inner).max(0.0) * 255.0).round() as u8
+                }
+                _ => {
+                    let p = &s.points;
+                    if p.len() == 1 { capsule(p[0], p[0], px, py) } else { p.windows(2).map(|w| capsule(w[0], w[1], px, py)).max().unwrap_or(0) }
+                }
+            };
+            out[(y * W + x) as usize] = v;
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn strokes_and_box_outlines_cover_what_their_definition_says(
+        points in proptest::collection::vec(point(), 1..6), size in 1.0f32..9.0, a in point(), b in point(),
+    ) {
+        use super::shape::Purpose;
+        for s in [shape(Tool::Brush, &points, size), shape(Tool::Rect, &[a, b], size)] {
+            let mut got = vec![0u8; (W * H) as usize];
+            s.cover(Purpose::Marks, W, H, |x, y, c| got[(y * W + x) as usize] = c);
+            prop_assert_eq!(got, reference(&s), "{:?}", s);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn the_pieces_a_mark_touches_hold_every_pixel_it_covers(s in any_shape()) {
+        use super::paint::touched;
+        use super::shape::Purpose;
+        let pieces = touched(&s, W, H);
+        let mut missed = Vec::new();
+        s.cover(Purpose::Marks, W, H, |x, y, _| {
+            if !pieces.iter().any(|r| x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h) {
+                missed.push((x, y));
+            }
+        });
+        prop_assert!(missed.is_empty(), "{:?} outside {:?} for {:?}", missed, pieces, s);
+    }
+}

@@ -83,26 +83,55 @@ impl Shape {
                 let (x0, y0, x1, y1) = (a[0].min(b[0]), a[1].min(b[1]), a[0].max(b[0]), a[1].max(b[1]));
                 outline_rect(x0, y0, x1, y1, r, w, h, &mut f);
             }
-            (Tool::Arrow, _) => {
-                let [a, b] = [self.points[0], self.points[1]];
-                let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-                let len = (dx * dx + dy * dy).sqrt();
-                if len < 0.5 {
-                    return stroke(&[a], r, w, h, &mut f);
+            (Tool::Arrow, _) => match self.arrow() {
+                None => stroke(&[self.points[0]], r, w, h, &mut f),
+                Some([a, b, l, rr]) => {
+                    let mut m = Coverage::new(w, h, [a, b, l, rr], r);
+                    m.segment(a, b);
+                    m.segment(b, l);
+                    m.segment(b, rr);
+                    m.emit(&mut f);
                 }
-                // The head: two strokes back from the tip at ±30°, as long
-                // as four widths (at least 12 px), at most half the shaft.
-                let head = (self.size * 4.0).max(12.0).min(len * 0.5).max(1.0);
-                let (ux, uy) = (dx / len, dy / len);
-                let (c, s) = (0.866_025_4_f32, 0.5_f32);
-                let l = [b[0] - head * (ux * c - uy * s), b[1] - head * (uy * c + ux * s)];
-                let rr = [b[0] - head * (ux * c + uy * s), b[1] - head * (uy * c - ux * s)];
-                let mut m = Coverage::new(w, h, [a, b, l, rr], r);
-                m.segment(a, b);
-                m.segment(b, l);
-                m.segment(b, rr);
-                m.emit(&mut f);
+            },
+        }
+    }
+
+    /// An arrow's shaft ends and the ends of its head's two strokes (back
+    /// from the tip at ±30°, four widths long, at least 12 px, at most half
+    /// the shaft); `None` for an arrow too short to point.
+    pub fn arrow(&self) -> Option<[[f32; 2]; 4]> {
+        let [a, b] = [*self.points.first()?, *self.points.get(1)?];
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let len = (dx * dx + dy * dy).sqrt();
+        if len < 0.5 {
+            return None;
+        }
+        let head = (self.size * 4.0).max(12.0).min(len * 0.5).max(1.0);
+        let (ux, uy) = (dx / len, dy / len);
+        let (c, s) = (0.866_025_4_f32, 0.5_f32);
+        let l = [b[0] - head * (ux * c - uy * s), b[1] - head * (uy * c + ux * s)];
+        let rr = [b[0] - head * (ux * c + uy * s), b[1] - head * (uy * c - ux * s)];
+        Some([a, b, l, rr])
+    }
+
+    /// The straight lines a mark is drawn along (a stroke's pieces, a
+    /// box's four sides, an arrow's three strokes), each reaching `size / 2`
+    /// to either side.
+    pub fn lines(&self) -> Vec<([f32; 2], [f32; 2])> {
+        let p = &self.points;
+        match self.tool {
+            Tool::Text => Vec::new(),
+            Tool::Brush | Tool::Eraser if p.len() == 1 => vec![(p[0], p[0])],
+            Tool::Brush | Tool::Eraser => p.windows(2).map(|w| (w[0], w[1])).collect(),
+            Tool::Rect => {
+                let [a, b] = [p[0], p[1]];
+                let (x0, y0, x1, y1) = (a[0].min(b[0]), a[1].min(b[1]), a[0].max(b[0]), a[1].max(b[1]));
+                vec![([x0, y0], [x1, y0]), ([x1, y0], [x1, y1]), ([x1, y1], [x0, y1]), ([x0, y1], [x0, y0])]
             }
+            Tool::Arrow => match self.arrow() {
+                Some([a, b, l, r]) => vec![(a, b), (b, l), (b, r)],
+                None => vec![(p[0], p[0])],
+            },
         }
     }
 }
@@ -128,6 +157,9 @@ struct Coverage {
     bh: usize,
     r: f32,
     buf: Vec<u8>,
+    /// Each row's columns touched (`lo..hi`; empty when `lo >= hi`), so
+    /// only those are read back.
+    rows: Vec<(u32, u32)>,
 }
 
 impl Coverage {
@@ -145,7 +177,7 @@ impl Coverage {
         let x1 = ((hx + pad).ceil() as i64).clamp(0, w as i64);
         let y1 = ((hy + pad).ceil() as i64).clamp(0, h as i64);
         let (bw, bh) = ((x1 - x0).max(0) as usize, (y1 - y0).max(0) as usize);
-        Coverage { x0, y0, bw, bh, r, buf: vec![0; bw * bh] }
+        Coverage { x0, y0, bw, bh, r, buf: vec![0; bw * bh], rows: vec![(u32::MAX, 0); bh] }
     }
 
     /// The capsule from `a` to `b`: a pixel's coverage is how far its centre
@@ -153,29 +185,50 @@ impl Coverage {
     fn segment(&mut self, a: [f32; 2], b: [f32; 2]) {
         let r = self.r;
         let pad = r + 1.0;
-        let bx0 = (((a[0].min(b[0]) - pad).floor() as i64) - self.x0).clamp(0, self.bw as i64) as usize;
         let by0 = (((a[1].min(b[1]) - pad).floor() as i64) - self.y0).clamp(0, self.bh as i64) as usize;
-        let bx1 = (((a[0].max(b[0]) + pad).ceil() as i64) - self.x0).clamp(0, self.bw as i64) as usize;
         let by1 = (((a[1].max(b[1]) + pad).ceil() as i64) - self.y0).clamp(0, self.bh as i64) as usize;
         let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
         let len2 = dx * dx + dy * dy;
         for by in by0..by1 {
             let py = (self.y0 + by as i64) as f32 + 0.5;
+            // Only the columns the capsule can reach on this row: the
+            // segment clipped to the rows within `pad`, widened by `pad`
+            // (a diagonal line costs its length, not its bounding box).
+            let (lo, hi) = (py - pad, py + pad);
+            let (t0, t1) = if dy.abs() < 1e-6 {
+                if (a[1] - py).abs() > pad {
+                    continue;
+                }
+                (0.0, 1.0)
+            } else {
+                let (u, v) = ((lo - a[1]) / dy, (hi - a[1]) / dy);
+                (u.min(v).max(0.0), u.max(v).min(1.0))
+            };
+            if t0 > t1 {
+                continue;
+            }
+            let (xa, xb) = (a[0] + t0 * dx, a[0] + t1 * dx);
+            let bx0 = (((xa.min(xb) - pad).floor() as i64) - self.x0).clamp(0, self.bw as i64) as usize;
+            let bx1 = (((xa.max(xb) + pad).ceil() as i64) - self.x0).clamp(0, self.bw as i64) as usize;
             for bx in bx0..bx1 {
                 let px = (self.x0 + bx as i64) as f32 + 0.5;
                 let t = if len2 > 0.0 { (((px - a[0]) * dx + (py - a[1]) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
                 let (qx, qy) = (a[0] + t * dx - px, a[1] + t * dy - py);
                 let d = (qx * qx + qy * qy).sqrt();
                 let c = ((r + 0.5 - d).clamp(0.0, 1.0) * 255.0).round() as u8;
-                let cell = &mut self.buf[by * self.bw + bx];
-                *cell = (*cell).max(c);
+                if c > 0 {
+                    let cell = &mut self.buf[by * self.bw + bx];
+                    *cell = (*cell).max(c);
+                    let span = &mut self.rows[by];
+                    *span = (span.0.min(bx as u32), span.1.max(bx as u32 + 1));
+                }
             }
         }
     }
 
     fn emit(&self, f: &mut impl FnMut(u32, u32, u8)) {
-        for by in 0..self.bh {
-            for bx in 0..self.bw {
+        for (by, &(lo, hi)) in self.rows.iter().enumerate() {
+            for bx in lo as usize..hi as usize {
                 let c = self.buf[by * self.bw + bx];
                 if c > 0 {
                     f((self.x0 + bx as i64) as u32, (self.y0 + by as i64) as u32, c);
@@ -215,13 +268,32 @@ fn fill_rect(x0: f32, y0: f32, x1: f32, y1: f32, w: u32, h: u32, f: &mut impl Fn
 fn outline_rect(x0: f32, y0: f32, x1: f32, y1: f32, r: f32, w: u32, h: u32, f: &mut impl FnMut(u32, u32, u8)) {
     let (ix0, iy0, ix1, iy1) = (x0 + r, y0 + r, x1 - r, y1 - r);
     let hollow = ix0 < ix1 && iy0 < iy1;
-    rect_coverage(x0 - r, y0 - r, x1 + r, y1 + r, w, h, |x, y, outer| {
-        let inner = if hollow { overlap(x as f32, ix0, ix1) * overlap(y as f32, iy0, iy1) } else { 0.0 };
-        let v = ((outer - inner).max(0.0) * 255.0).round() as u8;
-        if v > 0 {
-            f(x, y, v)
+    let (ox0, oy0, ox1, oy1) = (x0 - r, y0 - r, x1 + r, y1 + r);
+    let cx0 = (ox0.floor().max(0.0) as u32).min(w);
+    let cy0 = (oy0.floor().max(0.0) as u32).min(h);
+    let cx1 = (ox1.ceil().max(0.0) as u32).min(w);
+    let cy1 = (oy1.ceil().max(0.0) as u32).min(h);
+    // The columns whose pixels the hollow covers whole: on rows it covers
+    // whole too, those are skipped (a box costs its outline, not its area).
+    let (sx0, sx1) = if hollow { (ix0.ceil().max(0.0) as u32, ix1.floor().max(0.0) as u32) } else { (0, 0) };
+    for y in cy0..cy1 {
+        let oy = overlap(y as f32, oy0, oy1);
+        let iy = if hollow { overlap(y as f32, iy0, iy1) } else { 0.0 };
+        let (a, b) = if iy >= 1.0 && sx0 < sx1 {
+            let a = sx0.clamp(cx0, cx1);
+            (a, sx1.clamp(a, cx1))
+        } else {
+            (cx1, cx1)
+        };
+        for x in (cx0..a).chain(b..cx1) {
+            let outer = overlap(x as f32, ox0, ox1) * oy;
+            let inner = if hollow { overlap(x as f32, ix0, ix1) * iy } else { 0.0 };
+            let v = ((outer - inner).max(0.0) * 255.0).round() as u8;
+            if v > 0 {
+                f(x, y, v)
+            }
         }
-    });
+    }
 }
 
 fn overlap(p: f32, lo: f32, hi: f32) -> f32 {

@@ -350,3 +350,13 @@ fn turned_and_cropped_images_keep_their_marks_on_the_same_pixels() {
     let c = Rect { x: 2, y: 3, w: 20, h: 15 };
     assert_eq!(burn(&img, &region.shapes).cropped(c), Some(burn(&img.cropped(c).unwrap(), &region.cropped(2, 3).shapes)));
 }
+
+#[test]
+fn rectangles_that_share_a_pixel_overlap_and_unite() {
+    use super::image::Rect;
+    let a = Rect { x: 0, y: 0, w: 10, h: 4 };
+    let b = Rect { x: 9, y: 3, w: 5, h: 5 };
+    let c = Rect { x: 10, y: 0, w: 2, h: 2 };
+    assert!(a.overlaps(b) && b.overlaps(a) && !a.overlaps(c) && !c.overlaps(a));
+    assert_eq!(a.union(b), Rect { x: 0, y: 0, w: 14, h: 8 });
+}

@@ -133,6 +133,8 @@ pub struct Config {
     pub submit_delay_ms: u64,
     /// Served files are padded to this many bytes (0: as drawn).
     pub file_bytes: usize,
+    /// Served files are this big (width, height) rather than 64×48.
+    pub file_side: Option<(u32, u32)>,
 }
 
 impl Default for Config {
@@ -149,6 +151,7 @@ impl Default for Config {
             partial: Partial::Full,
             submit_delay_ms: 0,
             file_bytes: 0,
+            file_side: None,
         }
     }
 }
@@ -435,7 +438,10 @@ fn route(shared: &Shared, method: &Method, path: &str, query: Option<&str>, head
             return json_response(404, json!({"detail": "Not found"}));
         }
         let seed = name.bytes().fold(7u8, |a, b| a.wrapping_mul(31).wrapping_add(b));
-        let mut bytes = file_png(name);
+        let mut bytes = match shared.lock().cfg.file_side {
+            Some((w, h)) => png(w, h, [seed, 120, 255 - seed]),
+            None => file_png(name),
+        };
         // Bytes after the PNG's end are ignored by decoders.
         let pad = shared.lock().cfg.file_bytes;
         bytes.extend((bytes.len()..pad).map(|i| (i as u8).wrapping_mul(seed)));

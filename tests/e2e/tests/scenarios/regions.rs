@@ -200,8 +200,19 @@ pub(crate) fn a_kept_result_keeps_the_rest_of_its_input(s: &Session) -> Fut<'_> 
         s.wait_for("[data-testid=job] [data-testid=kept-image]", SECS(5)).await?;
         s.c.execute("document.querySelector('[data-testid=job] [data-testid=kept-image]').scrollIntoView({block: 'center'})", vec![]).await?;
         s.screenshot("kept-result-phone-zh").await?;
-        let v = s.c.execute("const k = document.querySelector('[data-testid=job] [data-testid=kept-image]'); return [k.src, k.dataset.url]", vec![]).await?;
+        // The kept image is the page's own (an object URL): its bytes, read
+        // in the page, as a data URI.
+        let v = s
+            .c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const k = document.querySelector('[data-testid=job] [data-testid=kept-image]');
+                 fetch(k.src).then(r => r.blob()).then(b => { const f = new FileReader(); f.onload = () => done([f.result, k.dataset.url, k.src]); f.readAsDataURL(b); });",
+                vec![],
+            )
+            .await?;
         let (src, from) = (v[0].as_str().context("a kept image")?, v[1].as_str().context("its result")?);
+        ensure!(v[2].as_str().is_some_and(|u| u.starts_with("blob:")), "made in the page: {}", v[2]);
         let name = from.rsplit('/').next().context("a file name")?;
         let (_, _, result) = e2e::png::decode(&e2e::fake::file_png(name)).context("the result")?;
         let (w, h, kept) = e2e::png::decode_data_uri(src).context("a PNG")?;
