@@ -285,14 +285,14 @@ impl FormState {
     }
 
     /// The "keep the rest" region a submit takes with it: the first image's
-    /// that has one (untracked).
-    pub fn keep_region(&self, feather: u32) -> Option<crate::jobs::KeepRegion> {
+    /// that has one, with that image's URL (untracked).
+    pub fn keep_region(&self, feather: u32) -> Option<(String, crate::jobs::KeepRegion)> {
         let urls = self.draft.with_untracked(|d| d.image_urls.clone());
         self.regions.with_untracked(|v| {
-            urls.iter().enumerate().find_map(|(image, url)| {
+            urls.iter().find_map(|url| {
                 v.iter()
                     .find(|m| &m.url == url && m.region.use_ == RegionUse::Keep)
-                    .map(|m| crate::jobs::KeepRegion { image, shapes: m.region.shapes.clone(), feather })
+                    .map(|m| (url.clone(), crate::jobs::KeepRegion { image: 0, shapes: m.region.shapes.clone(), feather }))
             })
         })
     }

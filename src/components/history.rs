@@ -163,6 +163,8 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>) -> impl IntoVi
         }
         note.set(None);
         let (stream, max) = settings.settings.with_untracked(|s| (s.stream_status, s.max_in_flight));
+        // Its region goes with it, on the same image.
+        let region = region.and_then(|r| Some((crate::api::input::body_images(&body).get(r.image)?.to_string(), r)));
         jobs.submit(&settings.access(), model, vec![Planned { body, label: Label::default() }], stream, max, region);
     };
     let load = move |_| {

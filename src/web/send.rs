@@ -63,10 +63,25 @@ impl Jobs {
     /// Submits the planned jobs of one request: each waits for its turn,
     /// is sent once (again only after a 429) and followed. Several form a
     /// group. Returns their ids, in order.
-    pub fn submit(&self, access: &Access, model: String, planned: Vec<Planned>, stream: bool, max_in_flight: u32, region: Option<KeepRegion>) -> Vec<u64> {
+    /// `region`: "keep the rest", drawn on the image at that URL; it goes
+    /// with each job whose body has that image (one job per image: only
+    /// that image's).
+    pub fn submit(&self, access: &Access, model: String, planned: Vec<Planned>, stream: bool, max_in_flight: u32, region: Option<(String, KeepRegion)>) -> Vec<u64> {
         let total = planned.len();
         let group = self.new_id();
-        let jobs = planned.into_iter().enumerate().map(|(index, p)| (p.body, (total > 1).then_some(Member { group, index, total, label: p.label }), region.clone())).collect();
+        let on = |body: &serde_json::Value| {
+            let (url, r) = region.as_ref()?;
+            let image = crate::api::input::body_images(body).iter().position(|u| u == url)?;
+            Some(KeepRegion { image, ..r.clone() })
+        };
+        let jobs = planned
+            .into_iter()
+            .enumerate()
+            .map(|(index, p)| {
+                let r = on(&p.body);
+                (p.body, (total > 1).then_some(Member { group, index, total, label: p.label }), r)
+            })
+            .collect();
         self.add(access, &model, jobs, stream, max_in_flight)
     }
 
