@@ -93,6 +93,8 @@ pub struct FormState {
     /// The regions drawn on the form's images (marks, masks, keep the
     /// rest); they go with the images.
     pub regions: RwSignal<Vec<Marked>>,
+    /// The image whose region editor is open (its URL and number).
+    pub editing: RwSignal<Option<(String, usize)>>,
 }
 
 impl FormState {
@@ -120,6 +122,7 @@ impl FormState {
             refs_moved: RwSignal::new(false),
             many: RwSignal::new(Many::default()),
             regions: RwSignal::new(Vec::new()),
+            editing: RwSignal::new(None),
         }
     }
 

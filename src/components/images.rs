@@ -7,7 +7,6 @@ use crate::api::output::is_safe_image_url;
 use crate::api::validate::check_image_url;
 use crate::app::{FormState, SettingsState};
 use crate::components::field_error::FieldErrorView;
-use crate::components::region_editor::RegionEditor;
 use crate::pixels::region::RegionUse;
 use crate::i18n::{render_all, Join, Msg, K};
 use crate::web::lang::{i18n, t};
@@ -179,14 +178,13 @@ fn Thumb(index: usize, url: String, count: Signal<usize>) -> impl IntoView {
             let _ = el.set_selection_range(cursor, cursor);
         }
     };
-    let editing = RwSignal::new(false);
     let marked = {
         let url = url.clone();
         move || form.regions.with(|v| v.iter().find(|m| m.url == url).map(|m| (m.region.use_, m.region.shapes.len())))
     };
-    let editor = {
+    let mark = {
         let url = url.clone();
-        move || editing.get().then(|| view! { <RegionEditor url=url.clone() n close=Callback::new(move |_| editing.set(false))/> })
+        move |_| form.editing.set(Some((url.clone(), n)))
     };
     view! {
         <li
@@ -220,7 +218,7 @@ fn Thumb(index: usize, url: String, count: Signal<usize>) -> impl IntoView {
                     on:click=insert>{move || format!("+ {}", i.render(&Msg::new(K::ImageRef).arg("n", n)))}</button>
                 <button type="button" class="ghost small" data-testid="mark"
                     title=move || i.render(&Msg::new(K::MarkTitle).arg("n", n))
-                    on:click=move |_| editing.set(true)>{t(K::Mark)}</button>
+                    on:click=mark>{t(K::Mark)}</button>
                 <button type="button" class="icon" data-testid="move-earlier" aria-label=t(K::MoveEarlier)
                     prop:disabled=index == 0
                     on:click=move |_| form.move_image(index, -1)>"↑"</button>
@@ -230,7 +228,6 @@ fn Thumb(index: usize, url: String, count: Signal<usize>) -> impl IntoView {
                 <button type="button" class="icon" data-testid="remove-image" aria-label=t(K::RemoveImage)
                     on:click=move |_| form.remove_image(index)>"✕"</button>
             </span>
-            {editor}
         </li>
     }
 }

@@ -38,6 +38,7 @@ pub fn App() -> impl IntoView {
         </main>
         <Lightbox/>
         <CompareBar/>
+        <crate::components::region_editor::RegionEditorHost/>
     }
 }
 

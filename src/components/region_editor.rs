@@ -13,7 +13,7 @@ use web_sys::{HtmlCanvasElement, PointerEvent};
 
 use crate::api::model::INPAINT;
 use crate::app::FormState;
-use crate::components::controls::{Bind, Options, Select};
+use crate::components::controls::{Bind, NumberInput, Options, Select, TextInput};
 use crate::i18n::{Msg, K};
 use crate::pixels::composite::marks_layer;
 use crate::pixels::image::{CropAspect, Rect, Rgba};
@@ -50,6 +50,35 @@ struct Drag {
     shown: Vec<Rect>,
     /// A crop box, not a mark.
     crop: bool,
+}
+
+/// The editor of the image the form is editing, over the page (outside
+/// the form: Enter in its fields submits nothing).
+#[component]
+pub fn RegionEditorHost() -> impl IntoView {
+    let form = expect_context::<FormState>();
+    move || form.editing.get().map(|(url, n)| view! { <RegionEditor url n close=Callback::new(move |_| form.editing.set(None))/> })
+}
+
+/// A button of the editor: one view for all of them (the bundle pays for
+/// one).
+#[component]
+fn Btn(
+    label: K,
+    on: Callback<()>,
+    #[prop(optional)] testid: Option<&'static str>,
+    #[prop(optional)] tool: Option<&'static str>,
+    #[prop(optional)] title: Option<K>,
+    #[prop(into, optional)] pressed: Option<Signal<bool>>,
+    #[prop(into, optional)] disabled: Option<Signal<bool>>,
+    #[prop(optional)] class: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <button type="button" class=class.unwrap_or("ghost small") data-testid=testid data-tool=tool title=title.map(t)
+            aria-pressed=move || pressed.map(|p| p.get().to_string())
+            prop:disabled=move || disabled.is_some_and(|d| d.get())
+            on:click=move |_| on.run(())>{t(label)}</button>
+    }
 }
 
 /// The editor for the image at `url` (the form's `n`th). `close` ends it.
@@ -128,7 +157,7 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
         transformed.set(true);
         loaded.set(Some(Ok(size)));
     };
-    let rotate = move |_| reshape(&|b: &Rgba| Some((b.rotated_cw(), region.with_untracked(|r| r.rotated_cw(b.h)))));
+    let rotate = move || reshape(&|b: &Rgba| Some((b.rotated_cw(), region.with_untracked(|r| r.rotated_cw(b.h)))));
     let crop_to = move |c: Rect| {
         reshape(&|b: &Rgba| {
             let img = b.cropped(c)?;
@@ -145,7 +174,9 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
             }
         }
     };
-    let stroke_size = move || size.with_untracked(|s| s.trim().parse::<f32>().ok()).unwrap_or(8.0).clamp(1.0, MAX_SIZE);
+    // Whole pixels: `str::parse::<f32>` would bring core's float parser and
+    // its tables (8 KB brotli).
+    let stroke_size = move || size.with_untracked(|s| s.trim().parse::<u32>().ok()).unwrap_or(8).clamp(1, MAX_SIZE as u32) as f32;
     // Where a pointer is, in the image's pixels (the canvas's box maps
     // linearly onto them).
     let at = move |ev: &PointerEvent| -> Option<[f32; 2]> {
@@ -302,7 +333,7 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
 
     let done = {
         let url = url.clone();
-        move |_| {
+        move |_: ()| {
             // Everything is read before the editor closes (its signals go
             // with it, and a turned image's row is made anew).
             let (b, r, changed) = (base.get_value(), region.get_untracked(), transformed.get_untracked());
@@ -329,6 +360,7 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
             }
         }),
     );
+    let aspects: Options = CropAspect::ALL.iter().map(|v| (v.to_string(), if *v == "free" { K::CropFree.into() } else { Msg::verbatim(*v) })).collect();
     let uses: Options = vec![
         (RegionUse::Marks.as_str().into(), K::RegionUseMarks.into()),
         (RegionUse::Mask.as_str().into(), K::RegionUseMask.into()),
@@ -344,42 +376,23 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
                 <strong class="region-title">{title}</strong>
                 <div class="region-tools" role="group">
                     {TOOLS.iter().map(|&(tl, name, k)| view! {
-                        <button type="button" class="ghost small" data-tool=name
-                            aria-pressed=move || (tool.get() == tl && !cropping.get()).to_string()
-                            on:click=move |_| { tool.set(tl); cropping.set(false); hint.set(None); }>{t(k)}</button>
+                        <Btn label=k tool=name pressed=Signal::derive(move || tool.get() == tl && !cropping.get())
+                            on=Callback::new(move |_| { tool.set(tl); cropping.set(false); hint.set(None); })/>
                     }).collect_view()}
                 </div>
-                <label class="region-control">{t(K::BrushSize)}
-                    <input type="number" name="brush_size" min="1" max="512" step="1" prop:value=size
-                        on:input=move |ev| size.set(event_target_value(&ev))/>
-                </label>
+                <NumberInput name="brush_size" label=K::BrushSize bind=(size.into(), size.into()) min="1".to_string() max="512".to_string() step="1"/>
                 <label class="region-control">{t(K::MarkColor)}
                     <input type="color" name="mark_color" prop:value=color on:input=move |ev| color.set(event_target_value(&ev))/>
                 </label>
-                <label class="region-control region-words">{t(K::MarkText)}
-                    <input type="text" name="mark_text" placeholder=t(K::MarkTextPlaceholder) prop:value=words
-                        on:input=move |ev| words.set(event_target_value(&ev))
-                        on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Enter" { ev.prevent_default() }/>
-                </label>
+                <TextInput name="mark_text" label=K::MarkText placeholder=K::MarkTextPlaceholder bind=(words.into(), words.into())/>
                 <div class="region-tools">
-                    <button type="button" class="ghost small" data-testid="undo" prop:disabled=move || region.with(|r| !r.can_undo()) on:click=move |_| undo()>{t(K::Undo)}</button>
-                    <button type="button" class="ghost small" data-testid="redo" prop:disabled=move || region.with(|r| !r.can_redo()) on:click=move |_| redo()>{t(K::Redo)}</button>
-                    <button type="button" class="ghost small" data-testid="clear-marks" prop:disabled=move || region.with(|r| r.shapes.is_empty()) on:click=move |_| region.update(Region::clear)>{t(K::ClearMarks)}</button>
+                    <Btn label=K::Undo testid="undo" disabled=Signal::derive(move || region.with(|r| !r.can_undo())) on=Callback::new(move |_| undo())/>
+                    <Btn label=K::Redo testid="redo" disabled=Signal::derive(move || region.with(|r| !r.can_redo())) on=Callback::new(move |_| redo())/>
+                    <Btn label=K::ClearMarks testid="clear-marks" disabled=Signal::derive(move || region.with(|r| r.shapes.is_empty())) on=Callback::new(move |_| region.update(Region::clear))/>
+                    <Btn label=K::Rotate testid="rotate" title=K::RotateTitle on=Callback::new(move |_| rotate())/>
+                    <Btn label=K::Crop tool="crop" title=K::CropTitle pressed=Signal::derive(move || cropping.get()) on=Callback::new(move |_| cropping.update(|c| *c = !*c))/>
                 </div>
-                <div class="region-tools">
-                    <button type="button" class="ghost small" data-testid="rotate" title=t(K::RotateTitle) on:click=rotate>{t(K::Rotate)}</button>
-                    <button type="button" class="ghost small" data-tool="crop" title=t(K::CropTitle)
-                        aria-pressed=move || cropping.get().to_string()
-                        on:click=move |_| cropping.update(|c| *c = !*c)>{t(K::Crop)}</button>
-                    <label class="region-control">{t(K::CropAspect)}
-                        <select name="crop_aspect" on:change=move |ev| choose_aspect(event_target_value(&ev))>
-                            {CropAspect::ALL.iter().map(|v| {
-                                let v = *v;
-                                view! { <option value=v prop:selected=move || aspect.with(|a| a == v)>{move || if v == "free" { i.text(K::CropFree).to_string() } else { v.to_string() }}</option> }
-                            }).collect_view()}
-                        </select>
-                    </label>
-                </div>
+                <Select name="crop_aspect" label=K::CropAspect bind=(aspect.into(), SignalSetter::map(choose_aspect)) options=aspects/>
             </div>
             <div class="region-stage">
                 {move || match loaded.get() {
@@ -400,16 +413,14 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
                 {move || mask_elsewhere().then(|| view! {
                     <p class="warn" data-testid="mask-other-model" role="status">
                         {t(K::RegionMaskOtherModel)} " "
-                        <button type="button" class="ghost small" data-testid="mask-switch" on:click=move |_| form.set_model(INPAINT)>{t(K::MaskSwitch)}</button>
+                        <Btn label=K::MaskSwitch testid="mask-switch" on=Callback::new(move |_| form.set_model(INPAINT))/>
                     </p>
                 })}
                 {move || hint.get().map(|k| view! { <p class="warn" role="status">{t(k)}</p> })}
                 <p class="hint">{t(K::RegionHint)}</p>
                 <div class="region-actions">
-                    <button type="button" class="ghost" data-testid="region-cancel" on:click=move |_| close.run(())>{t(K::RegionCancel)}</button>
-                    <button type="button" class="primary" data-testid="region-done"
-                        prop:disabled=move || !matches!(loaded.get(), Some(Ok(_)))
-                        on:click=done>{t(K::RegionDone)}</button>
+                    <Btn label=K::RegionCancel testid="region-cancel" class="ghost" on=close/>
+                    <Btn label=K::RegionDone testid="region-done" class="primary" disabled=Signal::derive(move || !matches!(loaded.get(), Some(Ok(_)))) on=Callback::new(done)/>
                 </div>
             </div>
         </div>
