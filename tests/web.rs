@@ -97,6 +97,19 @@ async fn click(root: &HtmlElement, css: &str) {
     tick().await;
 }
 
+/// The first element matching `css`, once there (within `ms`).
+async fn until(root: &HtmlElement, css: &str, ms: u32) -> Element {
+    let mut waited = 0;
+    loop {
+        if let Some(e) = q(root, css) {
+            return e;
+        }
+        assert!(waited < ms, "{css} within {ms} ms");
+        TimeoutFuture::new(50).await;
+        waited += 50;
+    }
+}
+
 fn field_error(root: &HtmlElement, field: &str) -> Option<String> {
     q(root, &format!("[data-field-error={field}]")).and_then(|e| e.text_content())
 }

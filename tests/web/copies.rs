@@ -16,18 +16,6 @@ fn answer_confirm(yes: bool) {
     js_sys::Reflect::set(&web_sys::window().unwrap(), &"confirm".into(), &f).unwrap();
 }
 
-async fn until(root: &HtmlElement, css: &str, ms: u32) -> Element {
-    let mut waited = 0;
-    loop {
-        if let Some(e) = q(root, css) {
-            return e;
-        }
-        assert!(waited < ms, "{css} within {ms} ms");
-        TimeoutFuture::new(50).await;
-        waited += 50;
-    }
-}
-
 #[wasm_bindgen_test]
 async fn a_copy_takes_the_place_of_an_image_whose_url_fails_and_is_freed_on_request() {
     copies::forget_all().await;

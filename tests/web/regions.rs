@@ -23,18 +23,6 @@ fn picture() -> Rgba {
     Rgba::new(W, H, px).unwrap()
 }
 
-async fn until(root: &HtmlElement, css: &str, ms: u32) -> Element {
-    let mut waited = 0;
-    loop {
-        if let Some(e) = q(root, css) {
-            return e;
-        }
-        assert!(waited < ms, "{css} within {ms} ms");
-        TimeoutFuture::new(50).await;
-        waited += 50;
-    }
-}
-
 /// A page with a prompt and `url` as its one image, and the editor open
 /// on it.
 async fn editor_on(url: &str) -> HtmlElement {
