@@ -17,6 +17,7 @@ pub mod loras;
 pub mod many;
 pub mod page;
 pub mod params;
+pub mod region_draw;
 pub mod region_editor;
 pub mod results;
 pub mod settings;

@@ -17,40 +17,12 @@ use crate::components::controls::{Bind, NumberInput, Options, Select, TextInput}
 use crate::i18n::{Msg, K};
 use crate::pixels::composite::marks_layer;
 use crate::pixels::image::{CropAspect, Rect, Rgba};
-use crate::pixels::paint::{area_layer, bounds, paint, touched, Ink};
+use crate::components::region_draw::{Drag, AREA_ALPHA, AREA_TINT, TOOLS};
+use crate::pixels::paint::area_layer;
 use crate::pixels::region::{Region, RegionUse};
 use crate::pixels::shape::{Shape, Tool, MAX_POINTS, MAX_SIZE};
 use crate::web::lang::{i18n, t};
-use crate::web::pixels::{context, draw_labels, put_all, put_rect, read};
-
-/// The tint of a mask or kept area on screen.
-const AREA_TINT: [u8; 3] = [255, 40, 120];
-const AREA_ALPHA: u8 = 140;
-
-const TOOLS: [(Tool, &str, K); 5] = [
-    (Tool::Brush, "brush", K::ToolBrush),
-    (Tool::Rect, "rect", K::ToolRect),
-    (Tool::Arrow, "arrow", K::ToolArrow),
-    (Tool::Text, "text", K::ToolText),
-    (Tool::Eraser, "eraser", K::ToolEraser),
-];
-
-/// How a shape being drawn shows: a mark as it will be; for a region, its
-/// lines in the area's tint (the area is filled when the shape is done).
-fn preview(use_: RegionUse) -> Ink {
-    match use_ {
-        RegionUse::Marks => Ink::Marks,
-        RegionUse::Mask | RegionUse::Keep => Ink::Outline { rgb: AREA_TINT, alpha: AREA_ALPHA },
-    }
-}
-
-/// A shape being drawn, and the box of the canvas its preview covers.
-struct Drag {
-    shape: Shape,
-    shown: Vec<Rect>,
-    /// A crop box, not a mark.
-    crop: bool,
-}
+use crate::web::pixels::{context, draw_labels, put_all, read};
 
 /// The editor of the image the form is editing, over the page (outside
 /// the form: Enter in its fields submits nothing).
@@ -149,8 +121,7 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
 
     // Turning and cropping change the image itself; the marks follow.
     let reshape = move |f: &dyn Fn(&Rgba) -> Option<(Rgba, Region)>| {
-        let Some(b) = base.get_value() else { return };
-        let Some((img, r)) = f(&b) else { return };
+        let Some((img, r)) = base.with_value(|b| b.as_ref().and_then(f)) else { return };
         let size = (img.w, img.h);
         base.set_value(Some(img));
         region.set(r);
@@ -192,40 +163,12 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
     // The preview of the shape being drawn: the box it covered is put back
     // from the committed layer, the shape painted, both boxes shown.
     let show = move |d: &mut Drag, only_last: bool| {
-        let Some(c) = marks.get_untracked() else { return };
-        let Some(ctx) = context(&c) else { return };
+        let Some(ctx) = marks.get_untracked().and_then(|c| context(&c)) else { return };
         let use_ = region.with_untracked(|r| r.use_);
         working.update_value(|w| {
-            let Some(w) = w.as_mut() else { return };
-            let (iw, ih) = (w.w, w.h);
-            if only_last {
-                // A stroke grows: only its newest piece is painted.
-                let n = d.shape.points.len();
-                let piece = Shape { points: d.shape.points[n.saturating_sub(2)..].to_vec(), ..d.shape.clone() };
-                paint(w, &piece, preview(use_));
-                if let Some(r) = bounds(&piece, iw, ih) {
-                    put_rect(&ctx, w, r);
-                }
-                return;
+            if let Some(w) = w.as_mut() {
+                committed.with_value(|c| c.as_ref().map(|c| d.show(&ctx, w, c, use_, only_last)));
             }
-            // Only the pieces along the shape's lines: the old ones put
-            // back from the committed layer, the new ones painted, both
-            // shown.
-            let now = touched(&d.shape, iw, ih);
-            committed.with_value(|c| c.as_ref().map(|c| d.shown.iter().for_each(|r| w.copy_rect(c, *r))));
-            paint(w, &d.shape, if d.crop { Ink::Marks } else { preview(use_) });
-            // A piece that moved a little is one put with where it was.
-            let mut puts = now.clone();
-            for o in &d.shown {
-                match puts.iter_mut().find(|p| p.overlaps(*o)) {
-                    Some(p) => *p = p.union(*o),
-                    None => puts.push(*o),
-                }
-            }
-            for r in &puts {
-                put_rect(&ctx, w, *r);
-            }
-            d.shown = now;
         });
     };
     let down = move |ev: PointerEvent| {

@@ -73,7 +73,7 @@ pub struct NewJob {
     /// Its place in a group of jobs submitted together.
     pub group: Option<Member>,
     /// "Keep the rest": the region its results are kept to.
-    pub region: Option<super::state::KeepRegion>,
+    pub region: Option<super::region::KeepRegion>,
 }
 
 impl NewJob {

@@ -52,7 +52,7 @@ impl In {
             .filter_map(|v| serde_json::from_str::<Job>(v.get()).ok())
             .map(|mut j| {
                 // Stored shapes are checked as drawn ones are.
-                j.region = j.region.take().and_then(super::state::KeepRegion::sanitized);
+                j.region = j.region.take().and_then(super::region::KeepRegion::sanitized);
                 j
             })
             .collect();

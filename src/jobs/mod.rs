@@ -10,6 +10,7 @@ pub mod learn;
 mod logs;
 pub mod phase;
 pub mod plan;
+pub mod region;
 pub mod route;
 pub mod schedule;
 pub mod sendq;
@@ -17,7 +18,8 @@ pub mod state;
 
 pub use schedule::{backoff_ms, poll_delay_ms};
 pub use route::{Known, Op, Route};
-pub use state::{CancelState, Event, Job, KeepRegion, Kept, NewJob, Next, Pause, Phase};
+pub use region::KeepRegion;
+pub use state::{CancelState, Event, Job, Kept, NewJob, Next, Pause, Phase};
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod props;

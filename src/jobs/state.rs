@@ -16,6 +16,7 @@ use serde_json::Value;
 pub use super::event::{Event, NewJob, Next};
 pub use super::phase::{CancelState, Kept, Pause, Phase};
 use super::logs;
+use super::region::KeepRegion;
 use super::route::{Known, Op, Route};
 use super::learn::{poll_delay, Expect};
 use super::schedule::retry_delay_ms;
@@ -101,27 +102,6 @@ pub struct Job {
     /// What is known of the base, applied when the job's URLs are made.
     #[serde(skip)]
     pub(super) known: Known,
-}
-
-/// The region a job's results are kept to: drawn on input image `image`
-/// (its place among the body's images), its edge feathered over `feather`
-/// pixels.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct KeepRegion {
-    pub image: usize,
-    pub shapes: Vec<crate::pixels::shape::Shape>,
-    pub feather: u32,
-}
-
-impl KeepRegion {
-    /// What storage gave, made safe: unusable shapes dropped; `None` when
-    /// nothing is left.
-    pub fn sanitized(mut self) -> Option<Self> {
-        self.shapes.retain(crate::pixels::shape::Shape::is_valid);
-        self.shapes.truncate(crate::pixels::region::MAX_SHAPES);
-        self.feather = self.feather.min(crate::api::provider::FEATHER_RANGE.1);
-        (!self.shapes.is_empty()).then_some(self)
-    }
 }
 
 impl Job {
