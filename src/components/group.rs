@@ -3,6 +3,8 @@
 //! (asked first), download all as one zip, and the jobs' cards.
 
 use leptos::prelude::*;
+
+use crate::components::keyed::{keyed, Row};
 use leptos::task::spawn_local;
 
 use crate::app::{Gallery, SettingsState, Shown};
@@ -130,8 +132,7 @@ pub fn JobGroup(group: u64) -> impl IntoView {
             })}
             {move || zip_note.get().map(|m| view! { <p class="hint" data-testid="zip-note">{i.msg(m)}</p> })}
             <ol class="group-grid">
-                <For each=move || entries.get() key=|e| e.id let:entry>
-                    {
+                {keyed(move || entries.get().into_iter().map(|entry| Row::new(entry.id.to_string(), move || {
                         let job = entry.job.clone();
                         let entry_id = entry.id;
                         let label = job.with_untracked(|j| j.group.as_ref().map(|m| label_msg(&m.label)).unwrap_or_else(|| Msg::verbatim("")));
@@ -169,8 +170,7 @@ pub fn JobGroup(group: u64) -> impl IntoView {
                                 </details>
                             </li>
                         }
-                    }
-                </For>
+                    })).collect())}
             </ol>
         </section>
     }

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::components::keyed::{keyed, Row};
+
 use crate::api::draft::Draft;
 use crate::api::input::num_text;
 use crate::api::size;
@@ -62,9 +64,10 @@ pub fn History() -> impl IntoView {
                 view! { <p class="hint" data-testid="history-matching" data-found=found().to_string() role="status">{i.msg(text)}</p> }
             })}
             <ul class="history-list">
-                <For each=move || matching.with(|m| m.iter().take(limit.get()).cloned().collect::<Vec<_>>()) key=|e| e.id let:entry>
-                    <HistoryItem entry=entry note=note/>
-                </For>
+                {keyed(move || matching.with(|m| m.iter().take(limit.get()).map(|e| {
+                    let entry = e.clone();
+                    Row::new(e.id.to_string(), move || view! { <HistoryItem entry=entry note=note/> })
+                }).collect()))}
             </ul>
             {move || {
                 let left = found().saturating_sub(limit.get());

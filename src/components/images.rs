@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::components::keyed::{keyed, Row};
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, FileList, HtmlInputElement, KeyboardEvent};
 
@@ -112,9 +114,10 @@ pub fn ImageList() -> impl IntoView {
                 })
             }}
             <ol class="thumbs">
-                <For each=move || form.draft.with(|d| d.image_urls.iter().cloned().enumerate().collect::<Vec<_>>()) key=|(i, url)| (*i, url.clone()) let:item>
-                    <Thumb index=item.0 url=item.1 count=Signal::derive(count)/>
-                </For>
+                {keyed(move || form.draft.with(|d| d.image_urls.iter().enumerate().map(|(index, url)| {
+                    let url = url.clone();
+                    Row::new(format!("{index} {url}"), move || view! { <Thumb index url count=Signal::derive(count)/> })
+                }).collect()))}
             </ol>
             {move || form.refs_moved.get().then(|| view! {
                 <p class="warn" data-testid="refs-moved" role="status">

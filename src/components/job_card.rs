@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::components::keyed::{keyed, Row};
+
 use crate::app::{Clock, SettingsState};
 use crate::components::aspect::AspectWarning;
 use crate::components::results::Results;
@@ -142,13 +144,12 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                             })}
                             <ol data-testid="job-logs">
                                 // Keyed by line number: a new line adds one item, it does not redraw the list.
-                                <For
-                                    each=move || { let d = logs_dropped.get(); logs.get().into_iter().enumerate().map(move |(k, l)| (d + k as u64, l)).collect::<Vec<_>>() }
-                                    key=|(n, _)| *n
-                                    let:((_, l))
-                                >
-                                    <li class=format!("log-{}", l.level.as_deref().unwrap_or("info").to_ascii_lowercase())>{l.message}</li>
-                                </For>
+                                {keyed(move || {
+                                    let d = logs_dropped.get();
+                                    logs.get().into_iter().enumerate().map(|(k, l)| Row::new((d + k as u64).to_string(), move || view! {
+                                        <li class=format!("log-{}", l.level.as_deref().unwrap_or("info").to_ascii_lowercase())>{l.message}</li>
+                                    })).collect()
+                                })}
                             </ol>
                         </div>
                     </details>

@@ -6,6 +6,7 @@ use crate::i18n::{Msg, K};
 use crate::web::lang::{i18n, t};
 use crate::web::store::{JobEntry, Jobs};
 use crate::components::group::JobGroup;
+use crate::components::keyed::{keyed, Row};
 
 #[derive(Clone)]
 enum Item {
@@ -14,10 +15,10 @@ enum Item {
 }
 
 impl Item {
-    fn key(&self) -> (bool, u64) {
+    fn row(self) -> Row {
         match self {
-            Item::Job(e) => (false, e.id),
-            Item::Group(g) => (true, *g),
+            Item::Job(entry) => Row::new(format!("j{}", entry.id), move || view! { <JobCard entry=entry/> }),
+            Item::Group(g) => Row::new(format!("g{g}"), move || view! { <JobGroup group=g/> }),
         }
     }
 }
@@ -41,6 +42,7 @@ pub fn JobList() -> impl IntoView {
                 }
                 None => Some(Item::Job(e)),
             })
+            .map(Item::row)
             .collect::<Vec<_>>()
     };
     let count = move || jobs.list.with(|l| l.iter().filter(|e| e.shown.get()).count());
@@ -62,12 +64,7 @@ pub fn JobList() -> impl IntoView {
             <p class="empty">{t(K::JobsEmpty)}</p>
         })}
         <div class="job-list">
-            <For each=shown key=Item::key let:item>
-                {match item {
-                    Item::Job(entry) => view! { <JobCard entry=entry/> }.into_any(),
-                    Item::Group(g) => view! { <JobGroup group=g/> }.into_any(),
-                }}
-            </For>
+            {keyed(shown)}
         </div>
     }
 }

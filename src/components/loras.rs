@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::keyed::{keyed, Row};
+
 use crate::api::draft::LoraDraft;
 use crate::api::input::num_text;
 use crate::api::model::{LORA_SCALE, MAX_LORAS};
@@ -23,9 +25,7 @@ pub fn Loras() -> impl IntoView {
                 <legend>{t(K::Loras)}</legend>
                 {move || (count() == 0).then(|| view! { <p class="hint">{t(K::LorasEmpty)}</p> })}
                 <ol class="lora-list">
-                    <For each=move || 0..count() key=|i| *i let:index>
-                        <LoraRow index/>
-                    </For>
+                    {keyed(move || (0..count()).map(|index| Row::new(index.to_string(), move || view! { <LoraRow index/> })).collect())}
                 </ol>
                 <button type="button" class="ghost small" data-testid="add-lora"
                     prop:disabled=move || { count() >= MAX_LORAS }

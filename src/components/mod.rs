@@ -12,6 +12,7 @@ pub mod history;
 pub mod images;
 pub mod job_card;
 pub mod job_list;
+pub mod keyed;
 pub mod kept;
 pub mod loras;
 pub mod many;
