@@ -173,10 +173,7 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                 let (prompt, input, keep) = job.with_untracked(|j| (
                     j.body.get("prompt").and_then(|p| p.as_str()).unwrap_or("").to_string(),
                     crate::api::input::body_images(&j.body).first().map(|u| u.to_string()),
-                    j.region.clone().map(|r| {
-                        let on = crate::api::input::body_images(&j.body).get(r.image).map(|u| u.to_string());
-                        (r, on)
-                    }),
+                    j.keep_source(),
                 ));
                 // The first result against the first input (both sizes known).
                 let aspect = input.clone().zip(out.images.first().and_then(|r| r.width.zip(r.height)))

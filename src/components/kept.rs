@@ -1,7 +1,7 @@
 //! "Keep the rest": a result put back into its input through the region
 //! the job was submitted with (`pixels::composite::keep_rest`, the edge
-//! feathered). Made in the browser when the card shows the result; the
-//! task ends with the view.
+//! feathered). Made in the browser when the card shows the result (the
+//! task ends with the view), kept with the job's copies.
 
 use leptos::prelude::*;
 
@@ -9,38 +9,20 @@ use crate::api::output::download_name;
 use crate::api::OutputImage;
 use crate::app::FormState;
 use crate::i18n::{Msg, K};
-use crate::jobs::history::LOCAL_PLACEHOLDER;
 use crate::jobs::KeepRegion;
-use crate::pixels::composite::keep_rest;
-use crate::pixels::mask::Mask;
+use crate::web::copies;
+use crate::web::images::js_err;
 use crate::web::lang::{i18n, t};
-use crate::web::pixels::{png_object_url, read};
+use crate::web::pixels::{kept_png, Scaled};
+use crate::web::store::Jobs;
+use web_sys::Blob;
 
-/// What was made: the kept image (a PNG behind an object URL), and the
+/// What is shown: the kept image (a PNG behind an object URL), and the
 /// sizes when the result had to be scaled to the input's.
 #[derive(Clone, Debug, PartialEq)]
 struct Made {
     uri: String,
-    scaled: Option<((u32, u32), (u32, u32))>,
-}
-
-async fn make(input: Option<String>, result: String, region: KeepRegion) -> Result<Made, Msg> {
-    let input = input.filter(|u| u != LOCAL_PLACEHOLDER).ok_or(Msg::new(K::KeptNoInput))?;
-    let original = read(&input).await?;
-    let res = read(&result).await.map_err(|_| Msg::new(K::KeptResultClosed))?;
-    // Each step its own task, so the page answers between them (4 MP: the
-    // mask and its feather about 50 ms, the composite 10 ms; the PNG is
-    // encoded off the page's thread).
-    let pause = || gloo_timers::future::TimeoutFuture::new(0);
-    pause().await;
-    let mask = Mask::of_shapes(original.w, original.h, &region.shapes).feathered(region.feather);
-    pause().await;
-    let kept = keep_rest(&original, &res, &mask);
-    let scaled = kept.scaled.then_some(((res.w, res.h), (original.w, original.h)));
-    drop((original, res, mask));
-    pause().await;
-    let uri = png_object_url(&kept.image).await.map_err(Msg::verbatim)?;
-    Ok(Made { uri, scaled })
+    scaled: Option<Scaled>,
 }
 
 /// The bytes behind an object URL of ours, as a data URI (what a request
@@ -51,16 +33,38 @@ async fn as_data_uri(url: &str) -> Option<String> {
     Some(crate::api::image::data_uri("image/png", &crate::web::images::blob_bytes(&blob).await?))
 }
 
-/// The kept version of result `index` of a job (its `input` the image the
-/// region was drawn on), beside the result.
+/// The kept version of result `index` of job `job` (its `input` the image
+/// the region was drawn on), beside the result. Made on the page when it
+/// can be (the result and the input readable); else its copy, if one was
+/// kept. One made while the job holds copies is kept with them.
 #[component]
-pub fn KeptView(index: usize, result: OutputImage, input: Option<String>, region: KeepRegion, prompt: String) -> impl IntoView {
+pub fn KeptView(job: u64, index: usize, result: OutputImage, input: Option<String>, region: KeepRegion, prompt: String) -> impl IntoView {
     let form = expect_context::<FormState>();
+    let jobs = expect_context::<Jobs>();
     let i = i18n();
     let made = RwSignal::new(None::<Result<Made, Msg>>);
+    // The PNG made here, until it is kept as a copy.
+    let fresh: StoredValue<Option<Blob>, LocalStorage> = StoredValue::new_local(None);
     let url = result.url.clone();
     leptos::task::spawn_local_scoped_with_cancellation(async move {
-        made.set(Some(make(input, url, region).await));
+        let got = match kept_png(input.as_deref(), &url, &region).await {
+            Ok((blob, scaled)) => {
+                fresh.set_value(Some(blob.clone()));
+                Ok((blob, scaled))
+            }
+            Err(why) => copies::find_kept(job, index).await.map(|b| (b, None)).ok_or(why),
+        };
+        made.set(Some(got.and_then(|(blob, scaled)| {
+            let uri = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| Msg::verbatim(js_err(e)))?;
+            Ok(Made { uri, scaled })
+        })));
+    });
+    Effect::new(move |_| {
+        if made.with(|m| matches!(m, Some(Ok(_)))) && jobs.holds_copies(job) {
+            if let Some(blob) = fresh.try_update_value(Option::take).flatten() {
+                leptos::task::spawn_local(async move { jobs.keep_kept(job, index, blob).await });
+            }
+        }
     });
     // The object URL goes with the view.
     on_cleanup(move || {

@@ -43,7 +43,7 @@ pub fn Results(
                     }.into_any();
                 }
                 let name = download_name(&prompt, seed, i, img.content_type.as_deref());
-                let kept = keep.clone().map(|(region, on)| view! { <KeptView index=i result=img.clone() input=on region=region prompt=prompt.clone()/> });
+                let kept = keep.clone().map(|(region, on)| view! { <KeptView job=job index=i result=img.clone() input=on region=region prompt=prompt.clone()/> });
                 view! {
                     <figure class="result">
                         <button type="button" class="img-button" aria-label=i18n.msg(Msg::new(K::ShowLarge).arg("n", i + 1)) on:click={

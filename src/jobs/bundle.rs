@@ -1,11 +1,13 @@
 //! What "download all" puts in a group's zip: per job, its images under
 //! readable names (`01-seed-42.png`, `02-seed-43-2.png` for a job's second
-//! image) and its request (`01-seed-42.request.json`: the endpoint, the
+//! image; `01-seed-42-kept.png` its kept version, for a job that keeps the
+//! rest) and its request (`01-seed-42.request.json`: the endpoint, the
 //! request id and the body as sent; never the key). Pure: the browser
 //! glue fetches the images and writes the archive (`api::zip`).
 
 use serde_json::json;
 
+use super::region::KeepRegion;
 use super::state::Job;
 
 /// One file of the archive.
@@ -15,6 +17,9 @@ pub enum Entry {
     /// The `index`-th image of job `job` (its copy, if the URL fails).
     Image { name: String, url: String, job: u64, index: usize },
     Text { name: String, text: String },
+    /// The kept version of the `index`-th image of job `job` (a PNG): made
+    /// from `result` and `input` through `region`, or its copy.
+    Kept { name: String, job: u64, index: usize, result: String, input: Option<String>, region: KeepRegion },
 }
 
 /// The extension of an image: from its content type, else its URL.
@@ -37,9 +42,13 @@ pub fn entries(jobs: &[Job]) -> Vec<Entry> {
     for (n, job) in jobs.iter().enumerate() {
         let stem = job.group.as_ref().map_or_else(|| format!("{:02}", n + 1), |m| m.label.stem(m.index));
         let images = job.output.as_ref().map(|o| o.images.as_slice()).unwrap_or_default();
+        let keep = job.keep_source();
         for (k, img) in images.iter().enumerate() {
             let more = if images.len() > 1 && k > 0 { format!("-{}", k + 1) } else { String::new() };
             out.push(Entry::Image { name: format!("{stem}{more}.{}", extension(img.content_type.as_deref(), &img.url)), url: img.url.clone(), job: job.id, index: k });
+            if let Some((region, input)) = keep.clone() {
+                out.push(Entry::Kept { name: format!("{stem}{more}-kept.png"), job: job.id, index: k, result: img.url.clone(), input, region });
+            }
         }
         let request = json!({
             "endpoint": job.model,
@@ -71,7 +80,7 @@ mod tests {
     }
 
     fn names(e: &[Entry]) -> Vec<&str> {
-        e.iter().map(|e| match e { Entry::Image { name, .. } | Entry::Text { name, .. } => name.as_str() }).collect()
+        e.iter().map(|e| match e { Entry::Image { name, .. } | Entry::Text { name, .. } | Entry::Kept { name, .. } => name.as_str() }).collect()
     }
 
     #[test]
@@ -93,5 +102,21 @@ mod tests {
         j.output = None;
         j.group = None;
         assert_eq!(names(&entries(&[j])), ["01.request.json"]);
+    }
+
+    #[test]
+    fn a_job_that_keeps_the_rest_has_a_kept_version_of_each_image() {
+        let mut j = job(1, 7, &[("https://cdn/a.jpg", Some("image/jpeg")), ("https://cdn/b.png", None)]);
+        j.body = json!({"prompt": "p", "image_urls": ["https://in/0.png", "https://in/1.png"]});
+        let shapes = vec![crate::pixels::shape::Shape { tool: crate::pixels::shape::Tool::Rect, points: vec![[1.0, 1.0], [5.0, 5.0]], size: 2.0, color: "#fff".into(), text: String::new() }];
+        j.region = Some(KeepRegion { image: 1, shapes, feather: 8 });
+        let e = entries(&[j.clone()]);
+        assert_eq!(names(&e), ["02-seed-7.jpg", "02-seed-7-kept.png", "02-seed-7-2.png", "02-seed-7-2-kept.png", "02-seed-7.request.json"]);
+        // Made from that image's result and the input the region was drawn on.
+        let Entry::Kept { job, index, result, input, region, .. } = &e[3] else { panic!("{:?}", e[3]) };
+        assert_eq!((*job, *index, result.as_str(), input.as_deref(), region.feather), (j.id, 1, "https://cdn/b.png", Some("https://in/1.png"), 8));
+        // The body without that image: still an entry, with no input (the glue says why there is none).
+        j.body = json!({"prompt": "p", "image_urls": ["https://in/0.png"]});
+        assert!(matches!(&entries(&[j])[1], Entry::Kept { input: None, .. }));
     }
 }

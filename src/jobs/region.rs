@@ -22,3 +22,14 @@ impl KeepRegion {
         (!self.shapes.is_empty()).then_some(self)
     }
 }
+
+impl super::Job {
+    /// What the kept versions of this job's results are made from: its
+    /// region, and the input image it was drawn on (`None` when the body
+    /// no longer has it).
+    pub fn keep_source(&self) -> Option<(KeepRegion, Option<String>)> {
+        let r = self.region.clone()?;
+        let on = crate::api::input::body_images(&self.body).get(r.image).map(|u| u.to_string());
+        Some((r, on))
+    }
+}

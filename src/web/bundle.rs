@@ -1,6 +1,7 @@
 //! "Download all": fetches a group's images (no key: they are on the
 //! provider's CDN, or data URIs) and writes them, with each job's request,
-//! into one zip (`jobs::bundle` names the files, `api::zip` writes them).
+//! into one zip (`jobs::bundle` names the files, `api::zip` writes them),
+//! with the kept version of each result of a job that keeps the rest.
 
 use js_sys::Uint8Array;
 use wasm_bindgen_futures::JsFuture;
@@ -38,6 +39,21 @@ pub async fn group_zip(jobs: &[Job], now_ms: f64) -> Result<(Vec<u8>, usize), Zi
                 },
             },
             Entry::Text { name, text } => zip.add(&name, text.as_bytes())?,
+            // Made here as the card makes it; else its copy.
+            Entry::Kept { name, job, index, result, input, region } => {
+                let made = match super::pixels::kept_png(input.as_deref(), &result, &region).await {
+                    Ok((blob, _)) => Some(blob),
+                    Err(_) => super::copies::find_kept(job, index).await,
+                };
+                let bytes = match made {
+                    Some(blob) => blob_bytes(&blob).await,
+                    None => None,
+                };
+                match bytes {
+                    Some(bytes) => zip.add(&name, &bytes)?,
+                    None => missing.push(format!("{name}\tkept version of {result}")),
+                }
+            }
         }
     }
     if !missing.is_empty() {

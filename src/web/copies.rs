@@ -3,6 +3,8 @@
 //! so two copies of the app under two paths keep their own. The page shows
 //! the provider's URL; when that fails to load (expired, offline), the
 //! image's `error` handler ([`fall_back`]) puts the copy in its place.
+//! A result's kept version ("keep the rest") is kept beside it, under
+//! `qie-copy/<job>/<index>-kept`.
 
 use std::cell::RefCell;
 
@@ -14,6 +16,10 @@ const CACHE: &str = "qie-copies-v1";
 
 fn key(job: u64, index: usize) -> String {
     format!("qie-copy/{job}/{index}")
+}
+
+fn kept_key(job: u64, index: usize) -> String {
+    format!("qie-copy/{job}/{index}-kept")
 }
 
 async fn open() -> Option<Cache> {
@@ -58,17 +64,35 @@ pub async fn put(job: u64, index: usize, bytes: &[u8]) -> Option<()> {
 
 /// The copy of image `index` of `job`.
 pub async fn find(job: u64, index: usize) -> Option<Blob> {
-    let hit = JsFuture::from(open().await?.match_with_str(&key(job, index))).await.ok()?;
+    find_key(&key(job, index)).await
+}
+
+/// The copy of the kept version of image `index` of `job`.
+pub async fn find_kept(job: u64, index: usize) -> Option<Blob> {
+    find_key(&kept_key(job, index)).await
+}
+
+async fn find_key(key: &str) -> Option<Blob> {
+    let hit = JsFuture::from(open().await?.match_with_str(key)).await.ok()?;
     let resp: web_sys::Response = hit.dyn_into().ok()?;
     JsFuture::from(resp.blob().ok()?).await.ok()?.dyn_into().ok()
 }
 
-/// Deletes the copies of `job`'s `count` images.
+/// Keeps `blob` as the copy of the kept version of image `index` of `job`.
+pub async fn put_kept(job: u64, index: usize, blob: &Blob) -> Option<()> {
+    let resp = web_sys::Response::new_with_opt_blob(Some(blob)).ok()?;
+    JsFuture::from(open().await?.put_with_str(&kept_key(job, index), &resp)).await.ok().map(|_| ())
+}
+
+/// Deletes the copies of `job`'s `count` images (and of their kept
+/// versions).
 pub async fn forget(job: u64, count: usize) {
     forget_urls(job, count);
     let Some(cache) = open().await else { return };
     for index in 0..count {
-        let _ = JsFuture::from(cache.delete_with_str(&key(job, index))).await;
+        for k in [key(job, index), kept_key(job, index)] {
+            let _ = JsFuture::from(cache.delete_with_str(&k)).await;
+        }
     }
 }
 

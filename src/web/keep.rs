@@ -35,6 +35,30 @@ impl Jobs {
         self.evict_copies(cap, Some(id)).await;
     }
 
+    /// Keeps `blob`, the kept version of image `index` of job `id` made on
+    /// the page, beside that image's copy: when the job holds copies and
+    /// has none of it yet. Counted with the job's copies.
+    pub async fn keep_kept(&self, id: u64, index: usize, blob: web_sys::Blob) {
+        let held = |e: &JobEntry| e.job.with_untracked(|j| if let Some(Kept::Copies(n)) = j.kept { Some(n) } else { None });
+        let Some(e) = self.entry(id).filter(|e| held(e).is_some()) else { return };
+        if copies::find_kept(id, index).await.is_some() || copies::put_kept(id, index, &blob).await.is_none() {
+            return;
+        }
+        // Read again: another image's kept version may have been counted
+        // meanwhile, or the copies freed (then this one goes too).
+        let Some(n) = held(&e) else {
+            copies::forget(id, index + 1).await;
+            return;
+        };
+        self.dispatch(&e, Event::Kept(Kept::Copies(n + blob.size() as u64)));
+        self.evict_copies(self.copies_mb.get_untracked() as u64 * MB, Some(id)).await;
+    }
+
+    /// Whether job `id` holds copies of its results (tracked).
+    pub fn holds_copies(&self, id: u64) -> bool {
+        self.list.with(|l| l.iter().find(|e| e.id == id).is_some_and(|e| e.job.with(|j| matches!(j.kept, Some(Kept::Copies(_))))))
+    }
+
     /// What the copies take in all (tracked).
     pub fn copies_total(&self) -> u64 {
         self.list.with(|l| l.iter().map(|e| e.job.with(|j| if let Some(Kept::Copies(n)) = j.kept { n } else { 0 })).sum())

@@ -8,7 +8,9 @@ use web_sys::ImageData;
 
 use super::images::{canvas, js_err, load};
 use crate::i18n::{Msg, K};
-use crate::pixels::composite::burn;
+use crate::jobs::history::LOCAL_PLACEHOLDER;
+use crate::jobs::KeepRegion;
+use crate::pixels::composite::{burn, keep_rest};
 use crate::pixels::image::{Rect, Rgba};
 use crate::pixels::mask::Mask;
 use crate::pixels::region::{Region, RegionUse};
@@ -94,10 +96,10 @@ pub fn made_png(base: &Rgba, region: &Region) -> Result<String, String> {
     }
 }
 
-/// `image` as a PNG behind an object URL (the caller revokes it), encoded
-/// by the browser off the page's thread (`toBlob`): a 4 MP image's PNG
-/// takes 250–350 ms, which `toDataURL` would spend blocking the page.
-pub async fn png_object_url(image: &Rgba) -> Result<String, String> {
+/// `image` as a PNG blob, encoded by the browser off the page's thread
+/// (`toBlob`): a 4 MP image's PNG takes 250–350 ms, which `toDataURL`
+/// would spend blocking the page.
+pub async fn png_blob(image: &Rgba) -> Result<web_sys::Blob, String> {
     use std::{cell::RefCell, rc::Rc};
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
@@ -111,6 +113,28 @@ pub async fn png_object_url(image: &Rgba) -> Result<String, String> {
         }
     });
     c.to_blob_with_type(done.as_ref().unchecked_ref(), "image/png").map_err(js_err)?;
-    let blob = rx.await.ok().flatten().ok_or("the browser could not encode the image")?;
-    web_sys::Url::create_object_url_with_blob(&blob).map_err(js_err)
+    rx.await.ok().flatten().ok_or_else(|| "the browser could not encode the image".to_string())
+}
+
+/// The sizes of a result scaled to its input's to be kept: (result, input).
+pub type Scaled = ((u32, u32), (u32, u32));
+
+/// The kept version of `result` (a PNG): the result inside `region`, the
+/// `input` it was drawn on outside it, the edge feathered
+/// (`pixels::composite::keep_rest`); and the sizes when the result had to
+/// be scaled. Each step is its own task, so the page answers between them
+/// (4 MP: the mask and its feather about 50 ms, the composite 10 ms).
+pub async fn kept_png(input: Option<&str>, result: &str, region: &KeepRegion) -> Result<(web_sys::Blob, Option<Scaled>), Msg> {
+    let input = input.filter(|u| *u != LOCAL_PLACEHOLDER).ok_or(Msg::new(K::KeptNoInput))?;
+    let original = read(input).await?;
+    let res = read(result).await.map_err(|_| Msg::new(K::KeptResultClosed))?;
+    let pause = || gloo_timers::future::TimeoutFuture::new(0);
+    pause().await;
+    let mask = Mask::of_shapes(original.w, original.h, &region.shapes).feathered(region.feather);
+    pause().await;
+    let kept = keep_rest(&original, &res, &mask);
+    let scaled = kept.scaled.then_some(((res.w, res.h), (original.w, original.h)));
+    drop((original, res, mask));
+    pause().await;
+    Ok((png_blob(&kept.image).await.map_err(Msg::verbatim)?, scaled))
 }

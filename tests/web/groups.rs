@@ -95,3 +95,36 @@ async fn download_all_writes_every_image_and_request_into_one_zip() {
     let names: Vec<String> = zip::read(&bytes).unwrap().into_iter().map(|(n, _)| n).collect();
     assert_eq!((missing, names), (1, vec!["01-seed-1.request.json".to_string(), "missing.txt".to_string()]));
 }
+
+#[wasm_bindgen_test]
+async fn a_job_that_keeps_the_rest_has_its_kept_versions_in_the_zip() {
+    use qwen_studio::jobs::KeepRegion;
+    use qwen_studio::pixels::composite::keep_rest;
+    use qwen_studio::pixels::image::Rgba;
+    use qwen_studio::pixels::mask::Mask;
+    use qwen_studio::pixels::shape::{Shape, Tool};
+    use qwen_studio::web::pixels::{png_data_uri, read};
+    let solid = |rgb: [u8; 3]| Rgba::new(24, 16, (0..24 * 16).flat_map(|_| [rgb[0], rgb[1], rgb[2], 255]).collect()).unwrap();
+    let (input, result) = (solid([200, 30, 30]), solid([20, 40, 220]));
+    let shapes = vec![Shape { tool: Tool::Rect, points: vec![[4.0, 4.0], [14.0, 12.0]], size: 2.0, color: "#fff".into(), text: String::new() }];
+    let mut j = member(0, 42, &[&png_data_uri(&result).unwrap()]);
+    j.body = serde_json::json!({"prompt": "p", "image_urls": [png_data_uri(&input).unwrap()]});
+    j.region = Some(KeepRegion { image: 0, shapes: shapes.clone(), feather: 2 });
+    let (bytes, missing) = qwen_studio::web::bundle::group_zip(&[j.clone()], 1.7e12).await.expect("a zip");
+    let entries = zip::read(&bytes).expect("the zip reads back");
+    let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!((missing, &names[..]), (0, &["01-seed-42.png", "01-seed-42-kept.png", "01-seed-42.request.json"][..]));
+    // The kept version's pixels: the result inside the box, the input
+    // outside, feathered, exactly as the pixel code makes it.
+    let kept = read(&qwen_studio::api::image::data_uri("image/png", &entries[1].1)).await.expect("a PNG");
+    let expected = keep_rest(&input, &result, &Mask::of_shapes(24, 16, &shapes).feathered(2)).image;
+    assert_eq!((kept.w, kept.h), (24, 16));
+    assert!(kept.px == expected.px && kept.pixel(0, 0) == input.pixel(0, 0) && kept.pixel(9, 8) == result.pixel(9, 8), "kept = input outside, result inside");
+
+    // Without the input it was drawn on (and no copy): named in missing.txt.
+    j.body = serde_json::json!({"prompt": "p"});
+    let (bytes, missing) = qwen_studio::web::bundle::group_zip(&[j], 1.7e12).await.unwrap();
+    let entries = zip::read(&bytes).unwrap();
+    let note = entries.iter().find(|(n, _)| n == "missing.txt").map(|(_, d)| String::from_utf8_lossy(d).to_string()).unwrap_or_default();
+    assert!(missing == 1 && note.starts_with("01-seed-42-kept.png\tkept version of data:image/png"), "{missing} {note}");
+}

@@ -175,7 +175,10 @@ pub(crate) fn marks_and_masks_arrive_at_their_pixels(s: &Session) -> Fut<'_> {
 /// differs from the input at every pixel; the kept version beside it is the
 /// input outside the box and its 8 px feather and the result deep inside.
 /// Then a model that changes nothing (the fake answers with the input):
-/// the difference against the input is 0 %.
+/// the difference against the input is 0 %. The kept version is copied
+/// with the job's results: after a reload, with the fake's files gone
+/// (neither the input nor the result can be read to make it again), the
+/// job opened from the history shows its copy, the same bytes.
 pub(crate) fn a_kept_result_keeps_the_rest_of_its_input(s: &Session) -> Fut<'_> {
     Box::pin(async move {
         s.c.set_window_size(360, 780).await?;
@@ -194,7 +197,7 @@ pub(crate) fn a_kept_result_keeps_the_rest_of_its_input(s: &Session) -> Fut<'_> 
         s.click("[data-testid=region-done]").await?;
         s.wait_for("[data-testid=input-image] [data-testid=has-region][data-use=keep]", SECS(2)).await?;
         s.submit().await?;
-        s.wait_job(0, "completed", SECS(10)).await?;
+        let id = s.wait_job(0, "completed", SECS(10)).await?.attr("data-request-id").await?.context("a request id")?;
         let body = posted(&fake, "fal-ai/qwen-image-edit-plus", 0)?;
         ensure!(body["image_urls"] == json!([format!("{}/files/input-1.png", fake.url)]), "the picture goes as it is: {body}");
         s.wait_for("[data-testid=job] [data-testid=kept-image]", SECS(5)).await?;
@@ -247,6 +250,33 @@ pub(crate) fn a_kept_result_keeps_the_rest_of_its_input(s: &Session) -> Fut<'_> 
         let percent = s.c.execute(&format!("return document.querySelector('{fig}').dataset.percent"), vec![]).await?;
         ensure!(percent.as_str().and_then(|p| p.parse::<f64>().ok()) == Some(0.0), "an unchanged result changed 0 %: {percent}");
         s.click("[data-testid=close-lightbox]").await?;
+
+        // The first job's kept version is kept with its copies.
+        let copied = "const done = arguments[0]; caches.open('qie-copies-v1').then(c => c.keys()).then(k => done(k.filter(r => r.url.endsWith('-kept')).length), () => done(0))";
+        let deadline = std::time::Instant::now() + SECS(5);
+        while s.c.execute_async(copied, vec![]).await?.as_u64() < Some(2) {
+            ensure!(std::time::Instant::now() < deadline, "both jobs' kept versions copied");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        fake.set_faults(Faults { files_gone: true, ..Faults::default() });
+        s.c.refresh().await?;
+        s.wait_for(e2e::browser::APP_FORM, SECS(10)).await?;
+        s.c.execute(e2e::browser::ERROR_HOOK, vec![]).await?;
+        let item = format!("[data-testid=history-item][data-request-id='{id}']");
+        s.wait_for(&item, SECS(5)).await?;
+        s.click(&format!("{item} button[data-testid=open]")).await?;
+        let shown = s.wait_for("[data-testid=job] [data-testid=kept-image]", SECS(10)).await?;
+        ensure!(shown.attr("data-url").await?.as_deref() == Some(from), "the first job's kept version");
+        let again = s
+            .c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 fetch(document.querySelector('[data-testid=job] [data-testid=kept-image]').src).then(r => r.blob())
+                   .then(b => { const f = new FileReader(); f.onload = () => done(f.result); f.readAsDataURL(b); });",
+                vec![],
+            )
+            .await?;
+        ensure!(again.as_str() == Some(src), "after a reload, without its files, the copy: the same PNG");
         Ok(())
     })
 }
