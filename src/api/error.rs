@@ -1,7 +1,6 @@
 //! Errors classified the way the user and the job runner need them: what to
 //! say, which field a message belongs to, and whether to retry.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::i18n::{Msg, K};
@@ -21,7 +20,8 @@ impl FieldError {
 
 /// What the API said about one field (a 422 `detail` item), in its words.
 /// Stored with the job.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct ServerFieldError {
     pub field: String,
     pub message: String,
@@ -33,7 +33,8 @@ impl From<&ServerFieldError> for FieldError {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub enum ErrorKind {
     BadRequest,
     Unauthorized,
@@ -62,7 +63,8 @@ pub enum ErrorKind {
 
 /// What the app found wrong with an answer it could not use (said in the
 /// page's language; `detail` keeps the parser's own words).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub enum Problem {
     NotJson,
     NoStatus,
@@ -95,7 +97,8 @@ impl Problem {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct ApiError {
     pub kind: ErrorKind,
     pub status: Option<u16>,
@@ -105,7 +108,7 @@ pub struct ApiError {
     pub retry_after_ms: Option<u64>,
     pub error_type: Option<String>,
     /// Set when the app itself found the answer unusable.
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub problem: Option<Problem>,
 }
 

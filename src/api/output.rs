@@ -1,13 +1,13 @@
 //! The model's output (the result body), read leniently: only
 //! `images[].url` is sure to be there.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::error::{ApiError, ErrorKind, Problem};
 use super::status::{number_field, string_field};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct OutputImage {
     pub url: String,
     pub width: Option<u32>,
@@ -19,7 +19,8 @@ pub struct OutputImage {
     pub nsfw: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct EditOutput {
     pub images: Vec<OutputImage>,
     pub seed: Option<u64>,

@@ -38,7 +38,8 @@ pub struct ReturnedUrls {
     pub cancel_url: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct LogEntry {
     pub message: String,
     pub timestamp: Option<String>,

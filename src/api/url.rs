@@ -108,8 +108,9 @@ pub fn place(base: &str, url: &str) -> Option<String> {
 }
 
 /// How a candidate URL was made, to remember per base which one worked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(test, serde(rename_all = "snake_case"))]
 pub enum Form {
     /// The URL the queue returned, moved onto the base when needed.
     Returned,
@@ -119,20 +120,23 @@ pub enum Form {
     BuiltFull,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct Candidate {
     pub form: Form,
     pub url: String,
 }
 
 /// The URLs one operation may use, in the order they are tried.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Candidates(pub Vec<Candidate>);
 
+#[cfg(test)]
 impl<'de> serde::Deserialize<'de> for Candidates {
     /// Histories written before candidates existed hold one URL per
-    /// operation. (A visitor rather than an untagged enum: it buffers
-    /// nothing and costs the bundle far less.)
+    /// operation. (The reference for `jobs::stored`, which reads the
+    /// history in the app.)
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -191,7 +195,8 @@ impl Candidates {
 }
 
 /// Where each follow-up request of one job may go, best guess first.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct Endpoints {
     /// Status, with `logs=1` in the query.
     pub status: Candidates,

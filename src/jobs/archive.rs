@@ -35,7 +35,7 @@ fn parse_image_name(name: &str) -> Option<(u64, usize)> {
 /// The archive of `jobs` (stored as the history stores them) and their
 /// image copies, dated `now`.
 pub fn export(jobs: &[Job], images: &[Image], now: f64) -> Result<Vec<u8>, ZipError> {
-    let json = serde_json::to_string(&Out { format: Some(FORMAT), v: HISTORY_VERSION, jobs: &jobs.iter().map(storable).collect::<Vec<_>>() }).map_err(|_| ZipError::Damaged)?;
+    let json = Out::text(Some(FORMAT), jobs.iter().map(storable));
     let mut zip = ZipWriter::new(now);
     zip.add(HISTORY_FILE, json.as_bytes())?;
     for img in images {

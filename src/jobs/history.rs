@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::state::Job;
+use super::stored::Stored;
 
 pub const HISTORY_VERSION: u32 = 1;
 /// Finished jobs past this many (oldest first) are dropped; running jobs
@@ -25,13 +26,20 @@ pub const STALE_MS: f64 = 20_000.0;
 pub const LOCAL_PLACEHOLDER: &str = "local-file:not-stored";
 
 /// The stored history's shape, which an export's `history.json` shares
-/// (adding its `format`).
+/// (adding its `format`). Each job as `jobs::stored` writes it.
 #[derive(Serialize)]
 pub(super) struct Out<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<&'a str>,
     pub v: u32,
-    pub jobs: &'a [Job],
+    pub jobs: Vec<Value>,
+}
+
+impl<'a> Out<'a> {
+    /// `jobs` as stored, as JSON text.
+    pub fn text(format: Option<&'a str>, jobs: impl Iterator<Item = Job>) -> String {
+        serde_json::to_string(&Out { format, v: HISTORY_VERSION, jobs: jobs.map(|j| j.put()).collect() }).unwrap_or_default()
+    }
 }
 
 #[derive(Deserialize)]
@@ -39,7 +47,7 @@ pub(super) struct In {
     pub format: Option<String>,
     pub v: u32,
     /// Read one by one, so that a broken job is left out alone.
-    pub jobs: Vec<Box<serde_json::value::RawValue>>,
+    pub jobs: Vec<Value>,
 }
 
 impl In {
@@ -49,7 +57,7 @@ impl In {
         let jobs: Vec<Job> = self
             .jobs
             .iter()
-            .filter_map(|v| serde_json::from_str::<Job>(v.get()).ok())
+            .filter_map(Job::take)
             .map(|mut j| {
                 // Stored shapes are checked as drawn ones are.
                 j.region = j.region.take().and_then(super::region::KeepRegion::sanitized);
@@ -235,8 +243,7 @@ pub fn bounded(mut jobs: Vec<Job>) -> Vec<Job> {
 }
 
 pub fn encode(jobs: &[Job]) -> String {
-    let stored: Vec<Job> = bounded(jobs.iter().map(storable).collect());
-    serde_json::to_string(&Out { format: None, v: HISTORY_VERSION, jobs: &stored }).unwrap_or_default()
+    Out::text(None, bounded(jobs.iter().map(storable).collect()).into_iter())
 }
 
 /// What was read from storage.

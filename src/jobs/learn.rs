@@ -4,7 +4,6 @@
 //! and densely near it. One pure decision, tested natively; without
 //! history, or once a job overruns, it is today's schedule.
 
-use serde::{Deserialize, Serialize};
 
 use super::phase::Phase;
 use super::schedule::poll_delay_ms;
@@ -12,7 +11,8 @@ use super::state::Job;
 
 /// How long earlier jobs of a base and model took: medians of the last
 /// completed ones. Kept with the job, so a reload follows it the same way.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct Expect {
     pub queue_ms: f64,
     pub run_ms: f64,

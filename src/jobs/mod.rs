@@ -15,6 +15,7 @@ pub mod route;
 pub mod schedule;
 pub mod sendq;
 pub mod state;
+pub mod stored;
 
 pub use schedule::{backoff_ms, poll_delay_ms};
 pub use route::{Known, Op, Route};

@@ -1,12 +1,12 @@
 //! Where a job stands: its phase, its cancel, and why it may wait for the
 //! person.
 
-use serde::{Deserialize, Serialize};
 
 use crate::api::ApiError;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(test, serde(rename_all = "snake_case"))]
 pub enum Phase {
     /// In the page, waiting for its turn to be sent (`sendq`).
     Waiting,
@@ -44,7 +44,8 @@ impl Phase {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub enum CancelState {
     None,
     /// The cancel request is on its way.
@@ -62,7 +63,8 @@ pub enum CancelState {
 }
 
 /// Why a running job waits for the person instead of asking the queue.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub enum Pause {
     /// A 401 or 403 while following: the key needs fixing.
     KeyRefused(ApiError),
@@ -74,7 +76,8 @@ pub enum Pause {
 }
 
 /// What the browser keeps of a completed job's result images (issue 13).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub enum Kept {
     /// A copy of every image, taking this many bytes.
     Copies(u64),

@@ -3,7 +3,6 @@
 //! the validated request and the person's choices; the randomness for
 //! seeds is passed in, so tests are exact.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::model::{Kind, Schema, SEED_MAX};
@@ -17,13 +16,14 @@ pub const MAX_VARIATIONS: u32 = 16;
 pub const MAX_JOBS: usize = 64;
 
 /// What varies between the jobs of a group.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub enum Vary {
-    #[serde(rename = "seed")]
+    #[cfg_attr(test, serde(rename = "seed"))]
     Seed,
-    #[serde(rename = "guidance_scale")]
+    #[cfg_attr(test, serde(rename = "guidance_scale"))]
     Guidance,
-    #[serde(rename = "num_inference_steps")]
+    #[cfg_attr(test, serde(rename = "num_inference_steps"))]
     Steps,
 }
 
@@ -49,13 +49,14 @@ impl Vary {
 
 /// What tells one job of a group from the others (the grid's labels, the
 /// zip's names).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct Label {
     /// The input image's number when each image goes alone (1-based).
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub image: Option<usize>,
     /// The seed, or the value of the varied parameter, as sent.
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub varied: Option<(Vary, String)>,
 }
 
@@ -76,14 +77,15 @@ impl Label {
 }
 
 /// A job's place in its group (kept with the job in the history).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct Member {
     /// The group's id (made at its submit like a job's).
     pub group: u64,
     /// 0-based; a retry takes the place of the job it retries.
     pub index: usize,
     pub total: usize,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub label: Label,
 }
 

@@ -1,11 +1,11 @@
 //! "Keep the rest": the region a job goes with, as stored in its record.
 
-use serde::{Deserialize, Serialize};
 
 /// The region a job's results are kept to: drawn on input image `image`
 /// (its place among the body's images), its edge feathered over `feather`
 /// pixels.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct KeepRegion {
     pub image: usize,
     pub shapes: Vec<crate::pixels::shape::Shape>,

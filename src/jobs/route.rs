@@ -3,7 +3,6 @@
 //! what a base taught the jobs that follow it. Part of the reducer: only
 //! `Job::apply` (in `state`) calls the methods that change the route.
 
-use serde::{Deserialize, Serialize};
 
 use super::state::{Job, Next, Phase};
 use crate::api::url::Form;
@@ -44,7 +43,8 @@ impl Known {
 
 /// How the job reaches its server: which candidate of each operation is in
 /// use, and what did not answer.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct Route {
     pub status: usize,
     pub result: usize,

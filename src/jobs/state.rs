@@ -10,7 +10,6 @@
 //! polled instead; a stream that fails hands over to polling. A job is lost
 //! only when every candidate answered so twice, 5 s apart.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use super::event::{Event, NewJob, Next};
@@ -31,7 +30,8 @@ pub const PARK_AFTER_MS: f64 = 10.0 * 60_000.0;
 /// One job. Stored in the history as JSON (never the key): fields added
 /// later carry `serde(default)` so older histories still load, and fields
 /// older versions wrote (`scheme`, `requests`) are ignored.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct Job {
     pub id: u64,
     /// The request body that was sent.
@@ -39,14 +39,14 @@ pub struct Job {
     pub base: String,
     pub model: String,
     /// Follow by the status stream rather than polling.
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub stream: bool,
     /// The stream failed or closed early: polling took over.
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub stream_failed: bool,
     pub request_id: Option<String>,
     pub endpoints: Option<Endpoints>,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub route: Route,
     pub phase: Phase,
     /// A status the app does not know, shown as is.
@@ -55,14 +55,14 @@ pub struct Job {
     /// The newest `MAX_LOG_LINES` lines.
     pub logs: Vec<LogEntry>,
     /// Lines before those, not kept.
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub logs_dropped: u64,
     pub submitted_at: f64,
     /// When it was first seen in progress.
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub started_at: Option<f64>,
     /// What earlier jobs of its base and model took: when to poll.
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub expect: Option<Expect>,
     pub ended_at: Option<f64>,
     pub inference_time: Option<f64>,
@@ -72,35 +72,35 @@ pub struct Job {
     pub status_error: Option<String>,
     pub cancel: CancelState,
     /// Consecutive failed requests, for the backoff.
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub failures: u32,
     /// When the current run of failures began.
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub failing_since: Option<f64>,
     /// Why the last request failed and when the retry is due.
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub retrying: Option<(ApiError, f64)>,
     /// Waiting for the person (the key, or a long outage).
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub paused: Option<Pause>,
     /// When the job last changed (ms since the epoch).
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub updated_at: f64,
     /// The tab that follows it (see `history`).
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub owner: Option<String>,
     /// Its place in a group of jobs submitted together.
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub group: Option<crate::jobs::plan::Member>,
     /// What the browser keeps of its result images.
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub kept: Option<Kept>,
     /// "Keep the rest": each result gets a version that is the input
     /// image outside this region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub region: Option<KeepRegion>,
     /// What is known of the base, applied when the job's URLs are made.
-    #[serde(skip)]
+    #[cfg_attr(test, serde(skip))]
     pub(super) known: Known,
 }
 

@@ -2,13 +2,13 @@
 //! the shapes, and the undo and redo steps. Kept with the form's images
 //! (storage, reloads) as one serde record.
 
-use serde::{Deserialize, Serialize};
 
 use super::shape::{self, Shape};
 
 /// What an image's marks are for (`name="region_use"`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(test, serde(rename_all = "lowercase"))]
 pub enum RegionUse {
     /// Burned into the image that is sent.
     #[default]
@@ -37,8 +37,9 @@ impl RegionUse {
 }
 
 /// A step that can be undone.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(test, serde(rename_all = "lowercase"))]
 pub enum Step {
     /// A shape was added (it is the last one).
     Add,
@@ -47,8 +48,9 @@ pub enum Step {
 }
 
 /// A step that can be redone.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(test, serde(rename_all = "lowercase"))]
 pub enum Redo {
     Add(Shape),
     Clear,
@@ -59,15 +61,16 @@ pub const MAX_UNDO: usize = 200;
 /// The most shapes on one image.
 pub const MAX_SHAPES: usize = 1_000;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct Region {
-    #[serde(rename = "use", default)]
+    #[cfg_attr(test, serde(rename = "use", default))]
     pub use_: RegionUse,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub shapes: Vec<Shape>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Vec::is_empty"))]
     pub undo: Vec<Step>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Vec::is_empty"))]
     pub redo: Vec<Redo>,
 }
 

@@ -2,11 +2,11 @@
 //! the pixel `(x, y)` covers `[x, x + 1) × [y, y + 1)`), and the share of
 //! each pixel a shape covers (anti-aliased, 0–255).
 
-use serde::{Deserialize, Serialize};
 
 /// The editor's tools.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(test, serde(rename_all = "lowercase"))]
 pub enum Tool {
     Brush,
     Rect,
@@ -19,14 +19,15 @@ pub enum Tool {
 /// an arrow (two points: where the drag started and ended), a text label
 /// (one point: its top left). `size` is the stroke's width in pixels (the
 /// text's height for a label).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct Shape {
     pub tool: Tool,
     pub points: Vec<[f32; 2]>,
     pub size: f32,
     /// `#rrggbb`.
     pub color: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "String::is_empty"))]
     pub text: String,
 }
 

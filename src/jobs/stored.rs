@@ -1,0 +1,613 @@
+//! A job as the history stores it (JSON), written and read by hand.
+//!
+//! serde's derives compiled a parser for every field of every type a job
+//! holds into the wasm: 20 KB of its brotli transfer. This goes through
+//! `serde_json::Value`, whose parser and writer the app has anyway. The
+//! format is the one the derives wrote (keys in another order), read the
+//! way they read it: unknown keys are ignored, an `Option` may be missing
+//! (`None`), a field added later is its default when missing, and anything
+//! else missing or of the wrong type makes the whole value unreadable (the
+//! history leaves that job out, as before). The tests check both ways
+//! against the derives, which are compiled for them alone.
+
+use serde_json::{Map, Value};
+
+use super::learn::Expect;
+use super::phase::{CancelState, Kept, Pause, Phase};
+use super::plan::{Label, Member, Vary};
+use super::region::KeepRegion;
+use super::route::Route;
+use super::state::Job;
+use crate::api::error::{ApiError, ErrorKind, Problem, ServerFieldError};
+use crate::api::url::{Candidate, Candidates, Endpoints, Form};
+use crate::api::{EditOutput, LogEntry, OutputImage};
+use crate::pixels::shape::{Shape, Tool};
+
+/// A value the history stores.
+pub trait Stored: Sized {
+    fn put(&self) -> Value;
+    fn take(v: &Value) -> Option<Self>;
+    /// The value of a field that is not there, if it may be missing.
+    fn missing() -> Option<Self> {
+        None
+    }
+}
+
+/// The fields of a stored record.
+struct Fields<'a>(&'a Map<String, Value>);
+
+impl<'a> Fields<'a> {
+    fn of(v: &'a Value) -> Option<Self> {
+        v.as_object().map(Fields)
+    }
+
+    /// A field of the first format (an `Option` may be missing).
+    fn get<T: Stored>(&self, k: &str) -> Option<T> {
+        match self.0.get(k) {
+            Some(v) => T::take(v),
+            None => T::missing(),
+        }
+    }
+
+    /// A field added later: its default when missing.
+    fn new<T: Stored + Default>(&self, k: &str) -> Option<T> {
+        match self.0.get(k) {
+            Some(v) => T::take(v),
+            None => Some(T::default()),
+        }
+    }
+}
+
+/// A record of `fields`.
+fn record(fields: Vec<(&str, Value)>) -> Value {
+    Value::Object(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+/// A variant with data: `{"Name": data}` (one without is its name).
+fn tagged(name: &str, data: Value) -> Value {
+    record(vec![(name, data)])
+}
+
+/// The name and data of a variant: `"Name"`, or `{"Name": data}`.
+fn variant(v: &Value) -> Option<(&str, Option<&Value>)> {
+    match v {
+        Value::String(s) => Some((s, None)),
+        Value::Object(m) if m.len() == 1 => m.iter().next().map(|(k, d)| (k.as_str(), Some(d))),
+        _ => None,
+    }
+}
+
+/// A variant without data, by its name in `table`.
+fn named<T: Copy + PartialEq>(table: &[(T, &str)], t: T) -> Value {
+    Value::from(table.iter().find(|(x, _)| *x == t).map_or("", |(_, n)| *n))
+}
+
+fn by_name<T: Copy>(table: &[(T, &str)], v: &Value) -> Option<T> {
+    match variant(v)? {
+        (name, None | Some(Value::Null)) => table.iter().find(|(_, n)| *n == name).map(|(t, _)| *t),
+        _ => None,
+    }
+}
+
+impl Stored for bool {
+    fn put(&self) -> Value {
+        Value::from(*self)
+    }
+    fn take(v: &Value) -> Option<Self> {
+        v.as_bool()
+    }
+}
+
+impl Stored for u64 {
+    fn put(&self) -> Value {
+        Value::from(*self)
+    }
+    fn take(v: &Value) -> Option<Self> {
+        v.as_u64()
+    }
+}
+
+/// Smaller unsigned integers: a `u64` that fits.
+macro_rules! unsigned {
+    ($($t:ty),*) => {$(
+        impl Stored for $t {
+            fn put(&self) -> Value {
+                Value::from(*self as u64)
+            }
+            fn take(v: &Value) -> Option<Self> {
+                v.as_u64().and_then(|n| <$t>::try_from(n).ok())
+            }
+        }
+    )*};
+}
+unsigned!(u32, u16, u8, usize);
+
+impl Stored for f64 {
+    fn put(&self) -> Value {
+        Value::from(*self)
+    }
+    fn take(v: &Value) -> Option<Self> {
+        v.as_f64()
+    }
+}
+
+impl Stored for f32 {
+    /// The shortest text that reads back as this `f32` ("12.3", where the
+    /// `f64` of it would write 12.300000190734863).
+    fn put(&self) -> Value {
+        serde_json::to_string(self).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(Value::Null)
+    }
+    fn take(v: &Value) -> Option<Self> {
+        v.as_f64().map(|x| x as f32)
+    }
+}
+
+impl Stored for String {
+    fn put(&self) -> Value {
+        Value::from(self.as_str())
+    }
+    fn take(v: &Value) -> Option<Self> {
+        v.as_str().map(str::to_string)
+    }
+}
+
+impl Stored for Value {
+    fn put(&self) -> Value {
+        self.clone()
+    }
+    fn take(v: &Value) -> Option<Self> {
+        Some(v.clone())
+    }
+}
+
+impl<T: Stored> Stored for Option<T> {
+    fn put(&self) -> Value {
+        self.as_ref().map_or(Value::Null, T::put)
+    }
+    fn take(v: &Value) -> Option<Self> {
+        if v.is_null() {
+            Some(None)
+        } else {
+            T::take(v).map(Some)
+        }
+    }
+    fn missing() -> Option<Self> {
+        Some(None)
+    }
+}
+
+impl<T: Stored> Stored for Vec<T> {
+    fn put(&self) -> Value {
+        Value::Array(self.iter().map(T::put).collect())
+    }
+    fn take(v: &Value) -> Option<Self> {
+        v.as_array()?.iter().map(T::take).collect()
+    }
+}
+
+impl<A: Stored, B: Stored> Stored for (A, B) {
+    fn put(&self) -> Value {
+        Value::Array(vec![self.0.put(), self.1.put()])
+    }
+    fn take(v: &Value) -> Option<Self> {
+        match v.as_array()?.as_slice() {
+            [a, b] => Some((A::take(a)?, B::take(b)?)),
+            _ => None,
+        }
+    }
+}
+
+impl Stored for [f32; 2] {
+    fn put(&self) -> Value {
+        Value::Array(vec![self[0].put(), self[1].put()])
+    }
+    fn take(v: &Value) -> Option<Self> {
+        let (x, y) = <(f32, f32)>::take(v)?;
+        Some([x, y])
+    }
+}
+
+const PHASES: [(Phase, &str); 8] = [
+    (Phase::Waiting, "waiting"),
+    (Phase::Submitting, "submitting"),
+    (Phase::InQueue, "in_queue"),
+    (Phase::InProgress, "in_progress"),
+    (Phase::Completed, "completed"),
+    (Phase::Failed, "failed"),
+    (Phase::Cancelled, "cancelled"),
+    (Phase::Lost, "lost"),
+];
+
+const FORMS: [(Form, &str); 3] = [(Form::Returned, "returned"), (Form::Built, "built"), (Form::BuiltFull, "built_full")];
+
+const VARIES: [(Vary, &str); 3] = [(Vary::Seed, "seed"), (Vary::Guidance, "guidance_scale"), (Vary::Steps, "num_inference_steps")];
+
+const TOOLS: [(Tool, &str); 5] = [(Tool::Brush, "brush"), (Tool::Rect, "rect"), (Tool::Arrow, "arrow"), (Tool::Text, "text"), (Tool::Eraser, "eraser")];
+
+const KINDS: [(ErrorKind, &str); 15] = [
+    (ErrorKind::BadRequest, "BadRequest"),
+    (ErrorKind::Unauthorized, "Unauthorized"),
+    (ErrorKind::Forbidden, "Forbidden"),
+    (ErrorKind::NotFound, "NotFound"),
+    (ErrorKind::NotAllowed, "NotAllowed"),
+    (ErrorKind::NotYet, "NotYet"),
+    (ErrorKind::Redirect, "Redirect"),
+    (ErrorKind::Validation, "Validation"),
+    (ErrorKind::RateLimited, "RateLimited"),
+    (ErrorKind::Server, "Server"),
+    (ErrorKind::Network, "Network"),
+    (ErrorKind::Malformed, "Malformed"),
+    (ErrorKind::Interrupted, "Interrupted"),
+    (ErrorKind::NotSent, "NotSent"),
+    (ErrorKind::Other, "Other"),
+];
+
+const PROBLEMS: [(Problem, &str); 9] = [
+    (Problem::NotJson, "NotJson"),
+    (Problem::NoStatus, "NoStatus"),
+    (Problem::NoImages, "NoImages"),
+    (Problem::NoRequestId, "NoRequestId"),
+    (Problem::NoStreamBody, "NoStreamBody"),
+    (Problem::BadRequestId, "BadRequestId"),
+    (Problem::NotEventStream, "NotEventStream"),
+    (Problem::StreamTooLong, "StreamTooLong"),
+    (Problem::StreamIdle, "StreamIdle"),
+];
+
+/// Enums without data, by their tables.
+macro_rules! names {
+    ($($t:ty => $table:ident),*) => {$(
+        impl Stored for $t {
+            fn put(&self) -> Value {
+                named(&$table, *self)
+            }
+            fn take(v: &Value) -> Option<Self> {
+                by_name(&$table, v)
+            }
+        }
+    )*};
+}
+names!(Phase => PHASES, Form => FORMS, Vary => VARIES, Tool => TOOLS, ErrorKind => KINDS, Problem => PROBLEMS);
+
+impl Stored for CancelState {
+    fn put(&self) -> Value {
+        match self {
+            CancelState::None => "None".into(),
+            CancelState::Sending => "Sending".into(),
+            CancelState::Requested => "Requested".into(),
+            CancelState::TooLate => "TooLate".into(),
+            CancelState::Refused(s) => tagged("Refused", s.put()),
+            CancelState::Error(e) => tagged("Error", e.put()),
+            CancelState::Failed(s) => tagged("Failed", s.put()),
+        }
+    }
+    fn take(v: &Value) -> Option<Self> {
+        Some(match variant(v)? {
+            ("None", None | Some(Value::Null)) => CancelState::None,
+            ("Sending", None | Some(Value::Null)) => CancelState::Sending,
+            ("Requested", None | Some(Value::Null)) => CancelState::Requested,
+            ("TooLate", None | Some(Value::Null)) => CancelState::TooLate,
+            ("Refused", Some(d)) => CancelState::Refused(Stored::take(d)?),
+            ("Error", Some(d)) => CancelState::Error(Stored::take(d)?),
+            ("Failed", Some(d)) => CancelState::Failed(Stored::take(d)?),
+            _ => return None,
+        })
+    }
+}
+
+impl Stored for Pause {
+    fn put(&self) -> Value {
+        match self {
+            Pause::KeyRefused(e) => tagged("KeyRefused", e.put()),
+            Pause::Parked(e) => tagged("Parked", e.put()),
+            Pause::Imported => "Imported".into(),
+        }
+    }
+    fn take(v: &Value) -> Option<Self> {
+        Some(match variant(v)? {
+            ("KeyRefused", Some(d)) => Pause::KeyRefused(Stored::take(d)?),
+            ("Parked", Some(d)) => Pause::Parked(Stored::take(d)?),
+            ("Imported", None | Some(Value::Null)) => Pause::Imported,
+            _ => return None,
+        })
+    }
+}
+
+impl Stored for Kept {
+    fn put(&self) -> Value {
+        match self {
+            Kept::Copies(n) => tagged("Copies", n.put()),
+            Kept::LinkOnly => "LinkOnly".into(),
+            Kept::Freed => "Freed".into(),
+        }
+    }
+    fn take(v: &Value) -> Option<Self> {
+        Some(match variant(v)? {
+            ("Copies", Some(d)) => Kept::Copies(Stored::take(d)?),
+            ("LinkOnly", None | Some(Value::Null)) => Kept::LinkOnly,
+            ("Freed", None | Some(Value::Null)) => Kept::Freed,
+            _ => return None,
+        })
+    }
+}
+
+impl Stored for ApiError {
+    fn put(&self) -> Value {
+        record(vec![
+            ("kind", self.kind.put()),
+            ("status", self.status.put()),
+            ("detail", self.detail.put()),
+            ("field_errors", self.field_errors.put()),
+            ("retry_after_ms", self.retry_after_ms.put()),
+            ("error_type", self.error_type.put()),
+            ("problem", self.problem.put()),
+        ])
+    }
+    fn take(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(ApiError {
+            kind: f.get("kind")?,
+            status: f.get("status")?,
+            detail: f.get("detail")?,
+            field_errors: f.get("field_errors")?,
+            retry_after_ms: f.get("retry_after_ms")?,
+            error_type: f.get("error_type")?,
+            problem: f.new("problem")?,
+        })
+    }
+}
+
+impl Stored for ServerFieldError {
+    fn put(&self) -> Value {
+        record(vec![("field", self.field.put()), ("message", self.message.put())])
+    }
+    fn take(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(ServerFieldError { field: f.get("field")?, message: f.get("message")? })
+    }
+}
+
+impl Stored for LogEntry {
+    fn put(&self) -> Value {
+        record(vec![("message", self.message.put()), ("timestamp", self.timestamp.put()), ("level", self.level.put())])
+    }
+    fn take(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(LogEntry { message: f.get("message")?, timestamp: f.get("timestamp")?, level: f.get("level")? })
+    }
+}
+
+impl Stored for OutputImage {
+    fn put(&self) -> Value {
+        record(vec![
+            ("url", self.url.put()),
+            ("width", self.width.put()),
+            ("height", self.height.put()),
+            ("content_type", self.content_type.put()),
+            ("file_name", self.file_name.put()),
+            ("file_size", self.file_size.put()),
+            ("nsfw", self.nsfw.put()),
+        ])
+    }
+    fn take(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(OutputImage {
+            url: f.get("url")?,
+            width: f.get("width")?,
+            height: f.get("height")?,
+            content_type: f.get("content_type")?,
+            file_name: f.get("file_name")?,
+            file_size: f.get("file_size")?,
+            nsfw: f.get("nsfw")?,
+        })
+    }
+}
+
+impl Stored for EditOutput {
+    fn put(&self) -> Value {
+        record(vec![("images", self.images.put()), ("seed", self.seed.put()), ("inference_time", self.inference_time.put())])
+    }
+    fn take(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(EditOutput { images: f.get("images")?, seed: f.get("seed")?, inference_time: f.get("inference_time")? })
+    }
+}
+
+impl Stored for Candidate {
+    fn put(&self) -> Value {
+        record(vec![("form", self.form.put()), ("url", self.url.put())])
+    }
+    fn take(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(Candidate { form: f.get("form")?, url: f.get("url")? })
+    }
+}
+
+impl Stored for Candidates {
+    fn put(&self) -> Value {
+        self.0.put()
+    }
+    /// Histories written before candidates existed hold one URL.
+    fn take(v: &Value) -> Option<Self> {
+        match v {
+            Value::String(url) => Some(Candidates(vec![Candidate { form: Form::Returned, url: url.clone() }])),
+            _ => Stored::take(v).map(Candidates),
+        }
+    }
+}
+
+impl Stored for Endpoints {
+    fn put(&self) -> Value {
+        record(vec![("status", self.status.put()), ("stream", self.stream.put()), ("result", self.result.put()), ("cancel", self.cancel.put())])
+    }
+    fn take(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(Endpoints { status: f.get("status")?, stream: f.get("stream")?, result: f.get("result")?, cancel: f.get("cancel")? })
+    }
+}
+
+impl Stored for Route {
+    fn put(&self) -> Value {
+        record(vec![
+            ("status", self.status.put()),
+            ("result", self.result.put()),
+            ("status_ok", self.status_ok.put()),
+            ("result_ok", self.result_ok.put()),
+            ("no_status", self.no_status.put()),
+            ("no_stream", self.no_stream.put()),
+            ("round", self.round.put()),
+            ("tried", self.tried.put()),
+        ])
+    }
+    fn take(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(Route {
+            status: f.get("status")?,
+            result: f.get("result")?,
+            status_ok: f.get("status_ok")?,
+            result_ok: f.get("result_ok")?,
+            no_status: f.get("no_status")?,
+            no_stream: f.get("no_stream")?,
+            round: f.get("round")?,
+            tried: f.get("tried")?,
+        })
+    }
+}
+
+impl Stored for Expect {
+    fn put(&self) -> Value {
+        record(vec![("queue_ms", self.queue_ms.put()), ("run_ms", self.run_ms.put())])
+    }
+    fn take(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(Expect { queue_ms: f.get("queue_ms")?, run_ms: f.get("run_ms")? })
+    }
+}
+
+impl Stored for Label {
+    fn put(&self) -> Value {
+        record(vec![("image", self.image.put()), ("varied", self.varied.put())])
+    }
+    fn take(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(Label { image: f.new("image")?, varied: f.new("varied")? })
+    }
+}
+
+impl Stored for Member {
+    fn put(&self) -> Value {
+        record(vec![("group", self.group.put()), ("index", self.index.put()), ("total", self.total.put()), ("label", self.label.put())])
+    }
+    fn take(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(Member { group: f.get("group")?, index: f.get("index")?, total: f.get("total")?, label: f.new("label")? })
+    }
+}
+
+impl Stored for Shape {
+    fn put(&self) -> Value {
+        let mut fields = vec![("tool", self.tool.put()), ("points", self.points.put()), ("size", self.size.put()), ("color", self.color.put())];
+        if !self.text.is_empty() {
+            fields.push(("text", self.text.put()));
+        }
+        record(fields)
+    }
+    fn take(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(Shape { tool: f.get("tool")?, points: f.get("points")?, size: f.get("size")?, color: f.get("color")?, text: f.new("text")? })
+    }
+}
+
+impl Stored for KeepRegion {
+    fn put(&self) -> Value {
+        record(vec![("image", self.image.put()), ("shapes", self.shapes.put()), ("feather", self.feather.put())])
+    }
+    fn take(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(KeepRegion { image: f.get("image")?, shapes: f.get("shapes")?, feather: f.get("feather")? })
+    }
+}
+
+impl Stored for Job {
+    fn put(&self) -> Value {
+        let mut fields = vec![
+            ("id", self.id.put()),
+            ("body", self.body.put()),
+            ("base", self.base.put()),
+            ("model", self.model.put()),
+            ("stream", self.stream.put()),
+            ("stream_failed", self.stream_failed.put()),
+            ("request_id", self.request_id.put()),
+            ("endpoints", self.endpoints.put()),
+            ("route", self.route.put()),
+            ("phase", self.phase.put()),
+            ("raw_status", self.raw_status.put()),
+            ("queue_position", self.queue_position.put()),
+            ("logs", self.logs.put()),
+            ("logs_dropped", self.logs_dropped.put()),
+            ("submitted_at", self.submitted_at.put()),
+            ("started_at", self.started_at.put()),
+            ("expect", self.expect.put()),
+            ("ended_at", self.ended_at.put()),
+            ("inference_time", self.inference_time.put()),
+            ("output", self.output.put()),
+            ("error", self.error.put()),
+            ("status_error", self.status_error.put()),
+            ("cancel", self.cancel.put()),
+            ("failures", self.failures.put()),
+            ("failing_since", self.failing_since.put()),
+            ("retrying", self.retrying.put()),
+            ("paused", self.paused.put()),
+            ("updated_at", self.updated_at.put()),
+            ("owner", self.owner.put()),
+            ("group", self.group.put()),
+            ("kept", self.kept.put()),
+        ];
+        if let Some(r) = &self.region {
+            fields.push(("region", r.put()));
+        }
+        record(fields)
+    }
+    fn take(v: &Value) -> Option<Self> {
+        let f = Fields::of(v)?;
+        Some(Job {
+            id: f.get("id")?,
+            body: f.get("body")?,
+            base: f.get("base")?,
+            model: f.get("model")?,
+            stream: f.new("stream")?,
+            stream_failed: f.new("stream_failed")?,
+            request_id: f.get("request_id")?,
+            endpoints: f.get("endpoints")?,
+            route: f.new("route")?,
+            phase: f.get("phase")?,
+            raw_status: f.get("raw_status")?,
+            queue_position: f.get("queue_position")?,
+            logs: f.get("logs")?,
+            logs_dropped: f.new("logs_dropped")?,
+            submitted_at: f.get("submitted_at")?,
+            started_at: f.new("started_at")?,
+            expect: f.new("expect")?,
+            ended_at: f.get("ended_at")?,
+            inference_time: f.get("inference_time")?,
+            output: f.get("output")?,
+            error: f.get("error")?,
+            status_error: f.get("status_error")?,
+            cancel: f.get("cancel")?,
+            failures: f.new("failures")?,
+            failing_since: f.new("failing_since")?,
+            retrying: f.new("retrying")?,
+            paused: f.new("paused")?,
+            updated_at: f.new("updated_at")?,
+            owner: f.new("owner")?,
+            group: f.new("group")?,
+            kept: f.new("kept")?,
+            region: f.new("region")?,
+            known: Default::default(),
+        })
+    }
+}
+
+#[cfg(test)]
+#[path = "stored_tests.rs"]
+mod tests;
