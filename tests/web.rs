@@ -346,5 +346,7 @@ mod copies;
 mod pixels;
 #[path = "web/regions.rs"]
 mod regions;
+#[path = "web/angles.rs"]
+mod angles;
 #[path = "web/bench.rs"]
 mod bench;

@@ -60,6 +60,17 @@ pub struct Draft {
     /// Inpainting only (empty for the other models).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub strength: String,
+    /// The camera (the angles model only; empty for the others).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub horizontal_angle: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub vertical_angle: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub zoom: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub lora_scale: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub additional_prompt: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub loras: Vec<LoraDraft>,
 }
@@ -204,8 +215,11 @@ impl Draft {
             notes.push(FieldError::new("image_size", Msg::new(K::NoteModelReset).arg("value", &self.image_size).arg("default", new.size_default())));
             values.insert("image_size".into(), new.size_default().into());
         }
-        if new.param("strength").is_none() {
-            values.remove("strength");
+        // One model's own fields go when the next does not take them.
+        for own in ["strength", "horizontal_angle", "vertical_angle", "zoom", "lora_scale", "additional_prompt"] {
+            if new.param(own).is_none() {
+                values.remove(own);
+            }
         }
         if !new.loras && !self.loras.is_empty() {
             notes.push(FieldError::new("loras", Msg::new(K::NoteLorasRemoved).arg("n", self.loras.len())));

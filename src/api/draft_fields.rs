@@ -92,6 +92,11 @@ impl Draft {
             "seed" => &mut self.seed,
             "acceleration" => &mut self.acceleration,
             "strength" => &mut self.strength,
+            "horizontal_angle" => &mut self.horizontal_angle,
+            "vertical_angle" => &mut self.vertical_angle,
+            "zoom" => &mut self.zoom,
+            "lora_scale" => &mut self.lora_scale,
+            "additional_prompt" => &mut self.additional_prompt,
             _ => return None,
         })
     }

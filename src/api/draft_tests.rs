@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::api::model::FAMILY;
+use crate::api::model::{ANGLES, DEFAULT_MODEL, FAMILY};
 use crate::api::validate::FirstImage;
 use crate::i18n::Lang;
 
@@ -19,8 +19,37 @@ fn each_models_defaults_are_a_valid_minimal_request() {
         let d = Draft { prompt: "p".into(), image_urls: vec!["https://a/1.png".into()], ..Draft::for_model(s.id) };
         assert_eq!(d.endpoint(), s.id);
         let body = d.validate(FirstImage::Unknown).unwrap().to_body();
-        assert_eq!(body.as_object().unwrap().len(), 2, "{}: {body}", s.id);
+        // The prompt and the images; the angles model takes no prompt.
+        assert_eq!(body.as_object().unwrap().len(), if s.prompt() { 2 } else { 1 }, "{}: {body}", s.id);
     }
+}
+
+#[test]
+fn the_angles_model_sends_its_camera_and_never_a_prompt() {
+    let mut d = Draft { prompt: "typed for another model".into(), image_urls: vec!["https://a/1.png".into()], ..Draft::new() };
+    assert!(d.switch_model(ANGLES).is_empty());
+    assert_eq!((d.horizontal_angle.as_str(), d.vertical_angle.as_str(), d.zoom.as_str(), d.lora_scale.as_str()), ("0", "0", "5", "1"));
+    d.horizontal_angle = "90".into();
+    d.vertical_angle = "-30".into();
+    d.zoom = "7.5".into();
+    d.additional_prompt = "keep the logo".into();
+    let body = d.validate(FirstImage::Unknown).unwrap().to_body();
+    assert_eq!(body, json!({"image_urls": ["https://a/1.png"], "horizontal_angle": 90, "vertical_angle": -30, "zoom": 7.5, "additional_prompt": "keep the logo"}));
+    // No prompt is needed; the camera's ranges hold.
+    d.prompt.clear();
+    d.horizontal_angle = "361".into();
+    d.vertical_angle = "-31".into();
+    let errs = d.validate(FirstImage::Unknown).unwrap_err();
+    assert_eq!(errs.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["horizontal_angle", "vertical_angle"]);
+    // Back to plus: the camera goes, the prompt is needed again.
+    d.switch_model(DEFAULT_MODEL);
+    assert!(d.horizontal_angle.is_empty() && d.zoom.is_empty() && d.additional_prompt.is_empty());
+    assert!(d.validate(FirstImage::Unknown).unwrap_err().iter().any(|e| e.field == "prompt"));
+    // A past angles job's body loads back to the same body.
+    let past = json!({"image_urls": ["https://a/1.png"], "horizontal_angle": 45, "zoom": 2});
+    let loaded = Draft::from_json(&past, ANGLES).unwrap();
+    assert_eq!((loaded.draft.model.as_str(), loaded.ignored.len()), (ANGLES, 0));
+    assert_eq!(loaded.draft.validate(FirstImage::Unknown).unwrap().to_body(), past);
 }
 
 #[test]

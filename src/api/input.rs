@@ -145,13 +145,16 @@ pub fn body_images(body: &Value) -> Vec<&str> {
 }
 
 impl EditInput {
-    /// The request body: `prompt` and `image_urls` always, every other
+    /// The request body: `prompt` (for the models that take one) and the
+    /// images always, every other
     /// field only when it differs from **this model's** default, so the
     /// request stays minimal and relays that do not know a field are not
     /// confused.
     pub fn to_body(&self) -> Value {
         let mut m = Map::new();
-        m.insert("prompt".into(), self.prompt.trim().into());
+        if self.schema.prompt() {
+            m.insert("prompt".into(), self.prompt.trim().into());
+        }
         if self.schema.inpaint {
             m.insert("image_url".into(), self.image_urls.first().cloned().unwrap_or_default().into());
             if let Some(mask) = &self.mask_url {
@@ -214,9 +217,10 @@ mod tests {
 
     #[test]
     fn each_models_defaults_give_the_minimal_body() {
-        for s in FAMILY.iter().filter(|s| !s.inpaint) {
+        for s in FAMILY.iter().filter(|s| !s.inpaint && s.prompt()) {
             assert_eq!(minimal(s.id).to_body(), json!({"prompt":"make it blue","image_urls":["https://a/x.png"]}), "{}", s.id);
         }
+        assert_eq!(minimal("fal-ai/qwen-image-edit-2511-multiple-angles").to_body(), json!({"image_urls":["https://a/x.png"]}), "no prompt");
         let inpaint = EditInput { mask_url: Some("data:image/png;base64,AA==".into()), ..minimal("fal-ai/qwen-image-edit/inpaint") };
         let body = inpaint.to_body();
         assert_eq!(body, json!({"prompt":"make it blue","image_url":"https://a/x.png","mask_url":"data:image/png;base64,AA=="}));

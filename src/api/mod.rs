@@ -1,6 +1,7 @@
 //! The queue protocol as plain Rust: request and response types, validation,
 //! error classification and the URL policy. No Leptos, no web-sys.
 
+pub mod camera;
 pub mod draft;
 pub mod error;
 pub mod image;

@@ -46,6 +46,10 @@ pub struct Schema {
     /// Inpainting: **one** `image_url` (not `image_urls`), a `mask_url`
     /// (white = repaint, the image's size) and a `strength`.
     pub inpaint: bool,
+    /// Camera angles: no `prompt`; the view by `horizontal_angle`,
+    /// `vertical_angle` and `zoom`, with `lora_scale` and
+    /// `additional_prompt`.
+    pub angles: bool,
 }
 
 const PLUS: Schema = Schema {
@@ -61,6 +65,7 @@ const PLUS: Schema = Schema {
     size_follows_input: false,
     loras: false,
     inpaint: false,
+    angles: false,
 };
 
 const PLUS_LORA: Schema = Schema {
@@ -86,6 +91,7 @@ const E2511: Schema = Schema {
     size_follows_input: true,
     loras: false,
     inpaint: false,
+    angles: false,
 };
 
 /// The inpainting endpoint (the original Qwen Image Edit with a mask):
@@ -107,8 +113,29 @@ const INPAINT_SCHEMA: Schema = Schema {
     ..PLUS
 };
 
+/// The camera angles endpoint (Qwen Image Edit 2511 with fal's multiple
+/// angles LoRA): no prompt; steps, guidance, formats and size as 2511,
+/// `acceleration` `regular` (default) or `none`.
+pub const ANGLES: &str = "fal-ai/qwen-image-edit-2511-multiple-angles";
+
+/// The camera's ranges and defaults (angles only): (min, max, default).
+pub const HORIZONTAL_ANGLE: (f64, f64, f64) = (0.0, 360.0, 0.0);
+pub const VERTICAL_ANGLE: (f64, f64, f64) = (-30.0, 90.0, 0.0);
+pub const ZOOM: (f64, f64, f64) = (0.0, 10.0, 5.0);
+/// The camera LoRA's strength: fal gives the default (1), not a range; the
+/// form keeps the LoRA scale's 0–4.
+pub const ANGLES_LORA_SCALE: (f64, f64, f64) = (LORA_SCALE.0, LORA_SCALE.1, 1.0);
+
+const ANGLES_SCHEMA: Schema = Schema {
+    id: ANGLES,
+    name: "Qwen Image Edit 2511 · Multiple Angles",
+    accelerations: &["regular", "none"],
+    angles: true,
+    ..E2511
+};
+
 /// The family, in the order of the model select.
-pub const FAMILY: [Schema; 7] = [
+pub const FAMILY: [Schema; 8] = [
     PLUS,
     Schema { id: "fal-ai/qwen-image-edit-2509", name: "Qwen Image Edit 2509", ..PLUS },
     PLUS_LORA,
@@ -116,6 +143,7 @@ pub const FAMILY: [Schema; 7] = [
     E2511,
     Schema { id: "fal-ai/qwen-image-edit-2511/lora", name: "Qwen Image Edit 2511 · LoRA", loras: true, ..E2511 },
     INPAINT_SCHEMA,
+    ANGLES_SCHEMA,
 ];
 
 /// What a scalar parameter holds, with this model's range and default.
@@ -145,6 +173,8 @@ pub struct Param {
 const STRUCTURAL: [&str; 3] = ["prompt", "image_urls", "image_size"];
 /// What an inpainting body has instead of `image_urls`.
 const INPAINT_STRUCTURAL: [&str; 4] = ["prompt", "image_url", "mask_url", "image_size"];
+/// A camera angles body: no `prompt`.
+const ANGLES_STRUCTURAL: [&str; 2] = ["image_urls", "image_size"];
 
 /// The schema of an endpoint: a family member's own, plus's for any other.
 pub fn schema(endpoint: &str) -> &'static Schema {
@@ -170,7 +200,23 @@ impl Schema {
         if self.inpaint {
             v.insert(1, p("strength", Kind::Number { min: STRENGTH.0, max: STRENGTH.1, default: STRENGTH_DEFAULT }));
         }
+        if self.angles {
+            let n = |(min, max, default): (f64, f64, f64)| Kind::Number { min, max, default };
+            let camera = [
+                p("horizontal_angle", n(HORIZONTAL_ANGLE)),
+                p("vertical_angle", n(VERTICAL_ANGLE)),
+                p("zoom", n(ZOOM)),
+                p("lora_scale", n(ANGLES_LORA_SCALE)),
+                p("additional_prompt", Kind::Text),
+            ];
+            v.splice(0..0, camera);
+        }
         v
+    }
+
+    /// Takes a `prompt` (all but the camera angles model).
+    pub fn prompt(&self) -> bool {
+        !self.angles
     }
 
     pub fn param(&self, name: &str) -> Option<Param> {
@@ -179,7 +225,13 @@ impl Schema {
 
     /// Whether a body field belongs to this model.
     pub fn knows(&self, field: &str) -> bool {
-        let structural = if self.inpaint { &INPAINT_STRUCTURAL[..] } else { &STRUCTURAL[..] };
+        let structural = if self.inpaint {
+            &INPAINT_STRUCTURAL[..]
+        } else if self.angles {
+            &ANGLES_STRUCTURAL[..]
+        } else {
+            &STRUCTURAL[..]
+        };
         structural.contains(&field) || (self.loras && field == "loras") || self.param(field).is_some()
     }
 
@@ -222,7 +274,8 @@ mod tests {
                 "fal-ai/qwen-image-edit-2509-lora",
                 "fal-ai/qwen-image-edit-2511",
                 "fal-ai/qwen-image-edit-2511/lora",
-                "fal-ai/qwen-image-edit/inpaint"
+                "fal-ai/qwen-image-edit/inpaint",
+                "fal-ai/qwen-image-edit-2511-multiple-angles"
             ]
         );
         for s in &FAMILY {
@@ -261,5 +314,21 @@ mod tests {
         assert_eq!(ip.param("strength").map(|p| p.kind), Some(Kind::Number { min: 0.0, max: 1.0, default: 0.93 }));
         assert!(ip.knows("image_url") && ip.knows("mask_url") && !ip.knows("image_urls") && !ip.knows("loras"));
         assert!(FAMILY.iter().filter(|s| s.id != INPAINT).all(|s| s.param("strength").is_none() && !s.knows("mask_url")));
+        let a = schema("fal-ai/qwen-image-edit-2511-multiple-angles");
+        assert_eq!((a.steps, a.steps_default, a.guidance, a.guidance_default, a.size_default()), ((1, 50), 28, (1.0, 20.0), 4.5, SIZE_FOLLOWS));
+        assert_eq!((a.formats, a.accelerations), (&["png", "jpeg", "webp"][..], &["regular", "none"][..]));
+        let camera: Vec<_> = a.params().into_iter().take(5).map(|p| (p.name, p.kind)).collect();
+        assert_eq!(
+            camera,
+            [
+                ("horizontal_angle", Kind::Number { min: 0.0, max: 360.0, default: 0.0 }),
+                ("vertical_angle", Kind::Number { min: -30.0, max: 90.0, default: 0.0 }),
+                ("zoom", Kind::Number { min: 0.0, max: 10.0, default: 5.0 }),
+                ("lora_scale", Kind::Number { min: 0.0, max: 4.0, default: 1.0 }),
+                ("additional_prompt", Kind::Text),
+            ]
+        );
+        assert!(!a.prompt() && !a.knows("prompt") && a.knows("image_urls") && a.knows("zoom") && !a.knows("loras") && !a.knows("mask_url"));
+        assert!(FAMILY.iter().filter(|s| s.id != ANGLES).all(|s| s.prompt() && s.param("zoom").is_none() && !s.knows("additional_prompt")));
     }
 }

@@ -143,7 +143,7 @@ impl Draft {
         } else if !FAMILY.iter().any(|m| m.id == self.model) {
             errs.push(FieldError::new("model", K::ValModel));
         }
-        if complete && self.prompt.trim().is_empty() {
+        if complete && s.prompt() && self.prompt.trim().is_empty() {
             errs.push(FieldError::new("prompt", K::ValPrompt));
         }
         if complete && self.image_urls.is_empty() {

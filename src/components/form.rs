@@ -10,7 +10,7 @@ use crate::components::loras::Loras;
 use crate::components::many::ManyJobs;
 use crate::jobs::plan::plan;
 use crate::web::random;
-use crate::components::params::{AdvancedParams, MainParams, ModelChoice, ADVANCED_FIELDS};
+use crate::components::params::{AdvancedParams, CameraParams, MainParams, ModelChoice, ADVANCED_FIELDS};
 use crate::i18n::{render_all, Join, Msg, K};
 use crate::web::lang::{i18n, t};
 use crate::web::store::Jobs;
@@ -98,7 +98,12 @@ pub fn EditForm() -> impl IntoView {
                 <p class="notice" data-testid="form-notice" role="status">{move || render_all(&n, i.get(), Join::Sentences)}</p>
             })}
             <ModelChoice/>
-            <TextArea name="prompt" label=K::Prompt placeholder=K::PromptPlaceholder rows=3 bind=slice!(d.prompt) node_ref=prompt_ref/>
+            // The camera model takes no prompt: the box stays (what was typed
+            // is kept for the next model), hidden.
+            <div class="prompt-box" hidden=move || !d.with(|d| d.schema().prompt())>
+                <TextArea name="prompt" label=K::Prompt placeholder=K::PromptPlaceholder rows=3 bind=slice!(d.prompt) node_ref=prompt_ref/>
+            </div>
+            <CameraParams/>
             <ImageList/>
             <MainParams/>
             <Loras/>

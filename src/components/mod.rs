@@ -16,6 +16,7 @@ pub mod keyed;
 pub mod kept;
 pub mod loras;
 pub mod many;
+pub mod orbit;
 pub mod page;
 pub mod params;
 pub mod region_draw;

@@ -61,6 +61,34 @@ fn ParamField(name: &'static str, label: K, #[prop(optional)] step: Option<&'sta
     }
 }
 
+/// The camera of the angles model (which takes no prompt): around the
+/// subject, height, distance, the strength of the change and words to add.
+#[component]
+pub fn CameraParams() -> impl IntoView {
+    let d = expect_context::<FormState>().draft;
+    let angles = Memo::new(move |_| d.with(|d| d.schema().angles));
+    move || {
+        angles.get().then(|| {
+            view! {
+                <fieldset class="camera" data-testid="camera">
+                    <legend>{t(K::Camera)}</legend>
+                    <p class="hint">{t(K::CameraNoPrompt)}</p>
+                    <crate::components::orbit::Orbit/>
+                    <div class="grid3">
+                        <ParamField name="horizontal_angle" label=K::HorizontalAngle/>
+                        <ParamField name="vertical_angle" label=K::VerticalAngle/>
+                        <ParamField name="zoom" label=K::Zoom/>
+                    </div>
+                    <div class="grid2">
+                        <ParamField name="lora_scale" label=K::CameraStrength/>
+                        <ParamField name="additional_prompt" label=K::AdditionalPrompt/>
+                    </div>
+                </fieldset>
+            }
+        })
+    }
+}
+
 /// The model select (the family and "Other…") and, for "Other…", the
 /// endpoint.
 #[component]

@@ -624,11 +624,7 @@ fn submit(shared: &Shared, inner: &mut Inner, model: &str, body: &str) -> Respon
     let Ok(input) = serde_json::from_str::<Value>(body) else {
         return json_response(422, json!({"detail": [{"loc": ["body"], "msg": "Body is not valid JSON", "type": "json_invalid"}]}));
     };
-    let mut problems = Vec::new();
-    if input.get("prompt").and_then(Value::as_str).is_none_or(|p| p.trim().is_empty()) {
-        problems.push(json!({"loc": ["body", "prompt"], "msg": "Field required", "type": "missing"}));
-    }
-    problems.extend(crate::family::schema_problems(model, &input));
+    let problems = crate::family::schema_problems(model, &input);
     if !problems.is_empty() {
         return json_response(422, json!({"detail": problems}));
     }

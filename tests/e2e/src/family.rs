@@ -9,8 +9,11 @@ use serde_json::{json, Value};
 pub fn schema_problems(model: &str, input: &Value) -> Vec<Value> {
     let is_2511 = model.starts_with("fal-ai/qwen-image-edit-2511");
     let inpaint = model == "fal-ai/qwen-image-edit/inpaint";
+    let angles = model == "fal-ai/qwen-image-edit-2511-multiple-angles";
     let takes_loras = model.ends_with("-lora") || model.ends_with("/lora");
-    let (steps, formats, accelerations): ((u64, u64), &[&str], &[&str]) = if is_2511 {
+    let (steps, formats, accelerations): ((u64, u64), &[&str], &[&str]) = if angles {
+        ((1, 50), &["jpeg", "png", "webp"], &["none", "regular"])
+    } else if is_2511 {
         ((1, 50), &["jpeg", "png", "webp"], &["none", "regular", "high"])
     } else if takes_loras || inpaint {
         ((2, 50), &["jpeg", "png"], &["none", "regular"])
@@ -19,6 +22,33 @@ pub fn schema_problems(model: &str, input: &Value) -> Vec<Value> {
     };
     let mut out = Vec::new();
     let mut bad = |field: &str, msg: String| out.push(json!({"loc": ["body", field], "msg": msg, "type": "value_error"}));
+    // Every model but the camera angles one needs a prompt; that one takes
+    // none, and its camera has ranges.
+    let prompt = input.get("prompt");
+    if angles {
+        if prompt.is_some() {
+            bad("prompt", "Extra inputs are not permitted".into());
+        }
+        for (field, lo, hi) in [("horizontal_angle", 0.0, 360.0), ("vertical_angle", -30.0, 90.0), ("zoom", 0.0, 10.0)] {
+            if let Some(v) = input.get(field) {
+                if !v.as_f64().is_some_and(|v| (lo..=hi).contains(&v)) {
+                    bad(field, format!("Input should be between {lo} and {hi}"));
+                }
+            }
+        }
+        if input.get("additional_prompt").is_some_and(|p| !p.is_string()) {
+            bad("additional_prompt", "Input should be a valid string".into());
+        }
+    } else {
+        if prompt.and_then(Value::as_str).is_none_or(|p| p.trim().is_empty()) {
+            bad("prompt", "Field required".into());
+        }
+        for k in ["horizontal_angle", "vertical_angle", "zoom", "additional_prompt", "lora_scale"] {
+            if input.get(k).is_some() {
+                bad(k, "Extra inputs are not permitted".into());
+            }
+        }
+    }
     // Inpainting: one `image_url` and a `mask_url` (each a URL or a data
     // URI), a `strength` 0-1; no `image_urls`. The others: no mask.
     let url = |k: &str| input.get(k).and_then(Value::as_str).is_some_and(|u| u.starts_with("http") || u.starts_with("data:image/"));
@@ -108,6 +138,9 @@ mod tests {
         for (k, v) in images.as_object().unwrap() {
             body[k] = v.clone();
         }
+        if !model.ends_with("-multiple-angles") && body.get("prompt").is_none() {
+            body["prompt"] = "p".into();
+        }
         schema_problems(model, &body).iter().map(|p| p["loc"][1].as_str().unwrap_or_default().to_string()).collect()
     }
 
@@ -126,7 +159,12 @@ mod tests {
         assert!(fields("fal-ai/qwen-image-edit/inpaint", json!({"strength": 0.5, "num_inference_steps": 50})).is_empty());
         assert_eq!(fields("fal-ai/qwen-image-edit/inpaint", json!({"strength": 1.5, "image_urls": ["https://h/1.png"]})), ["image_urls", "strength"]);
         assert_eq!(fields("fal-ai/qwen-image-edit-plus", json!({"mask_url": "data:image/png;base64,AA=="})), ["mask_url"]);
-        assert_eq!(schema_problems("fal-ai/qwen-image-edit/inpaint", &json!({"image_url": "https://h/1.png"}))[0]["loc"][1], "mask_url");
+        assert_eq!(schema_problems("fal-ai/qwen-image-edit/inpaint", &json!({"prompt": "p", "image_url": "https://h/1.png"}))[0]["loc"][1], "mask_url");
+        let angles = "fal-ai/qwen-image-edit-2511-multiple-angles";
+        assert!(fields(angles, json!({"horizontal_angle": 315, "vertical_angle": -30, "zoom": 10, "lora_scale": 1.5, "additional_prompt": "x", "output_format": "webp"})).is_empty());
+        assert_eq!(fields(angles, json!({"prompt": "p", "horizontal_angle": 361, "vertical_angle": 91, "zoom": -1, "acceleration": "high"})), ["prompt", "horizontal_angle", "vertical_angle", "zoom", "acceleration"]);
+        assert_eq!(fields("fal-ai/qwen-image-edit-2511", json!({"zoom": 5})), ["zoom"]);
+        assert_eq!(schema_problems("fal-ai/qwen-image-edit-plus", &json!({"image_urls": ["https://h/1.png"]}))[0]["loc"][1], "prompt");
         assert_eq!(output_size(&json!({"image_size": {"width": 1248, "height": 832}})), (1248, 832));
         assert_eq!(output_size(&json!({})), (1024, 1024));
     }

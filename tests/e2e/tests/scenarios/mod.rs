@@ -12,3 +12,4 @@ pub(crate) mod kept;
 pub(crate) mod limits;
 pub(crate) mod first_visit;
 pub(crate) mod regions;
+pub(crate) mod angles;

@@ -1,0 +1,42 @@
+//! Issue 23: camera angles.
+
+use super::super::*;
+
+/// The camera angles model takes no prompt: with it chosen, the prompt box
+/// is hidden (what was typed stays for the next model) and the camera's
+/// fields show; a job sends the image, the angles and the zoom (the fake
+/// checks them against the model's schema, which refuses a `prompt`) and
+/// is followed at the model's own paths. Back on plus, the typed prompt is
+/// there and sent.
+pub(crate) fn a_camera_angles_job_sends_its_view_and_no_prompt(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let fake = FakeServer::start(Config { queue_ms: 200, run_ms: 300, ..Config::default() }).await?;
+        s.configure(&fake.url, "Bearer", "test-key").await?;
+        fill_minimal(s, &fake.url, "typed before the switch").await?;
+        s.select("select[name=model]", "fal-ai/qwen-image-edit-2511-multiple-angles").await?;
+        s.wait_for("[data-testid=camera] input[name=horizontal_angle]", SECS(2)).await?;
+        ensure!(!s.find("textarea[name=prompt]").await?.is_displayed().await?, "no prompt box for a model that takes none");
+        ensure!(s.value("input[name=zoom]").await? == "5", "the model's default distance");
+        s.fill("input[name=horizontal_angle]", "90").await?;
+        s.fill("input[name=vertical_angle]", "30").await?;
+        s.fill("input[name=zoom]", "8").await?;
+        s.screenshot("camera-fields").await?;
+        s.submit().await?;
+        s.wait_job(0, "completed", SECS(10)).await?;
+        let model = "fal-ai/qwen-image-edit-2511-multiple-angles";
+        let p = posts(&fake);
+        ensure!(p.len() == 1 && p[0].path == format!("/{model}"), "one POST to the angles model: {:?}", p.iter().map(|r| &r.path).collect::<Vec<_>>());
+        let expected = json!({"image_urls": [format!("{}/files/input-1.png", fake.url)], "horizontal_angle": 90, "vertical_angle": 30, "zoom": 8});
+        ensure!(p[0].json() == expected, "body {} != {expected}", p[0].body);
+        ensure!(status_polls(&fake).iter().all(|r| r.path.starts_with(&format!("/{model}/requests/"))), "polled at its own paths");
+
+        s.select("select[name=model]", "fal-ai/qwen-image-edit-plus").await?;
+        s.wait_gone("[data-testid=camera]", SECS(2)).await?;
+        ensure!(s.value("textarea[name=prompt]").await? == "typed before the switch", "the typed prompt stayed");
+        s.submit().await?;
+        s.wait_job(0, "completed", SECS(10)).await?;
+        let p = posts(&fake);
+        ensure!(p.len() == 2 && p[1].json()["prompt"] == "typed before the switch" && p[1].json().get("zoom").is_none(), "plus gets the prompt, no camera: {}", p[1].body);
+        Ok(())
+    })
+}
