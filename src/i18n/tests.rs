@@ -51,8 +51,9 @@ fn the_chinese_table_is_chinese() {
         "format_webp",
         "snippet_curl",
     ];
-    // Names of languages and libraries: translated punctuation at most.
-    let names = ["snippet_js", "snippet_python"];
+    // Names of languages and libraries, and a list of other texts:
+    // translated punctuation at most.
+    let names = ["snippet_js", "snippet_python", "view_words"];
     for (i, name) in keys::NAMES.iter().enumerate() {
         if same_on_purpose.contains(name) {
             continue;
