@@ -9,21 +9,78 @@
 
 use crate::i18n::K;
 
-use super::model::{HORIZONTAL_ANGLE, VERTICAL_ANGLE, ZOOM};
+use super::model::{VERTICAL_ANGLE, ZOOM};
+
+/// `deg` in 0…360.
+fn turn(deg: f64) -> f64 {
+    deg - 360.0 * (deg / 360.0).floor()
+}
+
+/// The sine and cosine of `deg` degrees, by their series on a quarter
+/// turn (error below 1e-7). The platform's `sin` and `cos` bring libm's
+/// reduction of any argument into the wasm (with `atan2` and `hypot`,
+/// 10 KB); a control turning through 0–360° needs none of it.
+pub fn sin_cos(deg: f64) -> (f64, f64) {
+    let d = turn(deg);
+    let q = (d / 90.0).floor();
+    let x = (d - 90.0 * q).to_radians();
+    let x2 = x * x;
+    let (mut s, mut c, mut term_s, mut term_c) = (0.0, 0.0, x, 1.0);
+    for k in 1..8 {
+        s += term_s;
+        c += term_c;
+        let k = k as f64;
+        term_s *= -x2 / ((2.0 * k) * (2.0 * k + 1.0));
+        term_c *= -x2 / ((2.0 * k - 1.0) * (2.0 * k));
+    }
+    match q as i64 {
+        0 => (s, c),
+        1 => (c, -s),
+        2 => (-s, -c),
+        _ => (-c, s),
+    }
+}
+
+/// The angle of `(x, y)` from the y axis towards the x axis, in degrees
+/// 0…360 (`atan2(x, y)`), by halving the angle twice and the arctangent's
+/// series (error below 1e-6°).
+pub fn angle_of(x: f64, y: f64) -> f64 {
+    let (ax, ay) = (x.abs(), y.abs());
+    if ax == 0.0 && ay == 0.0 {
+        return 0.0;
+    }
+    // The angle from the nearer axis, in 0…45°.
+    let t = ax.min(ay) / ax.max(ay);
+    let half = |t: f64| t / (1.0 + (1.0 + t * t).sqrt());
+    let u = half(half(t));
+    let (mut sum, mut p, u2) = (0.0, u, u * u);
+    for k in 0..8 {
+        sum += p / (2 * k + 1) as f64;
+        p *= -u2;
+    }
+    let a = (4.0 * sum).to_degrees();
+    let a = if ax > ay { 90.0 - a } else { a };
+    match (x >= 0.0, y >= 0.0) {
+        (true, true) => a,
+        (true, false) => 180.0 - a,
+        (false, false) => 180.0 + a,
+        (false, true) => turn(360.0 - a),
+    }
+}
 
 /// Where the camera is on the globe: `(x, y)` in −1…1, the centre at 0,
 /// y down the screen.
 pub fn position(horizontal: f64, vertical: f64) -> (f64, f64) {
     let r = (VERTICAL_ANGLE.1 - vertical.clamp(VERTICAL_ANGLE.0, VERTICAL_ANGLE.1)) / (VERTICAL_ANGLE.1 - VERTICAL_ANGLE.0);
-    let a = horizontal.to_radians();
-    (r * a.sin(), r * a.cos())
+    let (s, c) = sin_cos(horizontal);
+    (r * s, r * c)
 }
 
 /// The angles of a point on the globe (outside it: its rim), whole
 /// degrees: `(horizontal 0–359, vertical −30–90)`.
 pub fn angles_at(x: f64, y: f64) -> (i64, i64) {
-    let r = x.hypot(y).min(1.0);
-    let horizontal = if r == 0.0 { 0.0 } else { x.atan2(y).to_degrees().rem_euclid(360.0) };
+    let r = (x * x + y * y).sqrt().min(1.0);
+    let horizontal = if r == 0.0 { 0.0 } else { angle_of(x, y) };
     let vertical = VERTICAL_ANGLE.1 - r * (VERTICAL_ANGLE.1 - VERTICAL_ANGLE.0);
     ((horizontal.round() as i64).rem_euclid(360), vertical.round() as i64)
 }
@@ -42,7 +99,7 @@ pub fn step(shift: bool) -> f64 {
 /// other key.
 pub fn key_move(key: &str, shift: bool, horizontal: f64, vertical: f64) -> Option<(f64, f64)> {
     let s = step(shift);
-    let turn = |d: f64| (horizontal + d).rem_euclid(HORIZONTAL_ANGLE.1);
+    let turn = |d: f64| turn(horizontal + d);
     let lift = |d: f64| (vertical + d).clamp(VERTICAL_ANGLE.0, VERTICAL_ANGLE.1);
     match key {
         "ArrowRight" => Some((turn(s), vertical)),
@@ -56,7 +113,7 @@ pub fn key_move(key: &str, shift: bool, horizontal: f64, vertical: f64) -> Optio
 /// The view in words: which side, from how high, how close.
 pub fn words(horizontal: f64, vertical: f64, zoom: f64) -> [K; 3] {
     const SIDES: [K; 8] = [K::ViewFront, K::ViewFrontRight, K::ViewRight, K::ViewBackRight, K::ViewBack, K::ViewBackLeft, K::ViewLeft, K::ViewFrontLeft];
-    let side = SIDES[((horizontal.rem_euclid(360.0) + 22.5) / 45.0) as usize % 8];
+    let side = SIDES[((turn(horizontal) + 22.5) / 45.0) as usize % 8];
     let height = match vertical {
         v if v < -15.0 => K::ViewLookingUp,
         v if v < 15.0 => K::ViewEyeLevel,
@@ -87,6 +144,24 @@ mod tests {
         assert!(near(position(123.0, 90.0), (0.0, 0.0)), "straight above is the centre");
         assert!(near(position(0.0, -30.0), (0.0, 1.0)), "looking up is the rim");
         assert!(near(position(0.0, -99.0), (0.0, 1.0)) && near(position(0.0, 120.0), (0.0, 0.0)), "out of range: its end");
+    }
+
+    #[test]
+    fn the_series_agree_with_the_platforms_trigonometry() {
+        for i in -7200..=7200 {
+            let deg = i as f64 * 0.1;
+            let (s, c) = sin_cos(deg);
+            assert!((s - deg.to_radians().sin()).abs() < 1e-7 && (c - deg.to_radians().cos()).abs() < 1e-7, "{deg}");
+        }
+        for i in 0..2000 {
+            let a = i as f64 * 0.1813;
+            let (x, y) = (a.sin() * (1.0 + i as f64), a.cos() * (1.0 + i as f64));
+            let want = x.atan2(y).to_degrees().rem_euclid(360.0);
+            let got = angle_of(x, y);
+            let diff = (got - want).abs();
+            assert!(diff.min(360.0 - diff) < 1e-6, "({x}, {y}): {got} vs {want}");
+        }
+        assert_eq!((angle_of(0.0, 1.0), angle_of(1.0, 0.0), angle_of(0.0, -1.0), angle_of(-1.0, 0.0), angle_of(0.0, 0.0)), (0.0, 90.0, 180.0, 270.0, 0.0));
     }
 
     #[test]

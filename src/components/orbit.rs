@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{KeyboardEvent, PointerEvent};
 
 use crate::api::camera::{angles_at, key_move, position, words};
+use crate::api::input::num_text;
 use crate::api::num::parse_f64;
 use crate::app::FormState;
 use crate::i18n::{Msg, K};
@@ -16,6 +17,17 @@ use crate::web::lang::{i18n, t};
 
 /// How far the drawing reaches past the globe (its viewBox half-side).
 const EDGE: f64 = 1.15;
+
+/// What does not move, as one piece of markup: the globe, eye level
+/// (three quarters out), the axes and the subject facing the front (down).
+const GLOBE: &str = r#"<circle class="orbit-globe" r="1000"/><circle class="orbit-eye" r="750"/><path class="orbit-axis" d="M0-1000V1000M-1000 0H1000"/><rect class="orbit-subject" x="-120" y="-120" width="240" height="240" rx="40"/>"#;
+
+/// A length on the globe in the drawing's units (the globe's radius is
+/// 1000): whole numbers, so no float is formatted (Rust's float printing
+/// would add 5 KB to the wasm).
+fn units(x: f64) -> String {
+    ((x * 1000.0).round() as i64).to_string()
+}
 
 #[component]
 pub fn Orbit() -> impl IntoView {
@@ -73,21 +85,15 @@ pub fn Orbit() -> impl IntoView {
         i.render(&Msg::new(K::ViewWords).arg_msg("side", side).arg_msg("height", height).arg_msg("distance", distance))
     };
     let dot = move || position(view.get().0, view.get().1);
-    let box_ = format!("{} {} {} {}", -EDGE, -EDGE, 2.0 * EDGE, 2.0 * EDGE);
+    let box_ = format!("{} {} {} {}", units(-EDGE), units(-EDGE), units(2.0 * EDGE), units(2.0 * EDGE));
     view! {
         <div class="orbit-row">
             <svg class="orbit" data-testid="orbit" viewBox=box_ tabindex="0" role="group" aria-label=t(K::OrbitLabel) aria-describedby="orbit-words"
-                data-horizontal=move || view.get().0.to_string() data-vertical=move || view.get().1.to_string()
+                data-horizontal=move || num_text(view.get().0) data-vertical=move || num_text(view.get().1)
                 on:pointerdown=down on:pointermove=moved on:pointerup=up on:pointercancel=up on:keydown=key>
-                <circle class="orbit-globe" cx="0" cy="0" r="1"></circle>
-                // Eye level, three quarters out.
-                <circle class="orbit-eye" cx="0" cy="0" r="0.75"></circle>
-                <line class="orbit-axis" x1="0" y1="-1" x2="0" y2="1"></line>
-                <line class="orbit-axis" x1="-1" y1="0" x2="1" y2="0"></line>
-                // The subject, facing the front (down).
-                <rect class="orbit-subject" x="-0.12" y="-0.12" width="0.24" height="0.24" rx="0.04"></rect>
-                <line class="orbit-ray" x1="0" y1="0" x2=move || dot().0.to_string() y2=move || dot().1.to_string()></line>
-                <circle class="orbit-camera" r="0.11" cx=move || dot().0.to_string() cy=move || dot().1.to_string()></circle>
+                <g inner_html=GLOBE></g>
+                <line class="orbit-ray" x1="0" y1="0" x2=move || units(dot().0) y2=move || units(dot().1)></line>
+                <circle class="orbit-camera" r="110" cx=move || units(dot().0) cy=move || units(dot().1)></circle>
             </svg>
             <p class="orbit-words" id="orbit-words" data-testid="orbit-words" role="status">{said}</p>
         </div>

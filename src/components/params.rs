@@ -61,6 +61,15 @@ fn ParamField(name: &'static str, label: K, #[prop(optional)] step: Option<&'sta
     }
 }
 
+/// The camera's fields, by their API names.
+const CAMERA: [(&str, K); 5] = [
+    ("horizontal_angle", K::HorizontalAngle),
+    ("vertical_angle", K::VerticalAngle),
+    ("zoom", K::Zoom),
+    ("lora_scale", K::CameraStrength),
+    ("additional_prompt", K::AdditionalPrompt),
+];
+
 /// The camera of the angles model (which takes no prompt): around the
 /// subject, height, distance, the strength of the change and words to add.
 #[component]
@@ -74,14 +83,9 @@ pub fn CameraParams() -> impl IntoView {
                     <legend>{t(K::Camera)}</legend>
                     <p class="hint">{t(K::CameraNoPrompt)}</p>
                     <crate::components::orbit::Orbit/>
+                    // One field view for the five (the bundle pays for one).
                     <div class="grid3">
-                        <ParamField name="horizontal_angle" label=K::HorizontalAngle/>
-                        <ParamField name="vertical_angle" label=K::VerticalAngle/>
-                        <ParamField name="zoom" label=K::Zoom/>
-                    </div>
-                    <div class="grid2">
-                        <ParamField name="lora_scale" label=K::CameraStrength/>
-                        <ParamField name="additional_prompt" label=K::AdditionalPrompt/>
+                        {CAMERA.iter().map(|&(name, label)| view! { <ParamField name label/> }).collect_view()}
                     </div>
                 </fieldset>
             }

@@ -30,6 +30,19 @@ pub(crate) fn a_camera_angles_job_sends_its_view_and_no_prompt(s: &Session) -> F
         ensure!(p[0].json() == expected, "body {} != {expected}", p[0].body);
         ensure!(status_polls(&fake).iter().all(|r| r.path.starts_with(&format!("/{model}/requests/"))), "polled at its own paths");
 
+        // On a phone, dark, in Chinese: the camera fits the width and says
+        // the view in Chinese.
+        s.c.set_window_size(360, 780).await?;
+        s.select("select[name=theme]", "dark").await?;
+        s.select("select[name=language]", "zh-CN").await?;
+        s.c.execute("document.querySelector('[data-testid=camera]').scrollIntoView()", vec![]).await?;
+        s.screenshot("camera-phone-dark-zh").await?;
+        let (scroll, inner) = (s.c.execute("return document.documentElement.scrollWidth", vec![]).await?, s.c.execute("return window.innerWidth", vec![]).await?);
+        ensure!(scroll.as_u64() <= inner.as_u64(), "the page is {scroll} px wide in a {inner} px window");
+        let words = s.text("[data-testid=orbit-words]").await?;
+        ensure!(words == "右侧，俯视，特写", "the view in Chinese: {words}");
+        s.select("select[name=language]", "en").await?;
+
         s.select("select[name=model]", "fal-ai/qwen-image-edit-plus").await?;
         s.wait_gone("[data-testid=camera]", SECS(2)).await?;
         ensure!(s.value("textarea[name=prompt]").await? == "typed before the switch", "the typed prompt stayed");
