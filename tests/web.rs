@@ -97,6 +97,21 @@ async fn click(root: &HtmlElement, css: &str) {
     tick().await;
 }
 
+/// A pointer event of `kind` at the page point `(x, y)`, sent to `target`:
+/// a mouse's (button 0) or a finger's.
+fn pointer_event(target: &Element, kind: &str, x: f64, y: f64, touch: bool) {
+    let init = web_sys::PointerEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_pointer_id(if touch { 7 } else { 1 });
+    init.set_pointer_type(if touch { "touch" } else { "mouse" });
+    init.set_is_primary(true);
+    init.set_button(if kind == "pointermove" { -1 } else { 0 });
+    init.set_client_x(x.round() as i32);
+    init.set_client_y(y.round() as i32);
+    target.dispatch_event(&web_sys::PointerEvent::new_with_event_init_dict(kind, &init).unwrap()).unwrap();
+}
+
 /// The first element matching `css`, once there (within `ms`).
 async fn until(root: &HtmlElement, css: &str, ms: u32) -> Element {
     let mut waited = 0;

@@ -331,96 +331,37 @@ impl Stored for Kept {
     }
 }
 
-impl Stored for ApiError {
-    fn put(&self) -> Value {
-        record(vec![
-            ("kind", self.kind.put()),
-            ("status", self.status.put()),
-            ("detail", self.detail.put()),
-            ("field_errors", self.field_errors.put()),
-            ("retry_after_ms", self.retry_after_ms.put()),
-            ("error_type", self.error_type.put()),
-            ("problem", self.problem.put()),
-        ])
-    }
-    fn take(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        Some(ApiError {
-            kind: f.get("kind")?,
-            status: f.get("status")?,
-            detail: f.get("detail")?,
-            field_errors: f.get("field_errors")?,
-            retry_after_ms: f.get("retry_after_ms")?,
-            error_type: f.get("error_type")?,
-            problem: f.new("problem")?,
-        })
-    }
+/// Records written as the derives wrote them: each field by its name, in
+/// order; `new` marks a field added later (its default when missing).
+macro_rules! records {
+    ($($t:ident { $($f:ident $(: $how:ident)?),* $(,)? })*) => {$(
+        impl Stored for $t {
+            fn put(&self) -> Value {
+                record(vec![$((stringify!($f), self.$f.put())),*])
+            }
+            fn take(v: &Value) -> Option<Self> {
+                let f = Fields::of(v)?;
+                Some($t { $($f: records!(@read f $f $($how)?)),* })
+            }
+        }
+    )*};
+    (@read $fields:ident $f:ident) => { $fields.get(stringify!($f))? };
+    (@read $fields:ident $f:ident new) => { $fields.new(stringify!($f))? };
 }
 
-impl Stored for ServerFieldError {
-    fn put(&self) -> Value {
-        record(vec![("field", self.field.put()), ("message", self.message.put())])
-    }
-    fn take(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        Some(ServerFieldError { field: f.get("field")?, message: f.get("message")? })
-    }
-}
-
-impl Stored for LogEntry {
-    fn put(&self) -> Value {
-        record(vec![("message", self.message.put()), ("timestamp", self.timestamp.put()), ("level", self.level.put())])
-    }
-    fn take(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        Some(LogEntry { message: f.get("message")?, timestamp: f.get("timestamp")?, level: f.get("level")? })
-    }
-}
-
-impl Stored for OutputImage {
-    fn put(&self) -> Value {
-        record(vec![
-            ("url", self.url.put()),
-            ("width", self.width.put()),
-            ("height", self.height.put()),
-            ("content_type", self.content_type.put()),
-            ("file_name", self.file_name.put()),
-            ("file_size", self.file_size.put()),
-            ("nsfw", self.nsfw.put()),
-        ])
-    }
-    fn take(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        Some(OutputImage {
-            url: f.get("url")?,
-            width: f.get("width")?,
-            height: f.get("height")?,
-            content_type: f.get("content_type")?,
-            file_name: f.get("file_name")?,
-            file_size: f.get("file_size")?,
-            nsfw: f.get("nsfw")?,
-        })
-    }
-}
-
-impl Stored for EditOutput {
-    fn put(&self) -> Value {
-        record(vec![("images", self.images.put()), ("seed", self.seed.put()), ("inference_time", self.inference_time.put())])
-    }
-    fn take(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        Some(EditOutput { images: f.get("images")?, seed: f.get("seed")?, inference_time: f.get("inference_time")? })
-    }
-}
-
-impl Stored for Candidate {
-    fn put(&self) -> Value {
-        record(vec![("form", self.form.put()), ("url", self.url.put())])
-    }
-    fn take(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        Some(Candidate { form: f.get("form")?, url: f.get("url")? })
-    }
+records! {
+    ApiError { kind, status, detail, field_errors, retry_after_ms, error_type, problem: new }
+    ServerFieldError { field, message }
+    LogEntry { message, timestamp, level }
+    OutputImage { url, width, height, content_type, file_name, file_size, nsfw }
+    EditOutput { images, seed, inference_time }
+    Candidate { form, url }
+    Endpoints { status, stream, result, cancel }
+    Route { status, result, status_ok, result_ok, no_status, no_stream, round, tried }
+    Expect { queue_ms, run_ms }
+    Label { image: new, varied: new }
+    Member { group, index, total, label: new }
+    KeepRegion { image, shapes, feather }
 }
 
 impl Stored for Candidates {
@@ -436,74 +377,6 @@ impl Stored for Candidates {
     }
 }
 
-impl Stored for Endpoints {
-    fn put(&self) -> Value {
-        record(vec![("status", self.status.put()), ("stream", self.stream.put()), ("result", self.result.put()), ("cancel", self.cancel.put())])
-    }
-    fn take(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        Some(Endpoints { status: f.get("status")?, stream: f.get("stream")?, result: f.get("result")?, cancel: f.get("cancel")? })
-    }
-}
-
-impl Stored for Route {
-    fn put(&self) -> Value {
-        record(vec![
-            ("status", self.status.put()),
-            ("result", self.result.put()),
-            ("status_ok", self.status_ok.put()),
-            ("result_ok", self.result_ok.put()),
-            ("no_status", self.no_status.put()),
-            ("no_stream", self.no_stream.put()),
-            ("round", self.round.put()),
-            ("tried", self.tried.put()),
-        ])
-    }
-    fn take(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        Some(Route {
-            status: f.get("status")?,
-            result: f.get("result")?,
-            status_ok: f.get("status_ok")?,
-            result_ok: f.get("result_ok")?,
-            no_status: f.get("no_status")?,
-            no_stream: f.get("no_stream")?,
-            round: f.get("round")?,
-            tried: f.get("tried")?,
-        })
-    }
-}
-
-impl Stored for Expect {
-    fn put(&self) -> Value {
-        record(vec![("queue_ms", self.queue_ms.put()), ("run_ms", self.run_ms.put())])
-    }
-    fn take(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        Some(Expect { queue_ms: f.get("queue_ms")?, run_ms: f.get("run_ms")? })
-    }
-}
-
-impl Stored for Label {
-    fn put(&self) -> Value {
-        record(vec![("image", self.image.put()), ("varied", self.varied.put())])
-    }
-    fn take(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        Some(Label { image: f.new("image")?, varied: f.new("varied")? })
-    }
-}
-
-impl Stored for Member {
-    fn put(&self) -> Value {
-        record(vec![("group", self.group.put()), ("index", self.index.put()), ("total", self.total.put()), ("label", self.label.put())])
-    }
-    fn take(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        Some(Member { group: f.get("group")?, index: f.get("index")?, total: f.get("total")?, label: f.new("label")? })
-    }
-}
-
 impl Stored for Shape {
     fn put(&self) -> Value {
         let mut fields = vec![("tool", self.tool.put()), ("points", self.points.put()), ("size", self.size.put()), ("color", self.color.put())];
@@ -515,16 +388,6 @@ impl Stored for Shape {
     fn take(v: &Value) -> Option<Self> {
         let f = Fields::of(v)?;
         Some(Shape { tool: f.get("tool")?, points: f.get("points")?, size: f.get("size")?, color: f.get("color")?, text: f.new("text")? })
-    }
-}
-
-impl Stored for KeepRegion {
-    fn put(&self) -> Value {
-        record(vec![("image", self.image.put()), ("shapes", self.shapes.put()), ("feather", self.feather.put())])
-    }
-    fn take(v: &Value) -> Option<Self> {
-        let f = Fields::of(v)?;
-        Some(KeepRegion { image: f.get("image")?, shapes: f.get("shapes")?, feather: f.get("feather")? })
     }
 }
 

@@ -2,8 +2,6 @@
 //! pointer events (mouse and touch) and arrow keys; the control and the
 //! fields agree both ways.
 
-use web_sys::{PointerEvent, PointerEventInit};
-
 use super::*;
 
 /// A pointer event at `(x, y)` on the globe (−1…1, the centre 0, y down).
@@ -12,16 +10,7 @@ fn on_globe(root: &HtmlElement, kind: &str, x: f64, y: f64, touch: bool) {
     let r = o.get_bounding_client_rect();
     // The drawing reaches 1.15 past the centre on each side.
     let at = |v: f64, start: f64, size: f64| start + (v / 1.15 + 1.0) / 2.0 * size;
-    let init = PointerEventInit::new();
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    init.set_pointer_id(if touch { 9 } else { 1 });
-    init.set_pointer_type(if touch { "touch" } else { "mouse" });
-    init.set_is_primary(true);
-    init.set_button(if kind == "pointermove" { -1 } else { 0 });
-    init.set_client_x(at(x, r.left(), r.width()).round() as i32);
-    init.set_client_y(at(y, r.top(), r.height()).round() as i32);
-    o.dispatch_event(&PointerEvent::new_with_event_init_dict(kind, &init).unwrap()).unwrap();
+    pointer_event(&o, kind, at(x, r.left(), r.width()), at(y, r.top(), r.height()), touch);
 }
 
 fn shown(root: &HtmlElement) -> (String, String, String) {

@@ -5,7 +5,6 @@
 
 use qwen_studio::pixels::image::Rgba;
 use qwen_studio::web::pixels::{png_data_uri, read};
-use web_sys::{PointerEvent, PointerEventInit};
 
 use super::*;
 
@@ -41,17 +40,7 @@ fn pointer(root: &HtmlElement, kind: &str, x: f64, y: f64, touch: bool) {
     let r = c.get_bounding_client_rect();
     let w: f64 = c.get_attribute("data-width").unwrap().parse().unwrap();
     let h: f64 = c.get_attribute("data-height").unwrap().parse().unwrap();
-    let init = PointerEventInit::new();
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    init.set_pointer_id(if touch { 7 } else { 1 });
-    init.set_pointer_type(if touch { "touch" } else { "mouse" });
-    init.set_is_primary(true);
-    init.set_button(if kind == "pointermove" { -1 } else { 0 });
-    init.set_client_x((r.left() + x * r.width() / w) as i32);
-    init.set_client_y((r.top() + y * r.height() / h) as i32);
-    let ev = PointerEvent::new_with_event_init_dict(kind, &init).unwrap();
-    c.dispatch_event(&ev).unwrap();
+    pointer_event(&c, kind, (r.left() + x * r.width() / w).trunc(), (r.top() + y * r.height() / h).trunc(), touch);
 }
 
 /// A drag from `a` through `via` to `b`, in image pixels.
