@@ -24,6 +24,7 @@ pub fn label_msg(label: &Label) -> Msg {
             Vary::Seed => K::GroupSeed,
             Vary::Guidance => K::GroupGuidance,
             Vary::Steps => K::GroupSteps,
+            Vary::Angle => K::GroupAngle,
         };
         Msg::new(k).arg("v", value)
     });

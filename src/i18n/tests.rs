@@ -50,6 +50,8 @@ fn the_chinese_table_is_chinese() {
         "format_jpeg",
         "format_webp",
         "snippet_curl",
+        // A number and its unit.
+        "group_angle",
     ];
     // Names of languages and libraries, and a list of other texts:
     // translated punctuation at most.

@@ -25,6 +25,9 @@ pub enum Vary {
     Guidance,
     #[cfg_attr(test, serde(rename = "num_inference_steps"))]
     Steps,
+    /// The camera around the subject (a turntable).
+    #[cfg_attr(test, serde(rename = "horizontal_angle"))]
+    Angle,
 }
 
 impl Vary {
@@ -33,6 +36,7 @@ impl Vary {
             "seed" => Some(Vary::Seed),
             "guidance_scale" => Some(Vary::Guidance),
             "num_inference_steps" => Some(Vary::Steps),
+            "horizontal_angle" => Some(Vary::Angle),
             _ => None,
         }
     }
@@ -43,6 +47,7 @@ impl Vary {
             Vary::Seed => "seed",
             Vary::Guidance => "guidance_scale",
             Vary::Steps => "num_inference_steps",
+            Vary::Angle => "horizontal_angle",
         }
     }
 }
@@ -106,7 +111,13 @@ pub struct Choices<'a> {
     /// The values of the varied parameter: `2, 4, 6` or `2-8 step 2`.
     pub values: &'a str,
     pub each_image: bool,
+    /// Views evenly around the subject (the camera angles model): 0 is off;
+    /// else one job per view, and `vary` and `values` are not used.
+    pub turntable: u32,
 }
+
+/// The turntable's choices of views (`0` is off).
+pub const TURNTABLE_VIEWS: [u32; 5] = [0, 4, 8, 12, 16];
 
 /// The form's "many jobs" fields as typed.
 #[derive(Clone, Debug, PartialEq)]
@@ -115,11 +126,13 @@ pub struct Many {
     pub vary: String,
     pub values: String,
     pub each_image: bool,
+    /// `turntable_views`: `0` (off), `4`, `8`, `12` or `16`.
+    pub turntable: String,
 }
 
 impl Default for Many {
     fn default() -> Self {
-        Many { variations: "1".into(), vary: "seed".into(), values: String::new(), each_image: false }
+        Many { variations: "1".into(), vary: "seed".into(), values: String::new(), each_image: false, turntable: "0".into() }
     }
 }
 
@@ -129,7 +142,8 @@ impl Many {
     pub fn choices(&self) -> Choices<'_> {
         let v = self.variations.trim();
         let variations = if v.is_empty() { 1 } else { v.parse().unwrap_or(0) };
-        Choices { variations, vary: Vary::parse(&self.vary).unwrap_or(Vary::Seed), values: &self.values, each_image: self.each_image }
+        let turntable = self.turntable.trim().parse().ok().filter(|n| TURNTABLE_VIEWS.contains(n)).unwrap_or(0);
+        Choices { variations, vary: Vary::parse(&self.vary).unwrap_or(Vary::Seed), values: &self.values, each_image: self.each_image, turntable }
     }
 }
 
@@ -174,8 +188,11 @@ pub fn parse_values(text: &str) -> Result<Vec<f64>, Msg> {
 /// `random` gives a seed for each variation when none was chosen.
 pub fn plan(schema: &Schema, body: &Value, c: &Choices, random: &mut dyn FnMut() -> u64) -> Result<Vec<Planned>, Vec<FieldError>> {
     let mut errs = Vec::new();
+    // A turntable (the angles model only): views evenly around the subject.
+    let turntable = if schema.angles { c.turntable } else { 0 };
+    let vary = if turntable > 0 { Vary::Angle } else { c.vary };
     // The varied values, as sent (None: the model's default, left out).
-    let varied: Vec<(Option<Value>, String)> = match c.vary {
+    let varied: Vec<(Option<Value>, String)> = match vary {
         Vary::Seed => {
             if !(1..=MAX_VARIATIONS).contains(&c.variations) {
                 errs.push(FieldError::new("variations", Msg::new(K::ValWholeNumber).arg("min", 1).arg("max", MAX_VARIATIONS)));
@@ -190,7 +207,8 @@ pub fn plan(schema: &Schema, body: &Value, c: &Choices, random: &mut dyn FnMut()
         }
         vary => {
             let param = schema.param(vary.field());
-            match (parse_values(c.values), param) {
+            let values = if turntable > 0 { Ok((0..turntable).map(|k| (k * 360 / turntable) as f64).collect()) } else { parse_values(c.values) };
+            match (values, param) {
                 (Ok(values), Some(p)) => {
                     let mut out = Vec::new();
                     for x in values {
@@ -225,7 +243,7 @@ pub fn plan(schema: &Schema, body: &Value, c: &Choices, random: &mut dyn FnMut()
     if !errs.is_empty() {
         return Err(errs);
     }
-    let field = c.vary.field();
+    let field = vary.field();
     let mut jobs = Vec::with_capacity(total);
     for image in &images {
         for (value, shown) in &varied {
@@ -239,8 +257,8 @@ pub fn plan(schema: &Schema, body: &Value, c: &Choices, random: &mut dyn FnMut()
                     m.insert("image_urls".into(), Value::Array(vec![url.clone()]));
                 }
             }
-            let varies = c.vary != Vary::Seed || varied.len() > 1;
-            let label = Label { image: image.as_ref().map(|(n, _)| *n), varied: (varies && !shown.is_empty()).then(|| (c.vary, shown.clone())) };
+            let varies = vary != Vary::Seed || varied.len() > 1;
+            let label = Label { image: image.as_ref().map(|(n, _)| *n), varied: (varies && !shown.is_empty()).then(|| (vary, shown.clone())) };
             jobs.push(Planned { body: b, label });
         }
     }

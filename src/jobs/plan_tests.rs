@@ -11,7 +11,7 @@ fn body() -> Value {
 }
 
 fn choices(variations: u32, vary: Vary, values: &str, each_image: bool) -> Choices<'_> {
-    Choices { variations, vary, values, each_image }
+    Choices { variations, vary, values, each_image, turntable: 0 }
 }
 
 fn seeds(jobs: &[Planned]) -> Vec<Value> {
@@ -118,9 +118,38 @@ fn each_job_has_a_readable_file_name() {
 fn the_forms_fields_make_the_choices() {
     let m = Many::default();
     assert_eq!(m.choices(), choices(1, Vary::Seed, "", false));
-    let m = Many { variations: " ".into(), vary: "num_inference_steps".into(), values: "20, 30".into(), each_image: true };
+    let m = Many { variations: " ".into(), vary: "num_inference_steps".into(), values: "20, 30".into(), each_image: true, turntable: "0".into() };
     assert_eq!(m.choices(), choices(1, Vary::Steps, "20, 30", true));
     let m = Many { variations: "x".into(), vary: "nonsense".into(), ..Many::default() };
     assert_eq!(fields(plan(schema(PLUS), &body(), &m.choices(), &mut || 1)), ["variations"], "not a number");
     assert_eq!(m.choices().vary, Vary::Seed);
+}
+
+#[test]
+fn a_turntable_sends_views_evenly_around_the_subject() {
+    let angles = schema(crate::api::model::ANGLES);
+    let body = json!({"image_urls": ["https://a/1.png"], "vertical_angle": 30, "zoom": 8});
+    let c = Choices { turntable: 8, ..choices(3, Vary::Guidance, "1, 2", false) };
+    let jobs = plan(angles, &body, &c, &mut || unreachable!()).unwrap();
+    // 0 is the model's default: left out, like any default.
+    let sent: Vec<Value> = jobs.iter().map(|j| j.body.get("horizontal_angle").cloned().unwrap_or(json!(0))).collect();
+    assert_eq!(sent, [json!(0), json!(45), json!(90), json!(135), json!(180), json!(225), json!(270), json!(315)]);
+    assert!(jobs.iter().all(|j| j.body["vertical_angle"] == 30 && j.body["zoom"] == 8 && j.body.get("guidance_scale").is_none()), "the rest as it is");
+    assert_eq!(jobs[3].label, Label { image: None, varied: Some((Vary::Angle, "135".into())) });
+    assert_eq!(jobs[3].label.stem(3), "04-horizontal_angle-135");
+    let twelve = plan(angles, &body, &Choices { turntable: 12, ..c.clone() }, &mut || 0).unwrap();
+    assert_eq!(twelve[1].body["horizontal_angle"], 30);
+    // Another model has no turntable: the other choices hold.
+    let plus = plan(schema(PLUS), &body_with_prompt(), &c, &mut || 0).unwrap();
+    assert_eq!(plus.iter().map(|j| j.body["guidance_scale"].clone()).collect::<Vec<_>>(), [json!(1), json!(2)]);
+    // The views count with the images towards the limit.
+    let many = json!({"image_urls": (0..5).map(|i| format!("https://a/{i}.png")).collect::<Vec<_>>()});
+    assert_eq!(fields(plan(angles, &many, &Choices { turntable: 16, each_image: true, ..c }, &mut || 0)), ["variations"]);
+    // The form's choice: only 0, 4, 8, 12 or 16.
+    let m = |t: &str| Many { turntable: t.into(), ..Many::default() }.choices().turntable;
+    assert_eq!((m("8"), m("16"), m("5"), m("x"), m("0")), (8, 16, 0, 0, 0));
+}
+
+fn body_with_prompt() -> Value {
+    json!({"prompt": "p", "image_urls": ["https://a/1.png"]})
 }

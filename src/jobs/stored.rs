@@ -220,7 +220,7 @@ const PHASES: [(Phase, &str); 8] = [
 
 const FORMS: [(Form, &str); 3] = [(Form::Returned, "returned"), (Form::Built, "built"), (Form::BuiltFull, "built_full")];
 
-const VARIES: [(Vary, &str); 3] = [(Vary::Seed, "seed"), (Vary::Guidance, "guidance_scale"), (Vary::Steps, "num_inference_steps")];
+const VARIES: [(Vary, &str); 4] = [(Vary::Seed, "seed"), (Vary::Guidance, "guidance_scale"), (Vary::Steps, "num_inference_steps"), (Vary::Angle, "horizontal_angle")];
 
 const TOOLS: [(Tool, &str); 5] = [(Tool::Brush, "brush"), (Tool::Rect, "rect"), (Tool::Arrow, "arrow"), (Tool::Text, "text"), (Tool::Eraser, "eraser")];
 

@@ -27,7 +27,7 @@ async fn add_url(root: &HtmlElement, url: &str) {
 async fn each_model_brings_its_own_fields_and_limits() {
     let root = mount().await;
     let models = option_values(&root, "[name=model]");
-    assert_eq!(models.len(), 8);
+    assert_eq!(models.len(), 9);
     assert_eq!(models.last().map(String::as_str), Some("other"));
     for (model, max_steps, formats, size_default, loras) in [
         ("fal-ai/qwen-image-edit-plus", "100", vec!["png", "jpeg"], "square_hd", false),
@@ -37,6 +37,7 @@ async fn each_model_brings_its_own_fields_and_limits() {
         ("fal-ai/qwen-image-edit-2511", "50", vec!["png", "jpeg", "webp"], "default", false),
         ("fal-ai/qwen-image-edit-2511/lora", "50", vec!["png", "jpeg", "webp"], "default", true),
         ("fal-ai/qwen-image-edit/inpaint", "50", vec!["png", "jpeg"], "default", false),
+        ("fal-ai/qwen-image-edit-2511-multiple-angles", "50", vec!["png", "jpeg", "webp"], "default", false),
     ] {
         set(&root, "[name=model]", model).await;
         assert_eq!(value(&root, "[name=model]"), model);
@@ -47,7 +48,9 @@ async fn each_model_brings_its_own_fields_and_limits() {
         assert_eq!(sizes.contains(&"match_input".to_string()), size_default == "square_hd", "{model}: {sizes:?}");
         assert_eq!(q(&root, "[data-testid=add-lora]").is_some(), loras, "{model}");
         let accel = option_values(&root, "[name=acceleration]");
-        assert_eq!(accel.contains(&"high".to_string()), model.contains("2511"), "{model}");
+        // 2511 and its LoRA go "high"; the angles model does not.
+        assert_eq!(accel.contains(&"high".to_string()), model.contains("2511") && !model.ends_with("angles"), "{model}");
+        assert_eq!(q(&root, "[data-testid=orbit]").is_some(), model.ends_with("angles"), "{model}: the camera for the angles model only");
         // Only inpainting has a strength (0–1, default 0.93).
         assert_eq!(q(&root, "[name=strength]").map(|_| value(&root, "[name=strength]")), model.ends_with("inpaint").then(|| "0.93".to_string()), "{model}");
     }
