@@ -11,6 +11,7 @@ use crate::app::{Gallery, SettingsState, Shown};
 use crate::api::image::human_bytes;
 use crate::components::job_card::{phase_label, tenths, JobCard};
 use crate::components::results::PickButton;
+use crate::components::turntable::{is_turntable, TurntableViewer};
 use crate::i18n::{Msg, K};
 use crate::jobs::plan::{Label, Vary};
 use crate::jobs::{Job, Phase};
@@ -115,6 +116,7 @@ pub fn JobGroup(group: u64) -> impl IntoView {
             </header>
             <progress max=move || total().to_string() value=move || done().to_string()></progress>
             <p class="group-progress" data-testid="group-progress" role="status">{progress}</p>
+            {move || entries.with(|e| is_turntable(e)).then(|| view! { <TurntableViewer entries/> })}
             {move || asking.get().then(|| view! {
                 <div class="confirm" role="alertdialog" data-testid="retry-confirm">
                     <p>{move || i.render(&Msg::count(K::RetryAskOne, K::RetryAsk, failed()))}</p>

@@ -18,8 +18,10 @@ pub fn ManyJobs() -> impl IntoView {
     let several_images = move || f.draft.with(|d| d.image_urls.len() >= 2);
     let vary = options(&[("seed", K::VarySeed), ("guidance_scale", K::Guidance), ("num_inference_steps", K::Steps)]);
     let hint = Msg::new(K::VariationsHint).arg("max", MAX_VARIATIONS);
+    // A turntable makes the jobs itself (the camera's fields).
+    let turntable = move || m.with(|m| m.turntable != "0") && f.draft.with(|d| d.schema().angles);
     view! {
-        <fieldset class="many">
+        <fieldset class="many" hidden=turntable>
             <legend>{t(K::ManyTitle)}</legend>
             <div class="grid2">
                 <Select name="vary" label=K::Vary bind=slice!(m.vary) options=vary/>

@@ -25,5 +25,6 @@ pub mod results;
 pub mod settings;
 pub mod storage;
 pub mod tools;
+pub mod turntable;
 pub mod transfer;
 pub mod update;

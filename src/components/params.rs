@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::api::input::{num_text, SizePreset, SIDE_RANGE};
 use crate::api::model::{Kind, FAMILY, OTHER, SEED_MAX, SIZE_FOLLOWS, SIZE_MATCH};
 use crate::api::validate::{side_hint, FirstImage};
+use crate::jobs::plan::TURNTABLE_VIEWS;
 use crate::app::FormState;
 use crate::components::controls::{Bind, CheckBox, NumberInput, Options, Select, TextArea, TextInput};
 use crate::components::field_error::FieldErrorView;
@@ -74,8 +75,13 @@ const CAMERA: [(&str, K); 5] = [
 /// subject, height, distance, the strength of the change and words to add.
 #[component]
 pub fn CameraParams() -> impl IntoView {
-    let d = expect_context::<FormState>().draft;
+    let f = expect_context::<FormState>();
+    let (d, m) = (f.draft, f.many);
     let angles = Memo::new(move |_| d.with(|d| d.schema().angles));
+    let views: Options = TURNTABLE_VIEWS
+        .iter()
+        .map(|&n| (n.to_string(), if n == 0 { K::TurntableOff.into() } else { Msg::new(K::TurntableViews).arg("n", n) }))
+        .collect();
     move || {
         angles.get().then(|| {
             view! {
@@ -86,6 +92,7 @@ pub fn CameraParams() -> impl IntoView {
                     // One field view for the five (the bundle pays for one).
                     <div class="grid3">
                         {CAMERA.iter().map(|&(name, label)| view! { <ParamField name label/> }).collect_view()}
+                        <Select name="turntable_views" label=K::Turntable bind=slice!(m.turntable) options=views.clone() hint=Msg::new(K::TurntableHint)/>
                     </div>
                 </fieldset>
             }

@@ -52,6 +52,7 @@ fn the_chinese_table_is_chinese() {
         "snippet_curl",
         // A number and its unit.
         "group_angle",
+        "turntable_at",
     ];
     // Names of languages and libraries, and a list of other texts:
     // translated punctuation at most.

@@ -72,3 +72,33 @@ async fn the_orbit_control_and_the_fields_agree_by_drag_keys_and_typing() {
     let cx: f64 = cam.get_attribute("cx").unwrap().parse().unwrap();
     assert_eq!(cx, -1000.0, "the camera on the left rim");
 }
+
+#[wasm_bindgen_test]
+async fn a_turntable_turns_by_dragging_across_it() {
+    let root = mount().await;
+    set(&root, "[name=provider]", "demo").await;
+    set(&root, "[name=model]", "fal-ai/qwen-image-edit-2511-multiple-angles").await;
+    set(&root, "[name=image_url]", "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==").await;
+    key(&root, "[name=image_url]", "Enter", false).await;
+    set(&root, "[name=turntable_views]", "4").await;
+    assert!(q(&root, "fieldset.many[hidden]").is_some(), "the turntable makes the jobs, not the variations");
+    click(&root, "form#edit-form button[type=submit]").await;
+    until(&root, "[data-testid=job-group][data-done=\"4\"]", 15_000).await;
+    let viewer = until(&root, "[data-testid=turntable-viewer]", 1_000).await;
+    let angle = || viewer.get_attribute("data-angle").unwrap_or_default();
+    assert_eq!(angle(), "0");
+    let r = viewer.get_bounding_client_rect();
+    let (x, y) = (r.left() + 20.0, r.top() + r.height() / 2.0);
+    // Two steps of 40 px to the right: two views on; a finger three steps
+    // back: round past the first to the last.
+    pointer_event(&viewer, "pointerdown", x, y, false);
+    pointer_event(&viewer, "pointermove", x + 85.0, y, false);
+    pointer_event(&viewer, "pointerup", x + 85.0, y, false);
+    tick().await;
+    assert_eq!(angle(), "180");
+    pointer_event(&viewer, "pointerdown", x + 100.0, y, true);
+    pointer_event(&viewer, "pointermove", x + 100.0 - 125.0, y, true);
+    pointer_event(&viewer, "pointerup", x + 100.0 - 125.0, y, true);
+    tick().await;
+    assert_eq!(angle(), "270", "three views back from 180, past 0");
+}

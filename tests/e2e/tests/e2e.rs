@@ -105,6 +105,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("a_kept_result_keeps_the_rest_of_its_input", scenarios::regions::a_kept_result_keeps_the_rest_of_its_input),
     ("an_image_the_page_may_not_read_cannot_be_marked", scenarios::regions::an_image_the_page_may_not_read_cannot_be_marked),
     ("a_camera_angles_job_sends_its_view_and_no_prompt", scenarios::angles::a_camera_angles_job_sends_its_view_and_no_prompt),
+    ("a_turntable_of_8_turns_through_its_views", scenarios::angles::a_turntable_of_8_turns_through_its_views),
     ("happy_path", scenarios::edit_flow::happy_path),
     ("quiet_after_the_last_job", scenarios::edit_flow::quiet_after_the_last_job),
     ("foreign_urls_never_get_the_key", scenarios::edit_flow::foreign_urls_never_get_the_key),

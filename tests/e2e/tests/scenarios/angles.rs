@@ -53,3 +53,42 @@ pub(crate) fn a_camera_angles_job_sends_its_view_and_no_prompt(s: &Session) -> F
         Ok(())
     })
 }
+
+/// A turntable of 8 views: 8 jobs with horizontal angles 0, 45 … 315 (0 is
+/// the model's default, left out), the same height and distance; the
+/// group's viewer shows the views in angle order, and the arrow keys turn
+/// it through all 8 results and round again.
+pub(crate) fn a_turntable_of_8_turns_through_its_views(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let fake = FakeServer::start(Config { queue_ms: 100, run_ms: 200, ..Config::default() }).await?;
+        s.configure(&fake.url, "Bearer", "test-key").await?;
+        s.select("select[name=model]", "fal-ai/qwen-image-edit-2511-multiple-angles").await?;
+        s.add_image(&format!("{}/files/input-1.png", fake.url)).await?;
+        s.fill("input[name=vertical_angle]", "30").await?;
+        s.select("select[name=turntable_views]", "8").await?;
+        s.submit().await?;
+        s.wait_for("[data-testid=job-group][data-done=\"8\"]", SECS(30)).await?;
+        let mut angles: Vec<u64> = posts(&fake).iter().map(|p| p.json().get("horizontal_angle").and_then(|a| a.as_u64()).unwrap_or(0)).collect();
+        ensure!(posts(&fake).iter().all(|p| p.json()["vertical_angle"] == 30 && p.json().get("prompt").is_none()), "the same height, no prompt");
+        angles.sort_unstable();
+        ensure!(angles == [0, 45, 90, 135, 180, 225, 270, 315], "one job per view: {angles:?}");
+        // Each angle's result, as the group's grid shows it.
+        let cells = s
+            .c
+            .execute("return [...document.querySelectorAll('[data-testid=group-cell]')].map(c => [c.querySelector('[data-testid=group-label]').textContent, c.querySelector('[data-testid=group-image]').dataset.url])", vec![])
+            .await?;
+        let by_label: std::collections::HashMap<String, String> = serde_json::from_value::<Vec<(String, String)>>(cells)?.into_iter().collect();
+        let viewer = s.wait_for("[data-testid=turntable-viewer]", SECS(2)).await?;
+        s.screenshot("turntable").await?;
+        for (k, want) in [0, 45, 90, 135, 180, 225, 270, 315, 0].iter().enumerate() {
+            let angle = viewer.attr("data-angle").await?.unwrap_or_default();
+            let src = s.c.execute("return document.querySelector('[data-testid=turntable-viewer] img').getAttribute('src')", vec![]).await?;
+            ensure!(angle == want.to_string(), "view {k}: at {angle}°, not {want}°");
+            ensure!(src.as_str() == by_label.get(&format!("{want}°")).map(String::as_str), "view {k}: the {want}° job's result: {src}");
+            viewer.send_keys("\u{E014}").await?;
+        }
+        viewer.send_keys("\u{E012}").await?;
+        ensure!(viewer.attr("data-angle").await?.as_deref() == Some("0"), "ArrowLeft turns back");
+        Ok(())
+    })
+}
