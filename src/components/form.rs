@@ -45,7 +45,8 @@ pub fn EditForm() -> impl IntoView {
                 form.show_errors.set(false);
                 let (stream, max, feather) = settings.settings.with_untracked(|s| (s.stream_status, s.max_in_flight, s.feather_px));
                 let region = form.keep_region(feather);
-                let ids = jobs.submit(&settings.access(), d.with_untracked(|d| d.endpoint()), planned, stream, max, region);
+                let files: Vec<(String, String)> = form.local.with_untracked(|l| l.iter().map(|f| (f.url.clone(), f.name.clone())).collect());
+                let ids = jobs.submit(&settings.access(), d.with_untracked(|d| d.endpoint()), planned, stream, max, region, &files);
                 form.own_job.set(ids.first().copied());
             }
             result => {

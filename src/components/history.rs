@@ -168,7 +168,7 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>) -> impl IntoVi
         let (stream, max) = settings.settings.with_untracked(|s| (s.stream_status, s.max_in_flight));
         // Its region goes with it, on the same image.
         let region = region.and_then(|r| Some((crate::api::input::body_images(&body).get(r.image)?.to_string(), r)));
-        jobs.submit(&settings.access(), model, vec![Planned { body, label: Label::default() }], stream, max, region);
+        jobs.submit(&settings.access(), model, vec![Planned { body, label: Label::default() }], stream, max, region, &[]);
     };
     let load = move |_| {
         let (body, model) = job.with_untracked(|j| (j.body.clone(), j.model.clone()));
@@ -190,6 +190,7 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>) -> impl IntoVi
             data-testid="history-item"
             data-request-id=move || job.with(|j| j.request_id.clone().unwrap_or_default())
             data-status=move || job.with(|j| j.phase.as_str())
+            data-parent=move || job.with(|j| j.parent().map(|p| p.1))
         >
             {move || thumb().map(|u| view! { <img src=u.clone() data-url=u alt="" loading="lazy" on:error=crate::web::copies::fall_back(id, 0)/> })}
             <span class="history-text">
@@ -200,6 +201,10 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>) -> impl IntoVi
                 </span>
             </span>
             <span class="history-actions">
+                // Made from an earlier result still in the history: a way to it.
+                {move || job.with(|j| j.parent()).filter(|(p, _)| jobs.list.with(|l| l.iter().any(|e| e.id == *p))).map(|(p, _)| view! {
+                    <button type="button" class="ghost small" data-testid="parent-link" title=t(K::MadeFromTitle) on:click=move |_| jobs.open(p, &settings.access())>{t(K::MadeFrom)}</button>
+                })}
                 <button type="button" class="ghost small" data-testid="open" on:click=move |_| jobs.open(id, &settings.access())>{t(K::Open)}</button>
                 <button type="button" class="ghost small" data-testid="rerun" on:click=rerun>{t(K::Rerun)}</button>
                 <button type="button" class="ghost small" data-testid="load-into-form" on:click=load>{t(K::EditJob)}</button>

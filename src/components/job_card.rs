@@ -67,6 +67,7 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
             data-testid="job"
             data-request-id=move || job.with(|j| j.request_id.clone().unwrap_or_default())
             data-status=move || phase.get().as_str()
+            data-parent=move || job.with(|j| j.parent().map(|p| p.1))
         >
             <header class="job-head">
                 <span class="badge" role="status">{move || i.text(phase_label(phase.get()))}</span>

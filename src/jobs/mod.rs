@@ -3,6 +3,7 @@
 
 pub mod archive;
 pub mod bundle;
+pub mod chain;
 pub mod event;
 pub mod filter;
 pub mod history;

@@ -99,6 +99,9 @@ pub struct Job {
     /// image outside this region.
     #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     pub region: Option<KeepRegion>,
+    /// Where each input image came from (`chain`), in the body's order.
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Vec::is_empty"))]
+    pub sources: Vec<super::chain::Source>,
     /// What is known of the base, applied when the job's URLs are made.
     #[cfg_attr(test, serde(skip))]
     pub(super) known: Known,
@@ -139,6 +142,7 @@ impl Job {
             group: n.group,
             kept: None,
             region: n.region.and_then(KeepRegion::sanitized),
+            sources: Vec::new(),
             known: n.known,
         }
     }

@@ -12,6 +12,7 @@
 
 use serde_json::{Map, Value};
 
+use super::chain::Source;
 use super::learn::Expect;
 use super::phase::{CancelState, Kept, Pause, Phase};
 use super::plan::{Label, Member, Vary};
@@ -295,6 +296,27 @@ impl Stored for CancelState {
     }
 }
 
+impl Stored for Source {
+    fn put(&self) -> Value {
+        match self {
+            Source::Result { job, request, index } => tagged("Result", record(vec![("job", job.put()), ("request", request.put()), ("index", index.put())])),
+            Source::File { name } => tagged("File", record(vec![("name", name.put())])),
+            Source::Url => "Url".into(),
+        }
+    }
+    fn take(v: &Value) -> Option<Self> {
+        Some(match variant(v)? {
+            ("Result", Some(d)) => {
+                let f = Fields::of(d)?;
+                Source::Result { job: f.get("job")?, request: f.get("request")?, index: f.get("index")? }
+            }
+            ("File", Some(d)) => Source::File { name: Fields::of(d)?.get("name")? },
+            ("Url", None | Some(Value::Null)) => Source::Url,
+            _ => return None,
+        })
+    }
+}
+
 impl Stored for Pause {
     fn put(&self) -> Value {
         match self {
@@ -429,6 +451,9 @@ impl Stored for Job {
         if let Some(r) = &self.region {
             fields.push(("region", r.put()));
         }
+        if !self.sources.is_empty() {
+            fields.push(("sources", self.sources.put()));
+        }
         record(fields)
     }
     fn take(v: &Value) -> Option<Self> {
@@ -466,6 +491,7 @@ impl Stored for Job {
             group: f.new("group")?,
             kept: f.new("kept")?,
             region: f.new("region")?,
+            sources: f.new("sources")?,
             known: Default::default(),
         })
     }

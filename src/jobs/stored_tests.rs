@@ -11,6 +11,7 @@ use crate::api::{EditOutput, LogEntry, OutputImage};
 use crate::jobs::learn::Expect;
 use crate::jobs::phase::{CancelState, Kept, Pause, Phase};
 use crate::jobs::plan::{Label, Member, Vary};
+use crate::jobs::chain::Source;
 use crate::jobs::region::KeepRegion;
 use crate::jobs::route::Route;
 use crate::jobs::{Job, NewJob};
@@ -70,6 +71,7 @@ fn rich() -> Job {
         Shape { tool: Tool::Text, points: vec![[3.0, 4.0]], size: 21.0, color: "#fff".into(), text: "这里".into() },
     ];
     j.region = Some(KeepRegion { image: 0, shapes, feather: 8 });
+    j.sources = vec![Source::Result { job: 3, request: Some("r-0".into()), index: 1 }, Source::File { name: "猫.png".into() }, Source::Url];
     j
 }
 

@@ -10,6 +10,7 @@ use gloo_timers::future::TimeoutFuture;
 use super::*;
 use crate::jobs::plan::{Member, Planned};
 use crate::jobs::sendq::SendQueue;
+use crate::jobs::chain::{self, Source};
 use crate::jobs::{KeepRegion, Phase};
 
 /// One base's submits: its queue, the client that sends them, and the
@@ -66,7 +67,9 @@ impl Jobs {
     /// `region`: "keep the rest", drawn on the image at that URL; it goes
     /// with each job whose body has that image (one job per image: only
     /// that image's).
-    pub fn submit(&self, access: &Access, model: String, planned: Vec<Planned>, stream: bool, max_in_flight: u32, region: Option<(String, KeepRegion)>) -> Vec<u64> {
+    /// `files`: the form's local files (data URI, name), for where each
+    /// input came from.
+    pub fn submit(&self, access: &Access, model: String, planned: Vec<Planned>, stream: bool, max_in_flight: u32, region: Option<(String, KeepRegion)>, files: &[(String, String)]) -> Vec<u64> {
         let total = planned.len();
         let group = self.new_id();
         let on = |body: &serde_json::Value| {
@@ -74,12 +77,15 @@ impl Jobs {
             let image = crate::api::input::body_images(body).iter().position(|u| u == url)?;
             Some(KeepRegion { image, ..r.clone() })
         };
+        // Where each input came from: a result the page shows, a local file.
+        let done: Vec<chain::Results> = self.list.with_untracked(|l| l.iter().filter_map(|e| e.job.with_untracked(chain::results)).collect());
         let jobs = planned
             .into_iter()
             .enumerate()
             .map(|(index, p)| {
                 let r = on(&p.body);
-                (p.body, (total > 1).then_some(Member { group, index, total, label: p.label }), r)
+                let sources = chain::sources(&crate::api::input::body_images(&p.body), &done, files);
+                (p.body, (total > 1).then_some(Member { group, index, total, label: p.label }), r, sources)
             })
             .collect();
         self.add(access, &model, jobs, stream, max_in_flight)
@@ -104,7 +110,7 @@ impl Jobs {
 
     /// Adds jobs of `model` on the configured base, each waiting for its
     /// turn, and starts sending.
-    fn add(&self, access: &Access, model: &str, jobs: Vec<(serde_json::Value, Option<Member>, Option<KeepRegion>)>, stream: bool, max_in_flight: u32) -> Vec<u64> {
+    fn add(&self, access: &Access, model: &str, jobs: Vec<(serde_json::Value, Option<Member>, Option<KeepRegion>, Vec<Source>)>, stream: bool, max_in_flight: u32) -> Vec<u64> {
         let t = now();
         let first = self.new_ids(jobs.len());
         let expect = self.expect_for(&access.base, model);
@@ -113,9 +119,11 @@ impl Jobs {
         let ids: Vec<u64> = jobs
             .into_iter()
             .enumerate()
-            .map(|(i, (body, group, region))| {
+            .map(|(i, (body, group, region, sources))| {
                 let new = NewJob { id: first + i as u64, body, base: access.base.clone(), model: model.to_string(), stream, owner: owner.clone(), known, expect, group, region };
-                self.insert(Job::new(new, t), true).id
+                let mut job = Job::new(new, t);
+                job.sources = sources;
+                self.insert(job, true).id
             })
             .collect();
         self.enqueue(access, &ids, max_in_flight);
@@ -239,6 +247,6 @@ impl Jobs {
         // A group is one request's jobs: one model, one base, one way to follow.
         let failed: Vec<Job> = self.members(group).iter().filter_map(|e| e.job.with_untracked(|j| (j.phase == Phase::Failed && access.base == j.base).then(|| j.clone()))).collect();
         let Some((model, stream)) = failed.first().map(|j| (j.model.clone(), j.stream)) else { return Vec::new() };
-        self.add(access, &model, failed.into_iter().map(|j| (j.body, j.group, j.region)).collect(), stream, max_in_flight)
+        self.add(access, &model, failed.into_iter().map(|j| (j.body, j.group, j.region, j.sources)).collect(), stream, max_in_flight)
     }
 }

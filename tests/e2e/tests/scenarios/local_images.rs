@@ -39,7 +39,7 @@ pub(crate) fn a_result_can_be_used_as_input(s: &Session) -> Fut<'_> {
         s.configure(&fake.url, "Bearer", "test-key").await?;
         fill_minimal(s, &fake.url, "first pass").await?;
         s.submit().await?;
-        s.wait_job(0, "completed", SECS(10)).await?;
+        let first = s.wait_job(0, "completed", SECS(10)).await?.attr("data-request-id").await?.context("a request id")?;
         let result = s.find("img[data-testid=result-image]").await?.attr("src").await?.context("a result src")?;
         s.click("button[data-testid=use-as-input]").await?;
         s.click("[data-testid=input-image] [data-testid=remove-image]").await?;
@@ -50,6 +50,21 @@ pub(crate) fn a_result_can_be_used_as_input(s: &Session) -> Fut<'_> {
         let p = posts(&fake);
         ensure!(p.len() == 2, "two submits");
         ensure!(p[1].json()["image_urls"] == json!([result]), "second body {}", p[1].body);
+        // The new job knows it was made from the first one's result (issue
+        // 23): on its card and its history item, with a way back to it.
+        let parent = format!("{first}:0");
+        let card = s.find("[data-testid=job]").await?;
+        ensure!(card.attr("data-parent").await?.as_deref() == Some(parent.as_str()), "the card's parent");
+        let second = card.attr("data-request-id").await?.context("the second request id")?;
+        let item = format!("[data-testid=history-item][data-request-id='{second}']");
+        ensure!(s.find(&item).await?.attr("data-parent").await?.as_deref() == Some(parent.as_str()), "the history item's parent");
+        ensure!(s.find(&format!("[data-testid=history-item][data-request-id='{first}']")).await?.attr("data-parent").await?.is_none(), "the first job was made from an address");
+        // Its card put away, the first job comes back by the link.
+        let first_card = format!("[data-testid=job][data-request-id='{first}']");
+        s.click(&format!("{first_card} [data-testid=dismiss]")).await?;
+        s.wait_gone(&first_card, SECS(2)).await?;
+        s.click(&format!("{item} [data-testid=parent-link]")).await?;
+        s.wait_for(&first_card, SECS(2)).await?;
         Ok(())
     })
 }
