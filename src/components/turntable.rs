@@ -62,8 +62,10 @@ pub fn TurntableViewer(entries: Memo<Vec<JobEntry>>) -> impl IntoView {
     let drag = StoredValue::new(None::<(i32, usize)>);
     let down = move |ev: PointerEvent| {
         ev.prevent_default();
-        if let Some(el) = ev.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) {
+        if let Some(el) = ev.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok()) {
             let _ = el.set_pointer_capture(ev.pointer_id());
+            // The keys go on from where the hand left it.
+            let _ = el.focus();
         }
         drag.set_value(Some((ev.client_x(), at.get_untracked())));
     };

@@ -96,6 +96,10 @@ async fn a_turntable_turns_by_dragging_across_it() {
     pointer_event(&viewer, "pointerup", x + 85.0, y, false);
     tick().await;
     assert_eq!(angle(), "180");
+    assert_eq!(document().active_element().as_ref(), Some(&viewer), "the drag focused it: the keys go on from here");
+    key(&root, "[data-testid=turntable-viewer]", "ArrowRight", false).await;
+    assert_eq!(angle(), "270");
+    key(&root, "[data-testid=turntable-viewer]", "ArrowLeft", false).await;
     pointer_event(&viewer, "pointerdown", x + 100.0, y, true);
     pointer_event(&viewer, "pointermove", x + 100.0 - 125.0, y, true);
     pointer_event(&viewer, "pointerup", x + 100.0 - 125.0, y, true);
