@@ -4,7 +4,8 @@
 //! foreign or newer; merging it by request id without overwriting anything.
 
 use super::history::{storable, In, Out, HISTORY_VERSION};
-use super::{Event, Job, Pause};
+use super::chain::Source;
+use super::{Event, Job, Pause, Phase};
 use crate::api::zip::{self, ZipError, ZipWriter};
 use crate::i18n::{Msg, K};
 
@@ -149,9 +150,23 @@ pub fn merge(existing: &[Job], incoming: Vec<Job>, new_id: &mut dyn FnMut() -> u
                 job.paused = Some(Pause::Imported);
             } else {
                 job.apply(Event::Interrupted, now, 0.0);
+                // A replay's waiting step too: it is not run from here.
+                if job.phase == Phase::Waiting {
+                    job.fail(crate::api::ApiError::not_sent(), now);
+                }
             }
         }
         out.added.push(job);
+    }
+    // A result's job is found by its request id; its job id follows too.
+    for job in &mut out.added {
+        for s in &mut job.sources {
+            if let Source::Result { job: j, .. } = s {
+                if let Some((_, new)) = out.ids.iter().find(|(old, _)| old == j) {
+                    *j = *new;
+                }
+            }
+        }
     }
     out
 }

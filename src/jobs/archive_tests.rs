@@ -134,7 +134,7 @@ fn imported_jobs_that_ran_elsewhere_wait_for_the_person() {
 
 #[test]
 fn groups_are_renumbered_together() {
-    let member = |group, index| Some(Member { group, index, total: 2, label: Label::default() });
+    let member = |group, index| Some(Member { group, index, total: 2, label: Label::default(), replay: false });
     let mut a = job(1, 1.0, Some("r1"), true);
     a.group = member(7, 0);
     let mut b = job(2, 1.0, Some("r2"), true);

@@ -71,7 +71,7 @@ mod tests {
 
     fn job(index: usize, seed: u64, images: &[(&str, Option<&str>)]) -> Job {
         let mut n = NewJob::polled(index as u64, json!({"prompt": "p", "seed": seed}), "https://q", "fal-ai/qwen-image-edit-plus", "t");
-        n.group = Some(Member { group: 0, index, total: 2, label: Label { image: None, varied: Some((Vary::Seed, seed.to_string())) } });
+        n.group = Some(Member { group: 0, index, total: 2, label: Label { image: None, varied: Some((Vary::Seed, seed.to_string())) }, replay: false });
         let mut j = Job::new(n, 0.0);
         let imgs: Vec<_> = images.iter().map(|(u, t)| json!({"url": u, "content_type": t})).collect();
         j.output = EditOutput::from_answer(200, &json!({"images": imgs, "seed": seed}).to_string()).ok();

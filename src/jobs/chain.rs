@@ -55,6 +55,98 @@ impl Job {
     }
 }
 
+/// A job as the chain sees it: its id, request id and the result it was
+/// made from (the job and that job's request id, as recorded).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Link<'a> {
+    pub id: u64,
+    pub request: Option<&'a str>,
+    pub parent: Option<(u64, Option<&'a str>)>,
+}
+
+impl<'a> Link<'a> {
+    pub fn of(job: &'a Job) -> Self {
+        let parent = job.sources.iter().find_map(|s| match s {
+            Source::Result { job, request, .. } => Some((*job, request.as_deref())),
+            _ => None,
+        });
+        Link { id: job.id, request: job.request_id.as_deref(), parent }
+    }
+}
+
+/// One step of a chain: the job, how far it is from the original picture,
+/// and the job it was made from (when that one is in the history).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub id: u64,
+    pub depth: usize,
+    pub parent: Option<u64>,
+}
+
+/// The index in `links` of the job `l` was made from: found by request id
+/// (which an export keeps), else by job id; never `l` itself.
+fn parent_of(links: &[Link], i: usize) -> Option<usize> {
+    let (pid, preq) = links[i].parent?;
+    let found = match preq {
+        Some(r) => links.iter().position(|o| o.request == Some(r)),
+        None => links.iter().position(|o| o.id == pid),
+    };
+    found.filter(|p| *p != i)
+}
+
+/// The tree of edits that job `id` belongs to, grown from its original
+/// (the oldest ancestor still in the history): every step once, parents
+/// before children, each branch in the order of `links` (oldest first).
+/// A cycle (only a damaged history could hold one) is cut where it closes.
+pub fn tree(links: &[Link], id: u64) -> Vec<Step> {
+    let n = links.len();
+    let parents: Vec<Option<usize>> = (0..n).map(|i| parent_of(links, i)).collect();
+    let Some(mut root) = links.iter().position(|l| l.id == id) else { return Vec::new() };
+    // Up to the original; at most n steps, so a cycle ends the walk.
+    for _ in 0..n {
+        match parents[root] {
+            Some(p) if p != root => root = p,
+            _ => break,
+        }
+    }
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, p) in parents.iter().enumerate() {
+        if let Some(p) = p {
+            children[*p].push(i);
+        }
+    }
+    let mut seen = vec![false; n];
+    let mut out = Vec::new();
+    let mut stack = vec![(root, 0usize, None)];
+    while let Some((i, depth, parent)) = stack.pop() {
+        if std::mem::replace(&mut seen[i], true) {
+            continue;
+        }
+        out.push(Step { id: links[i].id, depth, parent });
+        stack.extend(children[i].iter().rev().filter(|c| !seen[**c]).map(|c| (*c, depth + 1, Some(links[i].id))));
+    }
+    out
+}
+
+/// The ids from the original to `to` along `steps` (a `tree`).
+pub fn path(steps: &[Step], to: u64) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut at = steps.iter().find(|s| s.id == to);
+    while let Some(s) = at {
+        if out.contains(&s.id) {
+            break;
+        }
+        out.push(s.id);
+        at = s.parent.and_then(|p| steps.iter().find(|x| x.id == p));
+    }
+    out.reverse();
+    out
+}
+
+#[cfg(test)]
+#[path = "chain_tests.rs"]
+mod graph_tests;
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

@@ -53,6 +53,9 @@ pub enum Event {
     Resumed { owner: String, known: Known },
     /// What the browser kept of the result images (after completion).
     Kept(super::phase::Kept),
+    /// A replay's step gets its first input while it waits: the result of
+    /// the step before (or, that one skipped, what it had).
+    Input { url: String, source: super::chain::Source },
 }
 
 /// A new job, as the store submits it.

@@ -12,6 +12,7 @@ mod logs;
 pub mod phase;
 pub mod plan;
 pub mod region;
+pub mod replay;
 pub mod route;
 pub mod schedule;
 pub mod sendq;

@@ -92,6 +92,9 @@ pub struct Member {
     pub total: usize,
     #[cfg_attr(test, serde(default))]
     pub label: Label,
+    /// A replay of a chain (`replay`): each member waits for the one before.
+    #[cfg_attr(test, serde(default))]
+    pub replay: bool,
 }
 
 /// One job of a group: its body and its label.

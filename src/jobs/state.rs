@@ -270,6 +270,9 @@ impl Job {
             Event::SubmitFailed(e) => self.fail(e, now),
             // Never sent (waiting for its turn, or for a resend after a
             // 429): nothing was accepted.
+            // A replay's step waiting for the one before is not cut off:
+            // it was never going to be sent yet (`replay::next` sends it).
+            Event::Interrupted if self.phase == Phase::Waiting && self.group.as_ref().is_some_and(|m| m.replay) => Next::Continue,
             Event::Interrupted if self.phase == Phase::Waiting || (self.phase == Phase::Submitting && self.retrying.is_some()) => {
                 self.fail(ApiError::not_sent(), now)
             }
@@ -359,6 +362,16 @@ impl Job {
                     e.detail = self.status_error.clone().unwrap_or_default();
                 }
                 self.fail(e, now)
+            }
+            Event::Input { url, source } => {
+                if self.phase == Phase::Waiting {
+                    super::replay::set_first_image(&mut self.body, &url);
+                    match self.sources.first_mut() {
+                        Some(s) => *s = source,
+                        None => self.sources.push(source),
+                    }
+                }
+                Next::Continue
             }
             Event::CancelSent => {
                 self.cancel = CancelState::Sending;

@@ -64,7 +64,7 @@ fn rich() -> Job {
     j.paused = Some(Pause::Parked(error(ErrorKind::Network, None)));
     j.updated_at = 1.7e12 + 10.0;
     j.owner = Some("tab-b".into());
-    j.group = Some(Member { group: 9, index: 1, total: 4, label: Label { image: Some(2), varied: Some((Vary::Guidance, "4.5".into())) } });
+    j.group = Some(Member { group: 9, index: 1, total: 4, label: Label { image: Some(2), varied: Some((Vary::Guidance, "4.5".into())) }, replay: true });
     j.kept = Some(Kept::Copies(99_000));
     let shapes = vec![
         Shape { tool: Tool::Brush, points: vec![[1.5, 2.25], [12.3, 40.7], [0.1, 1e-3]], size: 7.3, color: "#ff2d55".into(), text: String::new() },

@@ -192,7 +192,7 @@ records! {
     Route { status, result, status_ok, result_ok, no_status, no_stream, round, tried }
     Expect { queue_ms, run_ms }
     Label { image: new, varied: new }
-    Member { group, index, total, label: new }
+    Member { group, index, total, label: new, replay: new }
     KeepRegion { image, shapes, feather }
 }
 

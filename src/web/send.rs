@@ -85,7 +85,7 @@ impl Jobs {
             .map(|(index, p)| {
                 let r = on(&p.body);
                 let sources = chain::sources(&crate::api::input::body_images(&p.body), &done, files);
-                (p.body, (total > 1).then_some(Member { group, index, total, label: p.label }), r, sources)
+                (p.body, (total > 1).then_some(Member { group, index, total, label: p.label, replay: false }), r, sources)
             })
             .collect();
         self.add(access, &model, jobs, stream, max_in_flight)

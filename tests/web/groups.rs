@@ -65,7 +65,7 @@ async fn a_group_of_four_shows_a_labelled_grid_and_two_of_its_results_compare() 
 /// A completed job of a group, with images at `urls`.
 fn member(index: usize, seed: u64, urls: &[&str]) -> Job {
     let mut n = NewJob::polled(index as u64, serde_json::json!({"prompt": "p", "seed": seed}), "https://q.example", "fal-ai/qwen-image-edit-plus", "t");
-    n.group = Some(Member { group: 0, index, total: 2, label: Label { image: None, varied: Some((Vary::Seed, seed.to_string())) } });
+    n.group = Some(Member { group: 0, index, total: 2, label: Label { image: None, varied: Some((Vary::Seed, seed.to_string())) }, replay: false });
     let mut j = Job::new(n, 0.0);
     let images: Vec<_> = urls.iter().map(|u| serde_json::json!({"url": u, "content_type": "image/png"})).collect();
     j.output = EditOutput::from_answer(200, &serde_json::json!({"images": images, "seed": seed}).to_string()).ok();
