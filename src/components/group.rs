@@ -14,6 +14,7 @@ use crate::components::results::PickButton;
 use crate::components::turntable::{is_turntable, TurntableViewer};
 use crate::i18n::{Msg, K};
 use crate::jobs::plan::{Label, Vary};
+use crate::jobs::replay::Turn;
 use crate::jobs::{Job, Phase};
 use crate::web::lang::{i18n, t};
 use crate::web::store::Jobs;
@@ -92,18 +93,24 @@ pub fn JobGroup(group: u64) -> impl IntoView {
         let text = i.render(&m);
         if w > 0 { format!("{text} · {}", i.render(&Msg::new(K::GroupWaiting).arg("n", w))) } else { text }
     };
+    // A replay: its steps go one at a time; a stopped one asks the person.
+    let replay = entries.with_untracked(|e| e.first().is_some_and(|e| e.job.with_untracked(|j| j.group.as_ref().is_some_and(|m| m.replay))));
+    let stopped = Memo::new(move |_| match replay.then(|| jobs.replay_turn(group)) {
+        Some(Turn::Stopped { step, .. }) => Some(step),
+        _ => None,
+    });
     // Many cards make a long page: from five jobs on, the grid leads.
     let open_cards = untrack(total) <= 4;
     view! {
-        <section class="job-group panel" data-testid="job-group" data-group=group.to_string()
+        <section class="job-group panel" data-testid="job-group" data-group=group.to_string() data-kind=replay.then_some("replay")
             data-total=move || total().to_string() data-done=move || done().to_string() data-failed=move || failed().to_string()>
             <header class="group-head">
-                <h3>{move || i.render(&Msg::new(K::GroupTitle).arg("n", total()))}</h3>
+                <h3>{move || i.render(&Msg::new(if replay { K::ReplayTitle } else { K::GroupTitle }).arg("n", total()))}</h3>
                 <span class="spacer"></span>
                 {move || (active() > 0).then(|| view! {
                     <button type="button" class="ghost small" data-testid="cancel-group" on:click=move |_| jobs.cancel_group(group)>{t(K::CancelGroup)}</button>
                 })}
-                {move || (failed() > 0 && !asking.get()).then(|| view! {
+                {move || (failed() > 0 && !asking.get() && !replay).then(|| view! {
                     <button type="button" class="ghost small" data-testid="retry-failed" on:click=move |_| asking.set(true)>
                         {move || i.render(&Msg::new(K::RetryFailed).arg("n", failed()))}
                     </button>
@@ -117,6 +124,23 @@ pub fn JobGroup(group: u64) -> impl IntoView {
             <progress max=move || total().to_string() value=move || done().to_string()></progress>
             <p class="group-progress" data-testid="group-progress" role="status">{progress}</p>
             {move || entries.with(|e| is_turntable(e)).then(|| view! { <TurntableViewer entries/> })}
+            {move || stopped.get().map(|step| {
+                let n = step + 1;
+                view! {
+                    <div class="confirm" role="alert" data-testid="replay-stopped" data-step=n.to_string()>
+                        <p>{i.render(&Msg::new(K::ReplayStopped).arg("n", n))}</p>
+                        <button type="button" class="primary small" data-testid="replay-retry" on:click=move |_| {
+                            let max = settings.settings.with_untracked(|s| s.max_in_flight);
+                            jobs.replay_retry(group, &settings.access(), max);
+                        }>{i.render(&Msg::new(K::ReplayRetry).arg("n", n))}</button>
+                        {(n < untrack(total)).then(|| view! {
+                            <button type="button" class="ghost small" data-testid="replay-skip" on:click=move |_| jobs.replay_skip(group)>
+                                {i.render(&Msg::new(K::ReplaySkip).arg("n", n))}
+                            </button>
+                        })}
+                    </div>
+                }
+            })}
             {move || asking.get().then(|| view! {
                 <div class="confirm" role="alertdialog" data-testid="retry-confirm">
                     <p>{move || i.render(&Msg::count(K::RetryAskOne, K::RetryAsk, failed()))}</p>
@@ -138,7 +162,7 @@ pub fn JobGroup(group: u64) -> impl IntoView {
                 {keyed(move || entries.get().into_iter().map(|entry| Row::new(entry.id.to_string(), move || {
                         let job = entry.job.clone();
                         let entry_id = entry.id;
-                        let label = job.with_untracked(|j| j.group.as_ref().map(|m| label_msg(&m.label)).unwrap_or_else(|| Msg::verbatim("")));
+                        let label = job.with_untracked(|j| j.group.as_ref().map(|m| if m.replay { Msg::new(K::ReplayStep).arg("n", m.index + 1) } else { label_msg(&m.label) }).unwrap_or_else(|| Msg::verbatim("")));
                         let first = {
                             let job = job.clone();
                             Memo::new(move |_| job.with(|j| j.output.as_ref().and_then(|o| o.images.first().cloned())))

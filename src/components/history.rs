@@ -13,6 +13,7 @@ use crate::i18n::{duration, Msg, K};
 use crate::web::lang::{self, i18n, t};
 use crate::jobs::filter::{models, Filter, Status, PAGE};
 use crate::jobs::history::can_resend;
+use crate::jobs::chain::Link;
 use crate::jobs::Job;
 use crate::web::store::{JobEntry, Jobs};
 
@@ -36,6 +37,19 @@ pub fn History() -> impl IntoView {
     let models = Memo::new(move |_| jobs.list.with(|l| models(l.iter().map(|e| e.job.with_untracked(|j| j.model.clone())))));
     let found = move || matching.with(Vec::len);
     let many = Memo::new(move |_| count() > 1);
+    // The chain shown (a job of it), and the jobs that are in one: made
+    // from a result, or whose result made another.
+    let chain = RwSignal::new(None::<u64>);
+    let linked = Memo::new(move |_| {
+        // The list, not each job: a link is made when a job is added.
+        let links: Vec<Link> = jobs.list.with(|l| l.iter().map(|e| e.job.with_untracked(Link::of)).collect());
+        let mut ids = Vec::new();
+        for k in links.iter().filter(|k| k.parent.is_some()) {
+            ids.push(k.id);
+            ids.extend(links.iter().filter(|o| k.made_from(o)).map(|o| o.id));
+        }
+        ids
+    });
     view! {
         <details class="panel history" open=true>
             <summary>{t(K::HistoryTitle)} " " <span class="count">{count}</span></summary>
@@ -63,10 +77,11 @@ pub fn History() -> impl IntoView {
                 let text = if found() == 0 { Msg::new(K::HistoryNoMatch) } else { Msg::new(K::HistoryMatching).arg("found", found()).arg("n", count()) };
                 view! { <p class="hint" data-testid="history-matching" data-found=found().to_string() role="status">{i.msg(text)}</p> }
             })}
+            <crate::components::chain::ChainView shown=chain/>
             <ul class="history-list">
                 {keyed(move || matching.with(|m| m.iter().take(limit.get()).map(|e| {
                     let entry = e.clone();
-                    Row::new(e.id.to_string(), move || view! { <HistoryItem entry=entry note=note/> })
+                    Row::new(e.id.to_string(), move || view! { <HistoryItem entry=entry note=note chain linked/> })
                 }).collect()))}
             </ul>
             {move || {
@@ -141,7 +156,7 @@ fn Spend() -> impl IntoView {
 }
 
 #[component]
-fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>) -> impl IntoView {
+fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>, chain: RwSignal<Option<u64>>, linked: Memo<Vec<u64>>) -> impl IntoView {
     let jobs = expect_context::<Jobs>();
     let form = expect_context::<FormState>();
     let settings = expect_context::<SettingsState>();
@@ -204,6 +219,9 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>) -> impl IntoVi
                 // Made from an earlier result still in the history: a way to it.
                 {move || job.with(|j| j.parent()).filter(|(p, _)| jobs.list.with(|l| l.iter().any(|e| e.id == *p))).map(|(p, _)| view! {
                     <button type="button" class="ghost small" data-testid="parent-link" title=t(K::MadeFromTitle) on:click=move |_| jobs.open(p, &settings.access())>{t(K::MadeFrom)}</button>
+                })}
+                {move || linked.with(|l| l.contains(&id)).then(|| view! {
+                    <button type="button" class="ghost small" data-testid="open-chain" title=t(K::OpenChainTitle) on:click=move |_| chain.set(Some(id))>{t(K::OpenChain)}</button>
                 })}
                 <button type="button" class="ghost small" data-testid="open" on:click=move |_| jobs.open(id, &settings.access())>{t(K::Open)}</button>
                 <button type="button" class="ghost small" data-testid="rerun" on:click=rerun>{t(K::Rerun)}</button>

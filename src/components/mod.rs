@@ -2,6 +2,7 @@
 //! intents (`Jobs::submit`, `Jobs::cancel`, form updates).
 
 pub mod aspect;
+pub mod chain;
 pub mod controls;
 pub mod diff_view;
 pub mod field_error;

@@ -57,20 +57,29 @@ impl Job {
 
 /// A job as the chain sees it: its id, request id and the result it was
 /// made from (the job and that job's request id, as recorded).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Link<'a> {
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
     pub id: u64,
-    pub request: Option<&'a str>,
-    pub parent: Option<(u64, Option<&'a str>)>,
+    pub request: Option<String>,
+    pub parent: Option<(u64, Option<String>)>,
 }
 
-impl<'a> Link<'a> {
-    pub fn of(job: &'a Job) -> Self {
+impl Link {
+    pub fn of(job: &Job) -> Self {
         let parent = job.sources.iter().find_map(|s| match s {
-            Source::Result { job, request, .. } => Some((*job, request.as_deref())),
+            Source::Result { job, request, .. } => Some((*job, request.clone())),
             _ => None,
         });
-        Link { id: job.id, request: job.request_id.as_deref(), parent }
+        Link { id: job.id, request: job.request_id.clone(), parent }
+    }
+
+    /// Whether `other` is the job this one was made from.
+    pub fn made_from(&self, other: &Link) -> bool {
+        match &self.parent {
+            Some((_, Some(r))) => other.request.as_ref() == Some(r),
+            Some((id, None)) => other.id == *id,
+            None => false,
+        }
     }
 }
 
@@ -86,12 +95,7 @@ pub struct Step {
 /// The index in `links` of the job `l` was made from: found by request id
 /// (which an export keeps), else by job id; never `l` itself.
 fn parent_of(links: &[Link], i: usize) -> Option<usize> {
-    let (pid, preq) = links[i].parent?;
-    let found = match preq {
-        Some(r) => links.iter().position(|o| o.request == Some(r)),
-        None => links.iter().position(|o| o.id == pid),
-    };
-    found.filter(|p| *p != i)
+    links.iter().position(|o| links[i].made_from(o)).filter(|p| *p != i)
 }
 
 /// The tree of edits that job `id` belongs to, grown from its original

@@ -2,12 +2,18 @@
 
 use super::*;
 
-fn link(id: u64, parent: Option<u64>) -> (u64, Option<String>, Option<(u64, Option<String>)>) {
-    (id, Some(format!("r{id}")), parent.map(|p| (p, Some(format!("r{p}")))))
+type Raw = Link;
+
+fn link(id: u64, parent: Option<u64>) -> Raw {
+    Link { id, request: Some(format!("r{id}")), parent: parent.map(|p| (p, Some(format!("r{p}")))) }
 }
 
-fn links(v: &[(u64, Option<String>, Option<(u64, Option<String>)>)]) -> Vec<Link<'_>> {
-    v.iter().map(|(id, r, p)| Link { id: *id, request: r.as_deref(), parent: p.as_ref().map(|(j, r)| (*j, r.as_deref())) }).collect()
+fn links(v: &[Raw]) -> Vec<Link> {
+    v.to_vec()
+}
+
+fn named(id: u64, request: Option<&str>, parent: Option<(u64, Option<&str>)>) -> Raw {
+    Link { id, request: request.map(String::from), parent: parent.map(|(p, r)| (p, r.map(String::from))) }
 }
 
 fn ids(steps: &[Step]) -> Vec<(u64, usize)> {
@@ -41,11 +47,11 @@ fn a_missing_parent_makes_its_child_an_original() {
     assert_eq!(ids(&tree(&l, 4)), [(3, 0), (4, 1)]);
     assert_eq!(ids(&tree(&l, 1)), [(1, 0)]);
     // Found by request id when the ids changed (an import renumbers jobs).
-    let raw = [(70, Some("r1".to_string()), None), (71, Some("r2".to_string()), Some((1, Some("r1".to_string()))))];
-    assert_eq!(ids(&tree(&links(&raw), 71)), [(70, 0), (71, 1)]);
+    let l = [named(70, Some("r1"), None), named(71, Some("r2"), Some((1, Some("r1"))))];
+    assert_eq!(ids(&tree(&l, 71)), [(70, 0), (71, 1)]);
     // A parent without a request id is found by its job id.
-    let raw = [(1, None, None), (2, Some("r2".to_string()), Some((1, None)))];
-    assert_eq!(ids(&tree(&links(&raw), 2)), [(1, 0), (2, 1)]);
+    let l = [named(1, None, None), named(2, Some("r2"), Some((1, None)))];
+    assert_eq!(ids(&tree(&l, 2)), [(1, 0), (2, 1)]);
 }
 
 #[test]
@@ -79,7 +85,7 @@ fn a_chain_of_a_thousand_jobs() {
     }
     let p = path(&t, 999);
     assert_eq!((p[0], *p.last().unwrap()), (0, 999));
-    assert!(p.windows(2).all(|w| raw[w[1] as usize].2.as_ref().unwrap().0 == w[0]));
+    assert!(p.windows(2).all(|w| raw[w[1] as usize].parent.as_ref().unwrap().0 == w[0]));
 }
 
 #[test]
@@ -88,7 +94,7 @@ fn links_come_from_the_jobs_sources() {
     let mut j = Job::new(NewJob::polled(5, serde_json::json!({}), "https://q", "m", "t"), 0.0);
     j.request_id = Some("r5".into());
     j.sources = vec![Source::Url, Source::Result { job: 2, request: Some("r2".into()), index: 1 }];
-    assert_eq!(Link::of(&j), Link { id: 5, request: Some("r5"), parent: Some((2, Some("r2"))) });
+    assert_eq!(Link::of(&j), named(5, Some("r5"), Some((2, Some("r2")))));
     j.sources.clear();
     assert_eq!(Link::of(&j).parent, None);
 }

@@ -42,6 +42,22 @@ impl Sending {
     }
 }
 
+/// A job to add: its model, body, place in a group, region and sources.
+pub(super) struct Add {
+    pub model: String,
+    pub body: serde_json::Value,
+    pub group: Option<Member>,
+    pub region: Option<KeepRegion>,
+    pub sources: Vec<Source>,
+}
+
+impl Add {
+    /// The same job again (a retry, in the same place).
+    pub fn again(j: Job) -> Self {
+        Add { model: j.model, body: j.body, group: j.group, region: j.region, sources: j.sources }
+    }
+}
+
 /// A submit's place among those sending; freed when dropped: answered,
 /// given up, or its task ended.
 struct Slot {
@@ -83,12 +99,15 @@ impl Jobs {
             .into_iter()
             .enumerate()
             .map(|(index, p)| {
-                let r = on(&p.body);
+                let region = on(&p.body);
                 let sources = chain::sources(&crate::api::input::body_images(&p.body), &done, files);
-                (p.body, (total > 1).then_some(Member { group, index, total, label: p.label, replay: false }), r, sources)
+                let group = (total > 1).then_some(Member { group, index, total, label: p.label, replay: false });
+                Add { model: model.clone(), body: p.body, group, region, sources }
             })
             .collect();
-        self.add(access, &model, jobs, stream, max_in_flight)
+        let ids = self.add(access, jobs, stream);
+        self.enqueue(access, &ids, max_in_flight);
+        ids
     }
 
     /// A new job id (ms since the epoch × 1000 + a random part; the jobs
@@ -108,29 +127,28 @@ impl Jobs {
         first
     }
 
-    /// Adds jobs of `model` on the configured base, each waiting for its
-    /// turn, and starts sending.
-    fn add(&self, access: &Access, model: &str, jobs: Vec<(serde_json::Value, Option<Member>, Option<KeepRegion>, Vec<Source>)>, stream: bool, max_in_flight: u32) -> Vec<u64> {
+    /// Adds jobs on the configured base, each waiting for its turn (the
+    /// caller puts them in the send queue).
+    pub(super) fn add(&self, access: &Access, jobs: Vec<Add>, stream: bool) -> Vec<u64> {
         let t = now();
         let first = self.new_ids(jobs.len());
-        let expect = self.expect_for(&access.base, model);
         let known = self.known_for(&access.base);
         let owner = self.tab.get_value();
-        let ids: Vec<u64> = jobs
-            .into_iter()
+        jobs.into_iter()
             .enumerate()
-            .map(|(i, (body, group, region, sources))| {
-                let new = NewJob { id: first + i as u64, body, base: access.base.clone(), model: model.to_string(), stream, owner: owner.clone(), known, expect, group, region };
+            .map(|(i, a)| {
+                let expect = self.expect_for(&access.base, &a.model);
+                let new = NewJob { id: first + i as u64, body: a.body, base: access.base.clone(), model: a.model, stream, owner: owner.clone(), known, expect, group: a.group, region: a.region };
                 let mut job = Job::new(new, t);
-                job.sources = sources;
+                job.sources = a.sources;
                 self.insert(job, true).id
             })
-            .collect();
-        self.enqueue(access, &ids, max_in_flight);
-        ids
+            .collect()
     }
 
-    fn enqueue(&self, access: &Access, ids: &[u64], max: u32) {
+    /// Puts jobs in their base's send queue (none: just takes the client
+    /// and the limit) and sends what may go.
+    pub(super) fn enqueue(&self, access: &Access, ids: &[u64], max: u32) {
         let base = access.base.clone();
         self.sending.update_value(|s| {
             s.max = max as usize;
@@ -140,6 +158,21 @@ impl Jobs {
         });
         self.save(true);
         self.pump(&base);
+    }
+
+    /// The configured base's submits go with this key from now on.
+    pub(super) fn connect(&self, access: &Access) {
+        let base = access.base.clone();
+        self.sending.update_value(|s| s.base(&base).client = Some(access.client(&base)));
+        self.pump(&base);
+    }
+
+    /// Puts one waiting job in its base's queue, sent with the client the
+    /// base has (a replay's next step; none yet: when a key is committed).
+    pub(super) fn requeue(&self, id: u64, base: &str) {
+        self.sending.update_value(|s| s.base(base).queue.push(id));
+        self.save(true);
+        self.pump(base);
     }
 
     /// Sends what may go now on `base`; while the base is held after a
@@ -215,6 +248,12 @@ impl Jobs {
     /// The jobs of group `group` in order, the newest for each place (a
     /// retry takes the place of the job it retries). Tracked.
     pub fn members(&self, group: u64) -> Vec<JobEntry> {
+        self.places(group).into_iter().flatten().collect()
+    }
+
+    /// The group's places in order, each with its newest job (None: its
+    /// jobs were deleted). Tracked.
+    pub fn places(&self, group: u64) -> Vec<Option<JobEntry>> {
         // By place; the list is newest first, so the first seen is the newest.
         let mut places: Vec<Option<JobEntry>> = Vec::new();
         self.list.with(|l| {
@@ -226,7 +265,7 @@ impl Jobs {
                 places[index].get_or_insert_with(|| e.clone());
             }
         });
-        places.into_iter().flatten().collect()
+        places
     }
 
     /// Cancels every job of the group that still runs (those waiting for
@@ -246,7 +285,9 @@ impl Jobs {
         }
         // A group is one request's jobs: one model, one base, one way to follow.
         let failed: Vec<Job> = self.members(group).iter().filter_map(|e| e.job.with_untracked(|j| (j.phase == Phase::Failed && access.base == j.base).then(|| j.clone()))).collect();
-        let Some((model, stream)) = failed.first().map(|j| (j.model.clone(), j.stream)) else { return Vec::new() };
-        self.add(access, &model, failed.into_iter().map(|j| (j.body, j.group, j.region, j.sources)).collect(), stream, max_in_flight)
+        let Some(stream) = failed.first().map(|j| j.stream) else { return Vec::new() };
+        let ids = self.add(access, failed.into_iter().map(Add::again).collect(), stream);
+        self.enqueue(access, &ids, max_in_flight);
+        ids
     }
 }

@@ -24,6 +24,8 @@ use crate::jobs::{Event, Job, Known, NewJob, Next, Phase};
 
 #[path = "keep.rs"]
 mod keep;
+#[path = "replay.rs"]
+mod replay;
 #[path = "send.rs"]
 mod send;
 
@@ -174,6 +176,14 @@ impl Jobs {
             });
         }
         self.save(before != after || next == Next::Stop);
+        // A replay's step ended: the next one's turn may have come (from a
+        // task of its own, outside this update).
+        if before != after && !after.is_active() {
+            if let Some(g) = entry.job.with_untracked(|j| j.group.as_ref().filter(|m| m.replay).map(|m| m.group)) {
+                let jobs = *self;
+                spawn_local(async move { jobs.advance(g) });
+            }
+        }
         next
     }
 
@@ -292,6 +302,11 @@ impl Jobs {
         });
         for entry in todo {
             self.take_over(entry, access);
+        }
+        // Replays of this tab go on where they were, with this key.
+        if access.reaches(&access.base) {
+            self.connect(access);
+            self.advance_all();
         }
     }
 

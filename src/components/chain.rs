@@ -1,0 +1,164 @@
+//! The chain view (issue 23): the tree of edits grown from one original
+//! picture — each step its thumbnail, prompt (or view), model and status,
+//! branches indented under the result they were made from — and the
+//! replay of a path (original to a chosen step) on a new first picture.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+
+use crate::api::camera::words;
+use crate::api::validate::check_image_url;
+use crate::app::SettingsState;
+use crate::components::job_card::phase_label;
+use crate::i18n::{Msg, K};
+use crate::jobs::chain::{path, tree, Link, Source, Step};
+use crate::jobs::replay::Seeds;
+use crate::jobs::Job;
+use crate::web::lang::{i18n, t};
+use crate::web::store::Jobs;
+
+/// What a step says it did: its prompt, or (the angles model) its view.
+fn said(j: &Job) -> Msg {
+    match j.body.get("prompt").and_then(|p| p.as_str()) {
+        Some(p) => Msg::verbatim(p),
+        None => {
+            let n = |f: &str, d: f64| j.body.get(f).and_then(|v| v.as_f64()).unwrap_or(d);
+            let [side, height, distance] = words(n("horizontal_angle", 0.0), n("vertical_angle", 0.0), n("zoom", 5.0));
+            Msg::new(K::ViewWords).arg_msg("side", side).arg_msg("height", height).arg_msg("distance", distance)
+        }
+    }
+}
+
+/// The tree of the job `shown` holds; closed when it holds none.
+#[component]
+pub fn ChainView(shown: RwSignal<Option<u64>>) -> impl IntoView {
+    let jobs = expect_context::<Jobs>();
+    let i = i18n();
+    // The list is newest first; the tree wants the oldest first.
+    let steps = Memo::new(move |_| {
+        let id = shown.get()?;
+        let links: Vec<Link> = jobs.list.with(|l| l.iter().rev().map(|e| e.job.with_untracked(Link::of)).collect());
+        Some(tree(&links, id))
+    });
+    let replaying = RwSignal::new(None::<u64>);
+    move || {
+        steps.get().map(|steps| {
+            let rows = steps.iter().map(|s| step_row(jobs, *s, replaying)).collect_view();
+            let steps2 = steps.clone();
+            view! {
+                <section class="chain-view" data-testid="chain-view" aria-label=t(K::ChainTitle)>
+                    <header class="group-head">
+                        <h3>{t(K::ChainTitle)}</h3>
+                        <span class="spacer"></span>
+                        <button type="button" class="icon" data-testid="close-chain" aria-label=t(K::ChainClose) on:click=move |_| {
+                            replaying.set(None);
+                            shown.set(None);
+                        }>"✕"</button>
+                    </header>
+                    <ol class="chain">{rows}</ol>
+                    {move || replaying.get().map(|to| view! { <ReplayForm ids=path(&steps2, to) replaying shown/> })}
+                    <p class="hint">{i.text(K::ChainHint)}</p>
+                </section>
+            }
+        })
+    }
+}
+
+fn step_row(jobs: Jobs, s: Step, replaying: RwSignal<Option<u64>>) -> impl IntoView {
+    let settings = expect_context::<SettingsState>();
+    let i = i18n();
+    let entry = jobs.list.with_untracked(|l| l.iter().find(|e| e.id == s.id).cloned());
+    entry.map(|e| {
+        let job: RwSignal<Job> = e.job.into();
+        let thumb = move || {
+            job.with(|j| j.output.as_ref().and_then(|o| o.images.first()).map(|i| i.url.clone()).or_else(|| crate::api::input::body_images(&j.body).first().map(|u| u.to_string())))
+                .filter(|u| u.starts_with("http"))
+        };
+        let model = job.with_untracked(|j| j.model.trim_start_matches("fal-ai/").to_string());
+        let done = move || job.with(|j| j.output.as_ref().is_some_and(|o| !o.images.is_empty()));
+        view! {
+            <li class="chain-step" data-testid="chain-step" data-depth=s.depth.to_string()
+                data-request-id=move || job.with(|j| j.request_id.clone().unwrap_or_default())
+                data-status=move || job.with(|j| j.phase.as_str())
+                style:margin-inline-start=format!("{}rem", s.depth.min(12) as f32 * 1.25)>
+                {move || thumb().map(|u| view! { <img src=u alt="" loading="lazy"/> })}
+                <span class="history-text">
+                    <span class="history-prompt">{move || i.render(&job.with(said))}</span>
+                    <span class="hint">{model} " · " {move || i.text(job.with(|j| phase_label(j.phase)))}</span>
+                </span>
+                <span class="history-actions">
+                    <button type="button" class="ghost small" data-testid="chain-open" on:click=move |_| jobs.open(s.id, &settings.access())>{t(K::Open)}</button>
+                    {move || done().then(|| view! {
+                        <button type="button" class="ghost small" data-testid="replay-chain" title=t(K::ReplayChainTitle)
+                            on:click=move |_| replaying.set(Some(s.id))>{t(K::ReplayChain)}</button>
+                    })}
+                </span>
+            </li>
+        }
+    })
+}
+
+/// The new first picture and the seeds; Start sends the first step.
+#[component]
+fn ReplayForm(ids: Vec<u64>, replaying: RwSignal<Option<u64>>, shown: RwSignal<Option<u64>>) -> impl IntoView {
+    let jobs = expect_context::<Jobs>();
+    let settings = expect_context::<SettingsState>();
+    let i = i18n();
+    let url = RwSignal::new(String::new());
+    // A local file, read and scaled as the form does: (data URI, name).
+    let file = RwSignal::new(None::<(String, String)>);
+    let new_seeds = RwSignal::new(false);
+    let problem = RwSignal::new(None::<Msg>);
+    let n = ids.len();
+    let pick = move |ev: leptos::ev::Event| {
+        let Some(f) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).and_then(|i| i.files()).and_then(|l| l.get(0)) else { return };
+        let max_side = settings.settings.with_untracked(|s| s.max_side);
+        leptos::task::spawn_local(async move {
+            match crate::web::images::prepare(&f, max_side).await {
+                Ok(p) => {
+                    problem.set(None);
+                    file.set(Some((p.data_uri, p.name)));
+                }
+                Err(m) => problem.set(Some(m)),
+            }
+        });
+    };
+    let start = move |_| {
+        let typed = url.get_untracked().trim().to_string();
+        let (first, source) = match file.get_untracked() {
+            Some((uri, name)) if typed.is_empty() => (uri, Source::File { name }),
+            _ => match check_image_url(&typed) {
+                Ok(()) => (typed, Source::Url),
+                Err(k) => return problem.set(Some(k.into())),
+            },
+        };
+        if let Some(e) = settings.problems().into_iter().next() {
+            return problem.set(Some(e.message));
+        }
+        let path: Vec<Job> = ids.iter().filter_map(|id| jobs.list.with_untracked(|l| l.iter().find(|e| e.id == *id).map(|e| e.job.get_untracked()))).collect();
+        let (stream, max) = settings.settings.with_untracked(|s| (s.stream_status, s.max_in_flight));
+        let seeds = if new_seeds.get_untracked() { Seeds::New } else { Seeds::Kept };
+        jobs.replay(&settings.access(), &path, &first, source, seeds, stream, max);
+        replaying.set(None);
+        shown.set(None);
+    };
+    view! {
+        <div class="replay-form confirm" data-testid="replay-form" role="group" aria-label=t(K::ReplayChain)>
+            <p>{i.render(&Msg::count(K::ReplayAskOne, K::ReplayAsk, n))}</p>
+            <input type="url" name="image_url" aria-label=t(K::ImageUrl) placeholder=t(K::ImageUrlPlaceholder) autocomplete="off" spellcheck="false"
+                prop:value=url on:input=move |ev| { url.set(event_target_value(&ev)); problem.set(None); }/>
+            <label class="file-pick">
+                <input type="file" name="image_file" accept="image/*" on:change=pick/>
+                {move || file.with(|f| f.as_ref().map(|(_, name)| name.clone())).unwrap_or_else(|| i.text(K::ChooseFiles).to_string())}
+            </label>
+            <label class="check">
+                <input type="checkbox" name="replay_new_seeds" prop:checked=new_seeds on:change=move |ev| new_seeds.set(event_target_checked(&ev))/>
+                {t(K::ReplayNewSeeds)}
+            </label>
+            {move || problem.get().map(|m| view! { <p class="field-error" data-testid="replay-problem" role="alert">{i.msg(m)}</p> })}
+            <button type="button" class="primary small" data-testid="replay-start" on:click=start>{t(K::ReplayStart)}</button>
+            <button type="button" class="ghost small" on:click=move |_| replaying.set(None)>{t(K::RetryNo)}</button>
+        </div>
+    }
+}
