@@ -13,3 +13,4 @@ pub(crate) mod limits;
 pub(crate) mod first_visit;
 pub(crate) mod regions;
 pub(crate) mod angles;
+pub(crate) mod chains;
