@@ -363,5 +363,7 @@ mod pixels;
 mod regions;
 #[path = "web/angles.rs"]
 mod angles;
+#[path = "web/chains.rs"]
+mod chains;
 #[path = "web/bench.rs"]
 mod bench;

@@ -38,7 +38,7 @@ pub fn ChainView(shown: RwSignal<Option<u64>>) -> impl IntoView {
     // The list is newest first; the tree wants the oldest first.
     let steps = Memo::new(move |_| {
         let id = shown.get()?;
-        let links: Vec<Link> = jobs.list.with(|l| l.iter().rev().map(|e| e.job.with_untracked(Link::of)).collect());
+        let links: Vec<Link> = jobs.list.with(|l| l.iter().rev().map(|e| e.job.with(Link::of)).collect());
         Some(tree(&links, id))
     });
     let replaying = RwSignal::new(None::<u64>);
@@ -56,7 +56,7 @@ pub fn ChainView(shown: RwSignal<Option<u64>>) -> impl IntoView {
                             shown.set(None);
                         }>"✕"</button>
                     </header>
-                    <ol class="chain">{rows}</ol>
+                    <ol class="history-list chain">{rows}</ol>
                     {move || replaying.get().map(|to| view! { <ReplayForm ids=path(&steps2, to) replaying shown/> })}
                     <p class="hint">{i.text(K::ChainHint)}</p>
                 </section>
@@ -78,10 +78,10 @@ fn step_row(jobs: Jobs, s: Step, replaying: RwSignal<Option<u64>>) -> impl IntoV
         let model = job.with_untracked(|j| j.model.trim_start_matches("fal-ai/").to_string());
         let done = move || job.with(|j| j.output.as_ref().is_some_and(|o| !o.images.is_empty()));
         view! {
-            <li class="chain-step" data-testid="chain-step" data-depth=s.depth.to_string()
+            <li class=move || format!("history-item chain-step job-{}", job.with(|j| j.phase.as_str())) data-testid="chain-step" data-depth=s.depth.to_string()
                 data-request-id=move || job.with(|j| j.request_id.clone().unwrap_or_default())
                 data-status=move || job.with(|j| j.phase.as_str())
-                style:margin-inline-start=format!("{}rem", s.depth.min(12) as f32 * 1.25)>
+                style:margin-inline-start=format!("{}px", s.depth.min(8) * 14)>
                 {move || thumb().map(|u| view! { <img src=u alt="" loading="lazy"/> })}
                 <span class="history-text">
                     <span class="history-prompt">{move || i.render(&job.with(said))}</span>

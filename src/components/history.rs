@@ -37,18 +37,12 @@ pub fn History() -> impl IntoView {
     let models = Memo::new(move |_| jobs.list.with(|l| models(l.iter().map(|e| e.job.with_untracked(|j| j.model.clone())))));
     let found = move || matching.with(Vec::len);
     let many = Memo::new(move |_| count() > 1);
-    // The chain shown (a job of it), and the jobs that are in one: made
-    // from a result, or whose result made another.
+    // The chain shown (a job of it), and the results that made other jobs
+    // (their jobs' request ids): a job is in a chain when it was made
+    // from a result or its result made another.
     let chain = RwSignal::new(None::<u64>);
-    let linked = Memo::new(move |_| {
-        // The list, not each job: a link is made when a job is added.
-        let links: Vec<Link> = jobs.list.with(|l| l.iter().map(|e| e.job.with_untracked(Link::of)).collect());
-        let mut ids = Vec::new();
-        for k in links.iter().filter(|k| k.parent.is_some()) {
-            ids.push(k.id);
-            ids.extend(links.iter().filter(|o| k.made_from(o)).map(|o| o.id));
-        }
-        ids
+    let parents = Memo::new(move |_| {
+        jobs.list.with(|l| l.iter().filter_map(|e| e.job.with(|j| Link::of(j).parent)).map(|(id, request)| request.unwrap_or_else(|| id.to_string())).collect::<Vec<_>>())
     });
     view! {
         <details class="panel history" open=true>
@@ -81,7 +75,7 @@ pub fn History() -> impl IntoView {
             <ul class="history-list">
                 {keyed(move || matching.with(|m| m.iter().take(limit.get()).map(|e| {
                     let entry = e.clone();
-                    Row::new(e.id.to_string(), move || view! { <HistoryItem entry=entry note=note chain linked/> })
+                    Row::new(e.id.to_string(), move || view! { <HistoryItem entry=entry note=note chain parents/> })
                 }).collect()))}
             </ul>
             {move || {
@@ -156,7 +150,7 @@ fn Spend() -> impl IntoView {
 }
 
 #[component]
-fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>, chain: RwSignal<Option<u64>>, linked: Memo<Vec<u64>>) -> impl IntoView {
+fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>, chain: RwSignal<Option<u64>>, parents: Memo<Vec<String>>) -> impl IntoView {
     let jobs = expect_context::<Jobs>();
     let form = expect_context::<FormState>();
     let settings = expect_context::<SettingsState>();
@@ -220,7 +214,7 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>, chain: RwSigna
                 {move || job.with(|j| j.parent()).filter(|(p, _)| jobs.list.with(|l| l.iter().any(|e| e.id == *p))).map(|(p, _)| view! {
                     <button type="button" class="ghost small" data-testid="parent-link" title=t(K::MadeFromTitle) on:click=move |_| jobs.open(p, &settings.access())>{t(K::MadeFrom)}</button>
                 })}
-                {move || linked.with(|l| l.contains(&id)).then(|| view! {
+                {move || (job.with(|j| j.parent().is_some()) || parents.with(|p| job.with(|j| p.contains(j.request_id.as_ref().unwrap_or(&id.to_string()))))).then(|| view! {
                     <button type="button" class="ghost small" data-testid="open-chain" title=t(K::OpenChainTitle) on:click=move |_| chain.set(Some(id))>{t(K::OpenChain)}</button>
                 })}
                 <button type="button" class="ghost small" data-testid="open" on:click=move |_| jobs.open(id, &settings.access())>{t(K::Open)}</button>
