@@ -1,10 +1,11 @@
 //! Who the app talks to: the provider presets, the auth scheme and the
 //! connection settings that persist between visits (never the key).
 
-use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(test, serde(rename_all = "lowercase"))]
 pub enum Provider {
     QuickRouter,
     Fal,
@@ -62,7 +63,8 @@ impl Provider {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub enum AuthScheme {
     Bearer,
     Key,
@@ -92,36 +94,37 @@ impl AuthScheme {
 
 /// Connection settings that are stored between visits. The key is not here
 /// on purpose: it lives in session or local storage by the user's choice.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct Settings {
     pub provider: Provider,
     pub api_base: String,
     pub auth_scheme: AuthScheme,
     /// The estimate's price per output megapixel, in US dollars.
-    #[serde(default = "default_price")]
+    #[cfg_attr(test, serde(default = "default_price"))]
     pub price_per_mp: f64,
     /// Local images larger than this (longest side, px) are scaled down.
-    #[serde(default = "default_max_side")]
+    #[cfg_attr(test, serde(default = "default_max_side"))]
     pub max_side: u32,
     /// At most this many submits of one base wait for their ticket at once.
-    #[serde(default = "default_in_flight")]
+    #[cfg_attr(test, serde(default = "default_in_flight"))]
     pub max_in_flight: u32,
     /// Copies of result images kept in the browser, at most this many MB
     /// (the oldest jobs' go first); 0 keeps none.
-    #[serde(default = "default_copies_mb")]
+    #[cfg_attr(test, serde(default = "default_copies_mb"))]
     pub copies_mb: u32,
     /// "Keep the rest": the edge of a kept region is softened over this
     /// many pixels.
-    #[serde(default = "default_feather")]
+    #[cfg_attr(test, serde(default = "default_feather"))]
     pub feather_px: u32,
     /// Follow jobs through the status stream (falls back to polling).
-    #[serde(default = "default_true")]
+    #[cfg_attr(test, serde(default = "default_true"))]
     pub stream_status: bool,
     /// `system`, `light` or `dark`.
-    #[serde(default = "default_theme")]
+    #[cfg_attr(test, serde(default = "default_theme"))]
     pub theme: String,
     /// `en` or `zh-CN` once chosen; empty follows the browser.
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     pub language: String,
 }
 
@@ -200,8 +203,10 @@ impl Settings {
     }
 }
 
-/// Versioned envelope for what is written to storage.
-#[derive(Serialize, Deserialize)]
+/// Versioned envelope for what is written to storage (the tests' reference
+/// for the hand-written format below).
+#[cfg(test)]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct StoredSettings {
     pub v: u32,
     pub settings: Settings,
@@ -210,16 +215,65 @@ pub struct StoredSettings {
 pub const SETTINGS_VERSION: u32 = 1;
 
 impl Settings {
+    /// `{"v":1,"settings":{…}}`, each field by its name. Written by hand
+    /// through `Value`: serde's derives compiled a parser per field type.
     pub fn to_storage(&self) -> String {
-        serde_json::to_string(&StoredSettings { v: SETTINGS_VERSION, settings: self.clone() })
-            .unwrap_or_default()
+        let mut m = Map::new();
+        let mut put = |k: &str, v: Value| m.insert(k.into(), v);
+        put("provider", self.provider.as_str().into());
+        put("api_base", self.api_base.clone().into());
+        put("auth_scheme", self.auth_scheme.as_str().into());
+        put("price_per_mp", self.price_per_mp.into());
+        put("max_side", self.max_side.into());
+        put("max_in_flight", self.max_in_flight.into());
+        put("copies_mb", self.copies_mb.into());
+        put("feather_px", self.feather_px.into());
+        put("stream_status", self.stream_status.into());
+        put("theme", self.theme.clone().into());
+        put("language", self.language.clone().into());
+        let mut out = Map::new();
+        out.insert("v".into(), SETTINGS_VERSION.into());
+        out.insert("settings".into(), Value::Object(m));
+        Value::Object(out).to_string()
     }
 
     /// Reads stored settings; anything unreadable or from another version
     /// gives the defaults rather than an error (settings are cheap to redo).
+    /// A field missing takes its default; one of the wrong type refuses all.
     pub fn from_storage(s: &str) -> Option<Self> {
-        let stored: StoredSettings = serde_json::from_str(s).ok()?;
-        (stored.v == SETTINGS_VERSION).then_some(stored.settings)
+        let v: Value = serde_json::from_str(s).ok()?;
+        if v.get("v")?.as_u64()? != SETTINGS_VERSION as u64 {
+            return None;
+        }
+        let o = v.get("settings")?.as_object()?;
+        let text = |k: &str| o.get(k)?.as_str().map(String::from);
+        let opt_text = |k: &str, d: &str| match o.get(k) {
+            None => Some(d.to_string()),
+            Some(_) => text(k),
+        };
+        let int = |k: &str, d: u32| match o.get(k) {
+            None => Some(d),
+            Some(v) => v.as_u64().and_then(|n| u32::try_from(n).ok()),
+        };
+        Some(Settings {
+            provider: Provider::parse(o.get("provider")?.as_str()?)?,
+            api_base: text("api_base")?,
+            auth_scheme: AuthScheme::parse(o.get("auth_scheme")?.as_str()?)?,
+            price_per_mp: match o.get("price_per_mp") {
+                None => default_price(),
+                Some(v) => v.as_f64()?,
+            },
+            max_side: int("max_side", default_max_side())?,
+            max_in_flight: int("max_in_flight", default_in_flight())?,
+            copies_mb: int("copies_mb", default_copies_mb())?,
+            feather_px: int("feather_px", default_feather())?,
+            stream_status: match o.get("stream_status") {
+                None => default_true(),
+                Some(v) => v.as_bool()?,
+            },
+            theme: opt_text("theme", &default_theme())?,
+            language: opt_text("language", "")?,
+        })
     }
 }
 
@@ -303,5 +357,44 @@ mod tests {
         assert_eq!(Settings::from_storage(&s.to_storage()), Some(s));
         assert_eq!(Settings::from_storage("{not json"), None);
         assert_eq!(Settings::from_storage(r#"{"v":99,"settings":{}}"#), None);
+    }
+
+    /// The hand-written format reads and writes what serde's derives did:
+    /// every field removed or given a value of each JSON type.
+    #[test]
+    fn stored_settings_read_and_write_as_the_derives_did() {
+        let reference = |t: &str| serde_json::from_str::<StoredSettings>(t).ok().filter(|s| s.v == SETTINGS_VERSION).map(|s| s.settings);
+        let mut s = Settings::for_provider(Provider::Custom, "https://relay.example");
+        s.price_per_mp = 0.021;
+        s.language = "zh-CN".into();
+        s.stream_status = false;
+        let written: Value = serde_json::from_str(&s.to_storage()).unwrap();
+        let derived = serde_json::to_value(StoredSettings { v: SETTINGS_VERSION, settings: s.clone() }).unwrap();
+        assert_eq!(written, derived);
+        assert_eq!(Settings::from_storage(&s.to_storage()), Some(s));
+        let odd = [Value::Null, "x".into(), "fal".into(), "Key".into(), 1.5.into(), (-1).into(), 7.into(), 5_000_000_000u64.into(), true.into(), serde_json::json!([]), serde_json::json!({})];
+        let (mut read, mut refused) = (0, 0);
+        for key in derived["settings"].as_object().unwrap().keys() {
+            let mut variants = vec![{
+                let mut v = derived.clone();
+                v["settings"].as_object_mut().unwrap().remove(key);
+                v
+            }];
+            for o in &odd {
+                let mut v = derived.clone();
+                v["settings"][key] = o.clone();
+                variants.push(v);
+            }
+            for v in variants {
+                let t = v.to_string();
+                let got = Settings::from_storage(&t);
+                assert_eq!(got, reference(&t), "{t}");
+                if got.is_some() { read += 1 } else { refused += 1 }
+            }
+        }
+        assert!(read > 20 && refused > 50, "{read} read, {refused} refused");
+        for t in ["", "[]", r#"{"v":2,"settings":{}}"#, r#"{"settings":{}}"#, r#"{"v":1}"#] {
+            assert_eq!(Settings::from_storage(t), None, "{t}");
+        }
     }
 }
