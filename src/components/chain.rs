@@ -1,7 +1,6 @@
-//! The chain view (issue 23): the tree of edits grown from one original
-//! picture — each step its thumbnail, prompt (or view), model and status,
-//! branches indented under the result they were made from — and the
-//! replay of a path (original to a chosen step) on a new first picture.
+//! Chains of edits (issue 23): what a step says it did, and the replay of
+//! a path (original to a chosen step) on a new first picture. The chain
+//! view itself is the history's (its items, indented by depth).
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -10,16 +9,15 @@ use web_sys::HtmlInputElement;
 use crate::api::camera::words;
 use crate::api::validate::check_image_url;
 use crate::app::SettingsState;
-use crate::components::job_card::phase_label;
 use crate::i18n::{Msg, K};
-use crate::jobs::chain::{path, tree, Link, Source, Step};
+use crate::jobs::chain::Source;
 use crate::jobs::replay::Seeds;
 use crate::jobs::Job;
 use crate::web::lang::{i18n, t};
 use crate::web::store::Jobs;
 
 /// What a step says it did: its prompt, or (the angles model) its view.
-fn said(j: &Job) -> Msg {
+pub fn said(j: &Job) -> Msg {
     match j.body.get("prompt").and_then(|p| p.as_str()) {
         Some(p) => Msg::verbatim(p),
         None => {
@@ -30,78 +28,9 @@ fn said(j: &Job) -> Msg {
     }
 }
 
-/// The tree of the job `shown` holds; closed when it holds none.
-#[component]
-pub fn ChainView(shown: RwSignal<Option<u64>>) -> impl IntoView {
-    let jobs = expect_context::<Jobs>();
-    let i = i18n();
-    // The list is newest first; the tree wants the oldest first.
-    let steps = Memo::new(move |_| {
-        let id = shown.get()?;
-        let links: Vec<Link> = jobs.list.with(|l| l.iter().rev().map(|e| e.job.with(Link::of)).collect());
-        Some(tree(&links, id))
-    });
-    let replaying = RwSignal::new(None::<u64>);
-    move || {
-        steps.get().map(|steps| {
-            let rows = steps.iter().map(|s| step_row(jobs, *s, replaying)).collect_view();
-            let steps2 = steps.clone();
-            view! {
-                <section class="chain-view" data-testid="chain-view" aria-label=t(K::ChainTitle)>
-                    <header class="group-head">
-                        <h3>{t(K::ChainTitle)}</h3>
-                        <span class="spacer"></span>
-                        <button type="button" class="icon" data-testid="close-chain" aria-label=t(K::ChainClose) on:click=move |_| {
-                            replaying.set(None);
-                            shown.set(None);
-                        }>"✕"</button>
-                    </header>
-                    <ol class="history-list chain">{rows}</ol>
-                    {move || replaying.get().map(|to| view! { <ReplayForm ids=path(&steps2, to) replaying shown/> })}
-                    <p class="hint">{i.text(K::ChainHint)}</p>
-                </section>
-            }
-        })
-    }
-}
-
-fn step_row(jobs: Jobs, s: Step, replaying: RwSignal<Option<u64>>) -> impl IntoView {
-    let settings = expect_context::<SettingsState>();
-    let i = i18n();
-    let entry = jobs.list.with_untracked(|l| l.iter().find(|e| e.id == s.id).cloned());
-    entry.map(|e| {
-        let job: RwSignal<Job> = e.job.into();
-        let thumb = move || {
-            job.with(|j| j.output.as_ref().and_then(|o| o.images.first()).map(|i| i.url.clone()).or_else(|| crate::api::input::body_images(&j.body).first().map(|u| u.to_string())))
-                .filter(|u| u.starts_with("http"))
-        };
-        let model = job.with_untracked(|j| j.model.trim_start_matches("fal-ai/").to_string());
-        let done = move || job.with(|j| j.output.as_ref().is_some_and(|o| !o.images.is_empty()));
-        view! {
-            <li class=move || format!("history-item chain-step job-{}", job.with(|j| j.phase.as_str())) data-testid="chain-step" data-depth=s.depth.to_string()
-                data-request-id=move || job.with(|j| j.request_id.clone().unwrap_or_default())
-                data-status=move || job.with(|j| j.phase.as_str())
-                style:margin-inline-start=format!("{}px", s.depth.min(8) * 14)>
-                {move || thumb().map(|u| view! { <img src=u alt="" loading="lazy"/> })}
-                <span class="history-text">
-                    <span class="history-prompt">{move || i.render(&job.with(said))}</span>
-                    <span class="hint">{model} " · " {move || i.text(job.with(|j| phase_label(j.phase)))}</span>
-                </span>
-                <span class="history-actions">
-                    <button type="button" class="ghost small" data-testid="chain-open" on:click=move |_| jobs.open(s.id, &settings.access())>{t(K::Open)}</button>
-                    {move || done().then(|| view! {
-                        <button type="button" class="ghost small" data-testid="replay-chain" title=t(K::ReplayChainTitle)
-                            on:click=move |_| replaying.set(Some(s.id))>{t(K::ReplayChain)}</button>
-                    })}
-                </span>
-            </li>
-        }
-    })
-}
-
 /// The new first picture and the seeds; Start sends the first step.
 #[component]
-fn ReplayForm(ids: Vec<u64>, replaying: RwSignal<Option<u64>>, shown: RwSignal<Option<u64>>) -> impl IntoView {
+pub fn ReplayForm(ids: Vec<u64>, replaying: RwSignal<Option<u64>>, shown: RwSignal<Option<u64>>) -> impl IntoView {
     let jobs = expect_context::<Jobs>();
     let settings = expect_context::<SettingsState>();
     let i = i18n();

@@ -13,7 +13,8 @@ use crate::i18n::{duration, Msg, K};
 use crate::web::lang::{self, i18n, t};
 use crate::jobs::filter::{models, Filter, Status, PAGE};
 use crate::jobs::history::can_resend;
-use crate::jobs::chain::Link;
+use crate::components::chain::{said, ReplayForm};
+use crate::jobs::chain::{path, tree, Link};
 use crate::jobs::Job;
 use crate::web::store::{JobEntry, Jobs};
 
@@ -44,6 +45,14 @@ pub fn History() -> impl IntoView {
     let parents = Memo::new(move |_| {
         jobs.list.with(|l| l.iter().filter_map(|e| e.job.with(|j| Link::of(j).parent)).map(|(id, request)| request.unwrap_or_else(|| id.to_string())).collect::<Vec<_>>())
     });
+    // The tree of the chain shown, its original first, and its jobs with
+    // their depth; the step a replay is being set up to.
+    let chain_tree = Memo::new(move |_| match chain.get() {
+        Some(id) => tree(&jobs.list.with(|l| l.iter().rev().map(|e| e.job.with(Link::of)).collect::<Vec<_>>()), id),
+        None => Vec::new(),
+    });
+    let chain_steps = Memo::new(move |_| chain_tree.with(|t| t.iter().filter_map(|s| jobs.list.with(|l| l.iter().find(|e| e.id == s.id).map(|e| (e.clone(), s.depth)))).collect::<Vec<_>>()));
+    let replaying = RwSignal::new(None::<u64>);
     view! {
         <details class="panel history" open=true>
             <summary>{t(K::HistoryTitle)} " " <span class="count">{count}</span></summary>
@@ -71,11 +80,34 @@ pub fn History() -> impl IntoView {
                 let text = if found() == 0 { Msg::new(K::HistoryNoMatch) } else { Msg::new(K::HistoryMatching).arg("found", found()).arg("n", count()) };
                 view! { <p class="hint" data-testid="history-matching" data-found=found().to_string() role="status">{i.msg(text)}</p> }
             })}
-            <crate::components::chain::ChainView shown=chain/>
+            {move || chain_steps.with(|c| !c.is_empty()).then(|| view! {
+                <section class="chain-view" data-testid="chain-view" aria-label=t(K::ChainTitle)>
+                    <header class="group-head">
+                        <h3>{t(K::ChainTitle)}</h3>
+                        <span class="spacer"></span>
+                        <button type="button" class="icon" data-testid="close-chain" aria-label=t(K::ChainClose) on:click=move |_| {
+                            replaying.set(None);
+                            chain.set(None);
+                        }>"✕"</button>
+                    </header>
+                    <ol class="history-list chain">
+                        {keyed(move || chain_steps.get().into_iter().map(|(e, depth)| {
+                            let step = Some((depth, replaying));
+                            Row::new(format!("c{}", e.id), move || view! { <HistoryItem entry=e note chain parents step/> })
+                        }).collect())}
+                    </ol>
+                    {move || {
+                        // A step of this chain (one of a chain closed since is not).
+                        let ids = replaying.get().map(|to| path(&chain_tree.get(), to)).unwrap_or_default();
+                        (!ids.is_empty()).then(|| view! { <ReplayForm ids replaying shown=chain/> })
+                    }}
+                    <p class="hint">{t(K::ChainHint)}</p>
+                </section>
+            })}
             <ul class="history-list">
                 {keyed(move || matching.with(|m| m.iter().take(limit.get()).map(|e| {
                     let entry = e.clone();
-                    Row::new(e.id.to_string(), move || view! { <HistoryItem entry=entry note=note chain parents/> })
+                    Row::new(e.id.to_string(), move || view! { <HistoryItem entry=entry note=note chain parents step=None/> })
                 }).collect()))}
             </ul>
             {move || {
@@ -150,14 +182,22 @@ fn Spend() -> impl IntoView {
 }
 
 #[component]
-fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>, chain: RwSignal<Option<u64>>, parents: Memo<Vec<String>>) -> impl IntoView {
+/// One job of the history; in the chain view (`step`: its depth and the
+/// step a replay is set up to) also its model, indented, with Replay.
+fn HistoryItem(
+    entry: JobEntry,
+    note: RwSignal<Option<Vec<Msg>>>,
+    chain: RwSignal<Option<u64>>,
+    parents: Memo<Vec<String>>,
+    step: Option<(usize, RwSignal<Option<u64>>)>,
+) -> impl IntoView {
     let jobs = expect_context::<Jobs>();
     let form = expect_context::<FormState>();
     let settings = expect_context::<SettingsState>();
     let i = i18n();
     let id = entry.id;
     let job: RwSignal<Job> = entry.job.into();
-    let prompt = move || job.with(|j| j.body.get("prompt").and_then(|p| p.as_str()).unwrap_or("").to_string());
+    let prompt = move || i.render(&job.with(said));
     let thumb = move || job.with(|j| j.output.as_ref().and_then(|o| o.images.first()).map(|i| i.url.clone())).filter(|u| u.starts_with("http"));
     let when = job.with_untracked(|j| {
         let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(j.submitted_at));
@@ -196,7 +236,9 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>, chain: RwSigna
     view! {
         <li
             class=move || format!("history-item job-{}", job.with(|j| j.phase.as_str()))
-            data-testid="history-item"
+            data-testid=if step.is_some() { "chain-step" } else { "history-item" }
+            data-depth=step.map(|s| s.0.to_string())
+            style:margin-inline-start=step.map(|s| format!("{}px", s.0.min(8) * 14))
             data-request-id=move || job.with(|j| j.request_id.clone().unwrap_or_default())
             data-status=move || job.with(|j| j.phase.as_str())
             data-parent=move || job.with(|j| j.parent().map(|p| p.1))
@@ -205,6 +247,7 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>, chain: RwSigna
             <span class="history-text">
                 <span class="history-prompt">{prompt}</span>
                 <span class="hint">
+                    {step.map(|_| job.with_untracked(|j| format!("{} · ", j.model.trim_start_matches("fal-ai/"))))}
                     {when} " · " {move || i.text(job.with(|j| phase_label(j.phase)))}
                     {move || job.with(|j| j.ended_at.map(|e| format!(" · {}", duration(i.get(), e - j.submitted_at))))}
                 </span>
@@ -216,6 +259,9 @@ fn HistoryItem(entry: JobEntry, note: RwSignal<Option<Vec<Msg>>>, chain: RwSigna
                 })}
                 {move || (job.with(|j| j.parent().is_some()) || parents.with(|p| job.with(|j| p.contains(j.request_id.as_ref().unwrap_or(&id.to_string()))))).then(|| view! {
                     <button type="button" class="ghost small" data-testid="open-chain" title=t(K::OpenChainTitle) on:click=move |_| chain.set(Some(id))>{t(K::OpenChain)}</button>
+                })}
+                {move || step.filter(|_| job.with(|j| j.output.as_ref().is_some_and(|o| !o.images.is_empty()))).map(|(_, replaying)| view! {
+                    <button type="button" class="ghost small" data-testid="replay-chain" title=t(K::ReplayChainTitle) on:click=move |_| replaying.set(Some(id))>{t(K::ReplayChain)}</button>
                 })}
                 <button type="button" class="ghost small" data-testid="open" on:click=move |_| jobs.open(id, &settings.access())>{t(K::Open)}</button>
                 <button type="button" class="ghost small" data-testid="rerun" on:click=rerun>{t(K::Rerun)}</button>
