@@ -81,7 +81,7 @@ pub fn import(bytes: &[u8]) -> Result<Archive, Refused> {
     let history = entries.iter().find(|(n, _)| n == HISTORY_FILE).ok_or(Refused::Foreign)?;
     // Through `&str`: the parser the app has already (a slice reader would be a second one).
     let text = std::str::from_utf8(&history.1).map_err(|_| Refused::Foreign)?;
-    let parsed: In = serde_json::from_str(text).map_err(|_| Refused::Foreign)?;
+    let parsed = In::parse(text).ok_or(Refused::Foreign)?;
     if parsed.format.as_deref() != Some(FORMAT) {
         return Err(Refused::Foreign);
     }

@@ -9,7 +9,6 @@
 //! keeps it fresh (`updated_at`) — so no job is ever submitted twice, and
 //! another tab takes over a job only when its follower has gone quiet.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::state::Job;
@@ -26,23 +25,23 @@ pub const STALE_MS: f64 = 20_000.0;
 pub const LOCAL_PLACEHOLDER: &str = "local-file:not-stored";
 
 /// The stored history's shape, which an export's `history.json` shares
-/// (adding its `format`). Each job as `jobs::stored` writes it.
-#[derive(Serialize)]
-pub(super) struct Out<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format: Option<&'a str>,
-    pub v: u32,
-    pub jobs: Vec<Value>,
-}
+/// (adding its `format`): `{"format"?, "v", "jobs": […]}`, each job as
+/// `jobs::stored` writes it. Read and written through `Value`.
+pub(super) struct Out;
 
-impl<'a> Out<'a> {
+impl Out {
     /// `jobs` as stored, as JSON text.
-    pub fn text(format: Option<&'a str>, jobs: impl Iterator<Item = Job>) -> String {
-        serde_json::to_string(&Out { format, v: HISTORY_VERSION, jobs: jobs.map(|j| j.put()).collect() }).unwrap_or_default()
+    pub fn text(format: Option<&str>, jobs: impl Iterator<Item = Job>) -> String {
+        let mut m = serde_json::Map::new();
+        if let Some(f) = format {
+            m.insert("format".into(), f.into());
+        }
+        m.insert("v".into(), HISTORY_VERSION.into());
+        m.insert("jobs".into(), Value::Array(jobs.map(|j| j.put()).collect()));
+        Value::Object(m).to_string()
     }
 }
 
-#[derive(Deserialize)]
 pub(super) struct In {
     pub format: Option<String>,
     pub v: u32,
@@ -51,6 +50,19 @@ pub(super) struct In {
 }
 
 impl In {
+    /// The envelope, or None when the text is not one.
+    pub fn parse(text: &str) -> Option<Self> {
+        let Value::Object(mut m) = serde_json::from_str(text).ok()? else { return None };
+        let format = match m.remove("format") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(f)) => Some(f),
+            Some(_) => return None,
+        };
+        let v = u32::try_from(m.get("v")?.as_u64()?).ok()?;
+        let Value::Array(jobs) = m.remove("jobs")? else { return None };
+        Some(In { format, v, jobs })
+    }
+
     /// The jobs that could be read, each id once, and how many could not.
     pub fn read_jobs(self) -> (Vec<Job>, usize) {
         let total = self.jobs.len();
@@ -259,9 +271,9 @@ pub struct Loaded {
 /// Reads a stored history. Unreadable entries are skipped and counted; an
 /// unreadable whole gives a message and no jobs, never a failure.
 pub fn decode(text: &str) -> Loaded {
-    let parsed: In = match serde_json::from_str(text) {
-        Ok(p) => p,
-        Err(_) => {
+    let parsed = match In::parse(text) {
+        Some(p) => p,
+        None => {
             return Loaded { problem: Some(crate::i18n::K::HistoryUnreadable.into()), ..Loaded::default() };
         }
     };
