@@ -4,6 +4,7 @@
 //! else is lost. Switching the
 //! model keeps what the new model takes.
 
+#[cfg(test)]
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -24,7 +25,8 @@ fn as_text(v: &mut Value) {
 }
 
 /// One LoRA as typed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct LoraDraft {
     pub path: String,
     pub scale: String,
@@ -39,7 +41,8 @@ impl Default for LoraDraft {
 /// The form: every value as typed. `model` is a family endpoint or
 /// `other` (then `model_other` is the endpoint); `image_size` is an API
 /// enum name, `custom`, `match_input` or `default`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Draft {
     pub model: String,
     pub model_other: String,
@@ -58,20 +61,20 @@ pub struct Draft {
     pub acceleration: String,
     pub sync_mode: bool,
     /// Inpainting only (empty for the other models).
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(test, serde(skip_serializing_if = "String::is_empty"))]
     pub strength: String,
     /// The camera (the angles model only; empty for the others).
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(test, serde(skip_serializing_if = "String::is_empty"))]
     pub horizontal_angle: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(test, serde(skip_serializing_if = "String::is_empty"))]
     pub vertical_angle: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(test, serde(skip_serializing_if = "String::is_empty"))]
     pub zoom: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(test, serde(skip_serializing_if = "String::is_empty"))]
     pub lora_scale: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(test, serde(skip_serializing_if = "String::is_empty"))]
     pub additional_prompt: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Vec::is_empty"))]
     pub loras: Vec<LoraDraft>,
 }
 
@@ -124,14 +127,6 @@ impl Draft {
         }
         d.set_values(values);
         d
-    }
-
-    /// The draft's fields by their API names (what serde writes).
-    pub fn values(&self) -> Map<String, Value> {
-        match serde_json::to_value(self) {
-            Ok(Value::Object(m)) => m,
-            _ => Map::new(),
-        }
     }
 
     /// Writes fields back by name; a value of the wrong type changes
@@ -269,10 +264,7 @@ impl Draft {
             choice = c.to_string();
         }
         let start = Draft { model_other: other, ..Draft::for_model(&choice) };
-        let mut base = match serde_json::to_value(start) {
-            Ok(Value::Object(b)) => b,
-            _ => Map::new(),
-        };
+        let mut base = start.values();
         let schema = schema(&choice);
         // Numbers are held as typed text: a body's `30` and a link's "30"
         // read the same. Only where a number belongs: `{"prompt": 5}` is
@@ -334,11 +326,9 @@ impl Draft {
         let mut d = self.clone();
         d.image_urls.retain(|u| !u.starts_with("data:"));
         let left_out = self.image_urls.len() - d.image_urls.len();
-        let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
-        if let Value::Object(m) = &mut v {
-            m.insert("v".into(), 2.into());
-        }
-        (v, left_out)
+        let mut m = d.values();
+        m.insert("v".into(), 2.into());
+        (Value::Object(m), left_out)
     }
 }
 

@@ -75,29 +75,49 @@ impl Draft {
         Ok(d)
     }
 
-    /// The text field called `name`.
-    fn text_mut(&mut self, name: &str) -> Option<&mut String> {
-        Some(match name {
-            "model" => &mut self.model,
-            "model_other" => &mut self.model_other,
-            "prompt" => &mut self.prompt,
-            "image_size" => &mut self.image_size,
-            "image_width" => &mut self.image_width,
-            "image_height" => &mut self.image_height,
-            "negative_prompt" => &mut self.negative_prompt,
-            "num_inference_steps" => &mut self.num_inference_steps,
-            "guidance_scale" => &mut self.guidance_scale,
-            "num_images" => &mut self.num_images,
-            "output_format" => &mut self.output_format,
-            "seed" => &mut self.seed,
-            "acceleration" => &mut self.acceleration,
-            "strength" => &mut self.strength,
-            "horizontal_angle" => &mut self.horizontal_angle,
-            "vertical_angle" => &mut self.vertical_angle,
-            "zoom" => &mut self.zoom,
-            "lora_scale" => &mut self.lora_scale,
-            "additional_prompt" => &mut self.additional_prompt,
-            _ => return None,
-        })
+    /// The draft's fields by their API names (a share link's and a
+    /// re-run's shape): every text and boolean and the images; a model's
+    /// own fields and the LoRAs only when they are not empty.
+    pub fn values(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        self.put_texts(&mut m);
+        m.insert("image_urls".into(), self.image_urls.clone().into());
+        m.insert("enable_safety_checker".into(), self.enable_safety_checker.into());
+        m.insert("sync_mode".into(), self.sync_mode.into());
+        if !self.loras.is_empty() {
+            let loras = self.loras.iter().map(|l| serde_json::json!({"path": l.path, "scale": l.scale})).collect();
+            m.insert("loras".into(), Value::Array(loras));
+        }
+        m
     }
+}
+
+/// The text fields, each named once: `own` marks a field only some models
+/// take, left out of `values` while empty.
+macro_rules! texts {
+    ($($f:ident $(: $own:ident)?),* $(,)?) => {
+        impl Draft {
+            /// The text field called `name`.
+            fn text_mut(&mut self, name: &str) -> Option<&mut String> {
+                Some(match name {
+                    $(stringify!($f) => &mut self.$f,)*
+                    _ => return None,
+                })
+            }
+
+            fn put_texts(&self, m: &mut Map<String, Value>) {
+                $(if !(texts!(@own $($own)?) && self.$f.is_empty()) {
+                    m.insert(stringify!($f).into(), self.$f.clone().into());
+                })*
+            }
+        }
+    };
+    (@own own) => { true };
+    (@own) => { false };
+}
+
+texts! {
+    model, model_other, prompt, image_size, image_width, image_height, negative_prompt, num_inference_steps, guidance_scale,
+    num_images, output_format, seed, acceleration,
+    strength: own, horizontal_angle: own, vertical_angle: own, zoom: own, lora_scale: own, additional_prompt: own,
 }

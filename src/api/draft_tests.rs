@@ -255,3 +255,24 @@ fn the_inpaint_model_takes_one_image_and_a_strength_and_its_bodies_load_back() {
     back.switch_model(PLUS);
     assert_eq!((back.strength.as_str(), back.value("strength")), ("", serde_json::Value::Null));
 }
+
+/// `values` (by hand) writes what serde's derive wrote: for every model's
+/// form, with LoRAs, with and without the model-own fields.
+#[test]
+fn values_are_what_the_derive_wrote() {
+    use crate::api::model::FAMILY;
+    for s in FAMILY.iter() {
+        let mut d = Draft::for_model(s.id);
+        let derived = |d: &Draft| match serde_json::to_value(d) {
+            Ok(Value::Object(m)) => m,
+            _ => unreachable!(),
+        };
+        assert_eq!(d.values(), derived(&d), "{}", s.id);
+        d.loras = vec![LoraDraft { path: "o/n".into(), scale: "0.5".into() }];
+        d.prompt = "p".into();
+        d.image_urls = vec!["https://a/1.png".into(), "data:image/png;base64,AA==".into()];
+        d.zoom = "3".into();
+        assert_eq!(d.values(), derived(&d), "{} with more", s.id);
+        assert_eq!(d.to_share().0["v"], 2);
+    }
+}
