@@ -19,31 +19,29 @@ pub struct Snippets {
     pub python: String,
 }
 
-fn pretty(v: &Value, indent: &[u8]) -> String {
-    let mut out = Vec::new();
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(indent);
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
-    let _ = serde::Serialize::serialize(v, &mut ser);
-    String::from_utf8(out).unwrap_or_default()
+/// A JSON value as a literal, one item a line, each level indented by
+/// `indent`: JSON's words, or Python's (`True`, `False`, `None`). The same
+/// text as serde_json's pretty printer, without a second serializer.
+pub fn literal(v: &Value, indent: &str, depth: usize, python: bool) -> String {
+    let pad = indent.repeat(depth + 1);
+    let end = indent.repeat(depth);
+    let item = |x: &Value| literal(x, indent, depth + 1, python);
+    match v {
+        Value::Null if python => "None".into(),
+        Value::Bool(true) if python => "True".into(),
+        Value::Bool(false) if python => "False".into(),
+        Value::Array(a) if !a.is_empty() => format!("[\n{}\n{end}]", a.iter().map(|x| format!("{pad}{}", item(x))).collect::<Vec<_>>().join(",\n")),
+        Value::Object(o) if !o.is_empty() => format!(
+            "{{\n{}\n{end}}}",
+            o.iter().map(|(k, x)| format!("{pad}{}: {}", Value::from(k.as_str()), item(x))).collect::<Vec<_>>().join(",\n")
+        ),
+        _ => v.to_string(),
+    }
 }
 
-/// A Python literal for a JSON value (True/False/None), indented by two.
-fn python(v: &Value, depth: usize) -> String {
-    let pad = "  ".repeat(depth + 1);
-    let end = "  ".repeat(depth);
-    match v {
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::Number(_) | Value::String(_) => v.to_string(),
-        Value::Array(a) if a.is_empty() => "[]".into(),
-        Value::Array(a) => format!("[\n{}\n{end}]", a.iter().map(|x| format!("{pad}{}", python(x, depth + 1))).collect::<Vec<_>>().join(",\n")),
-        Value::Object(o) if o.is_empty() => "{}".into(),
-        Value::Object(o) => format!(
-            "{{\n{}\n{end}}}",
-            o.iter().map(|(k, x)| format!("{pad}{}: {}", Value::from(k.as_str()), python(x, depth + 1))).collect::<Vec<_>>().join(",\n")
-        ),
-    }
+/// JSON, indented by two spaces a level.
+pub fn pretty(v: &Value) -> String {
+    literal(v, "  ", 0, false)
 }
 
 /// For a single-quoted shell argument.
@@ -64,7 +62,7 @@ pub fn build(base: &str, model: &str, scheme: AuthScheme, key: Option<&str>, bod
          # then, with the request_id from the answer:\n\
          curl --location '{status}' --header 'Authorization: {auth}'\n\
          curl --location '{result}' --header 'Authorization: {auth}'",
-        shell(&pretty(body, b"    ")),
+        shell(&literal(body, "    ", 0, false)),
         auth = shell(&auth),
     );
     let js = format!(
@@ -81,7 +79,7 @@ pub fn build(base: &str, model: &str, scheme: AuthScheme, key: Option<&str>, bod
          const result = await (await fetch(`{url}/requests/${{ticket.request_id}}`, {{ headers }})).json();\n    \
          console.log(result.images);\n  }})\n  .catch(error => console.log('error', error));",
         auth = Value::from(auth.as_str()),
-        body = pretty(body, b"  "),
+        body = pretty(body),
         url_js = Value::from(url.as_str()),
     );
     let conn = if https { "HTTPSConnection" } else { "HTTPConnection" };
@@ -95,7 +93,7 @@ pub fn build(base: &str, model: &str, scheme: AuthScheme, key: Option<&str>, bod
          conn.request(\"GET\", {path} + \"/requests/\" + ticket[\"request_id\"], headers=headers)\n\
          print(json.loads(conn.getresponse().read())[\"images\"])",
         host = Value::from(host.as_str()),
-        payload = python(body, 0),
+        payload = literal(body, "  ", 0, true),
         auth = Value::from(auth.as_str()),
         path = Value::from(path.as_str()),
     );
@@ -140,5 +138,20 @@ mod tests {
         assert!(s.python.contains("conn.request(\"POST\", \"/fal-ai/qwen-image-edit-plus\", payload, headers)"));
         let local = build("http://127.0.0.1:8787", "m/n", AuthScheme::Bearer, None, &body());
         assert!(local.python.contains("HTTPConnection(\"127.0.0.1:8787\")"));
+    }
+
+    /// Our printer writes what serde_json's pretty printer wrote.
+    #[test]
+    fn pretty_is_serde_jsons_pretty() {
+        let v = json!({"prompt": "a \"cat\"\n猫", "image_urls": ["https://a/1.png", "data:x"], "seed": 42, "guidance_scale": 4.5,
+            "sync_mode": false, "empty": [], "none": {}, "nested": {"loras": [{"path": "p", "scale": 1}], "n": null}});
+        for x in [v.clone(), json!([]), json!(null), json!("s"), json!([[1, [2]], {}])] {
+            assert_eq!(pretty(&x), serde_json::to_string_pretty(&x).unwrap());
+        }
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, serde_json::ser::PrettyFormatter::with_indent(b"    "));
+        serde::Serialize::serialize(&v, &mut ser).unwrap();
+        assert_eq!(literal(&v, "    ", 0, false), String::from_utf8(out).unwrap());
+        assert_eq!(literal(&json!({"a": [true, null]}), "  ", 0, true), "{\n  \"a\": [\n    True,\n    None\n  ]\n}");
     }
 }

@@ -109,7 +109,7 @@ pub fn Tools() -> impl IntoView {
             })}
             <h3>{t(K::RequestBody)}</h3>
             <pre data-testid="request-json">
-                {move || body.with(|b| b.as_ref().map(|b| serde_json::to_string_pretty(b).unwrap_or_default()))
+                {move || body.with(|b| b.as_ref().map(|b| crate::api::snippets::pretty(b)))
                     .unwrap_or_else(|| i.text(K::RequestIncomplete).into())}
             </pre>
             <label for="request_json">{t(K::ImportLabel)}</label>

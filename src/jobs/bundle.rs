@@ -57,7 +57,7 @@ pub fn entries(jobs: &[Job]) -> Vec<Entry> {
             "seed": job.output.as_ref().and_then(|o| o.seed),
             "input": job.body,
         });
-        out.push(Entry::Text { name: format!("{stem}.request.json"), text: serde_json::to_string_pretty(&request).unwrap_or_default() });
+        out.push(Entry::Text { name: format!("{stem}.request.json"), text: crate::api::snippets::pretty(&request) });
     }
     out
 }
