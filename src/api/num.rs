@@ -28,7 +28,8 @@ pub fn parse_f64(text: &str) -> Option<f64> {
         rest => rest,
     };
     let frac = frac.filter(|f| !f.is_empty()).map(|f| format!(".{f}")).unwrap_or_default();
-    serde_json::from_str::<f64>(&format!("{sign}{int}{frac}{exp}")).ok().filter(|x| x.is_finite())
+    // Through `Value`: the reader the app has already (a typed one would be a second).
+    serde_json::from_str::<serde_json::Value>(&format!("{sign}{int}{frac}{exp}")).ok()?.as_f64().filter(|x| x.is_finite())
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

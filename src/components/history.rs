@@ -247,7 +247,7 @@ fn HistoryItem(
             <span class="history-text">
                 <span class="history-prompt">{prompt}</span>
                 <span class="hint">
-                    {step.map(|_| job.with_untracked(|j| format!("{} · ", j.model.trim_start_matches("fal-ai/"))))}
+                    {step.map(|_| job.with_untracked(|j| format!("{} · ", j.model.strip_prefix("fal-ai/").unwrap_or(&j.model))))}
                     {when} " · " {move || i.text(job.with(|j| phase_label(j.phase)))}
                     {move || job.with(|j| j.ended_at.map(|e| format!(" · {}", duration(i.get(), e - j.submitted_at))))}
                 </span>
