@@ -51,7 +51,6 @@ pub fn History() -> impl IntoView {
         Some(id) => tree(&jobs.list.with(|l| l.iter().rev().map(|e| e.job.with(Link::of)).collect::<Vec<_>>()), id),
         None => Vec::new(),
     });
-    let chain_steps = Memo::new(move |_| chain_tree.with(|t| t.iter().filter_map(|s| jobs.list.with(|l| l.iter().find(|e| e.id == s.id).map(|e| (e.clone(), s.depth)))).collect::<Vec<_>>()));
     let replaying = RwSignal::new(None::<u64>);
     view! {
         <details class="panel history" open=true>
@@ -80,7 +79,7 @@ pub fn History() -> impl IntoView {
                 let text = if found() == 0 { Msg::new(K::HistoryNoMatch) } else { Msg::new(K::HistoryMatching).arg("found", found()).arg("n", count()) };
                 view! { <p class="hint" data-testid="history-matching" data-found=found().to_string() role="status">{i.msg(text)}</p> }
             })}
-            {move || chain_steps.with(|c| !c.is_empty()).then(|| view! {
+            {move || chain_tree.with(|c| !c.is_empty()).then(|| view! {
                 <section class="chain-view" data-testid="chain-view" aria-label=t(K::ChainTitle)>
                     <header class="group-head">
                         <h3>{t(K::ChainTitle)}</h3>
@@ -91,7 +90,7 @@ pub fn History() -> impl IntoView {
                         }>"✕"</button>
                     </header>
                     <ol class="history-list chain">
-                        {keyed(move || chain_steps.get().into_iter().map(|(e, depth)| {
+                        {keyed(move || chain_tree.with(|t| t.iter().filter_map(|s| jobs.list.with(|l| l.iter().find(|e| e.id == s.id).map(|e| (e.clone(), s.depth)))).collect::<Vec<_>>()).into_iter().map(|(e, depth)| {
                             let step = Some((depth, replaying));
                             Row::new(format!("c{}", e.id), move || view! { <HistoryItem entry=e note chain parents step/> })
                         }).collect())}
