@@ -37,19 +37,18 @@ impl Jobs {
         group
     }
 
-    /// The replay's turn now (untracked).
+    /// The replay's turn now, with its places (untracked).
     fn turn(&self, group: u64) -> (Vec<Option<JobEntry>>, Turn) {
-        let places = untrack(|| self.places(group));
-        let jobs: Vec<Option<Job>> = places.iter().map(|p| p.as_ref().map(|e| e.job.get_untracked())).collect();
-        let turn = replay::next(&jobs.iter().map(|j| j.as_ref().map(Place::of)).collect::<Vec<_>>());
-        (places, turn)
+        untrack(|| {
+            let places = self.places(group);
+            let turn = turn_of(&places);
+            (places, turn)
+        })
     }
 
     /// Tracked: where a replay stands (for its group's buttons).
     pub fn replay_turn(&self, group: u64) -> Turn {
-        let places = self.places(group);
-        let jobs: Vec<Option<Job>> = places.iter().map(|p| p.as_ref().map(|e| e.job.get())).collect();
-        replay::next(&jobs.iter().map(|j| j.as_ref().map(Place::of)).collect::<Vec<_>>())
+        turn_of(&self.places(group))
     }
 
     /// Sends the replay's next step if its turn has come (and this tab
@@ -111,4 +110,10 @@ impl Jobs {
         self.dispatch(&next, Event::Input { url: carry, source });
         self.advance(group);
     }
+}
+
+/// What `replay::next` says of these places.
+fn turn_of(places: &[Option<JobEntry>]) -> Turn {
+    let jobs: Vec<Option<Job>> = places.iter().map(|p| p.as_ref().map(|e| e.job.get())).collect();
+    replay::next(&jobs.iter().map(|j| j.as_ref().map(Place::of)).collect::<Vec<_>>())
 }
