@@ -3,6 +3,9 @@
 
 use super::tests::{fresh, http, out, seed_style, status, submitted, target};
 use super::*;
+use crate::api::error::Problem;
+use crate::api::ErrorKind;
+use crate::jobs::route::Op;
 use crate::api::url::Form;
 use crate::jobs::route::SECOND_ROUND_MS;
 use serde_json::json;

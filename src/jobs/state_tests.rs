@@ -1,6 +1,10 @@
 //! The job reducer's transitions.
 
 use super::*;
+use crate::api::error::Problem;
+use crate::api::status::CancelAnswer;
+use crate::api::ErrorKind;
+use crate::jobs::route::Op;
 use crate::api::QueueStatus;
 
 use serde_json::json;

@@ -3,6 +3,7 @@
 
 use super::tests::{fresh, http, status, target};
 use super::*;
+use crate::jobs::route::Op;
 
 #[test]
 fn streaming_appends_logs_and_falls_back_to_polling() {
