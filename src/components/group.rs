@@ -96,7 +96,7 @@ pub fn JobGroup(group: u64) -> impl IntoView {
     // A replay: its steps go one at a time; a stopped one asks the person.
     let replay = entries.with_untracked(|e| e.first().is_some_and(|e| e.job.with_untracked(|j| j.group.as_ref().is_some_and(|m| m.replay))));
     let stopped = Memo::new(move |_| match replay.then(|| jobs.replay_turn(group)) {
-        Some(Turn::Stopped { step, .. }) => Some(step),
+        Some(Turn::Stopped { step, retry, .. }) => Some((step, retry)),
         _ => None,
     });
     // Many cards make a long page: from five jobs on, the grid leads.
@@ -124,15 +124,18 @@ pub fn JobGroup(group: u64) -> impl IntoView {
             <progress max=move || total().to_string() value=move || done().to_string()></progress>
             <p class="group-progress" data-testid="group-progress" role="status">{progress}</p>
             {move || entries.with(|e| is_turntable(e)).then(|| view! { <TurntableViewer entries/> })}
-            {move || stopped.get().map(|step| {
+            {move || stopped.get().map(|(step, retry)| {
                 let n = step + 1;
                 view! {
                     <div class="confirm" role="alert" data-testid="replay-stopped" data-step=n.to_string()>
                         <p>{i.render(&Msg::new(K::ReplayStopped).arg("n", n))}</p>
-                        <button type="button" class="primary small" data-testid="replay-retry" on:click=move |_| {
-                            let max = settings.settings.with_untracked(|s| s.max_in_flight);
-                            jobs.replay_retry(group, &settings.access(), max);
-                        }>{i.render(&Msg::new(K::ReplayRetry).arg("n", n))}</button>
+                        // A local file's image is not kept across a reload: that step cannot go again.
+                        {retry.then(|| view! {
+                            <button type="button" class="primary small" data-testid="replay-retry" on:click=move |_| {
+                                let max = settings.settings.with_untracked(|s| s.max_in_flight);
+                                jobs.replay_retry(group, &settings.access(), max);
+                            }>{i.render(&Msg::new(K::ReplayRetry).arg("n", n))}</button>
+                        })}
                         {(n < untrack(total)).then(|| view! {
                             <button type="button" class="ghost small" data-testid="replay-skip" on:click=move |_| jobs.replay_skip(group)>
                                 {i.render(&Msg::new(K::ReplaySkip).arg("n", n))}

@@ -65,7 +65,10 @@ impl Job {
             // 429): nothing was accepted.
             // A replay's step waiting for the one before is not cut off:
             // it was never going to be sent yet (`replay::next` sends it).
-            Event::Interrupted if self.phase == Phase::Waiting && self.group.as_ref().is_some_and(|m| m.replay) => Next::Continue,
+            // (Unless it was given a local file, which is not kept.)
+            Event::Interrupted if self.phase == Phase::Waiting && self.group.as_ref().is_some_and(|m| m.replay) && crate::jobs::history::can_resend(&self.body) => {
+                Next::Continue
+            }
             Event::Interrupted if self.phase == Phase::Waiting || (self.phase == Phase::Submitting && self.retrying.is_some()) => {
                 self.fail(ApiError::not_sent(), now)
             }

@@ -72,12 +72,15 @@ pub struct Place<'a> {
     pub phase: Phase,
     pub input: &'a str,
     pub result: Option<&'a str>,
+    /// Its body can be sent (a local file's image is not kept across a
+    /// reload: `history::can_resend`).
+    pub sendable: bool,
 }
 
 impl<'a> Place<'a> {
     pub fn of(job: &'a Job) -> Self {
         let result = job.output.as_ref().and_then(|o| o.images.first()).map(|i| i.url.as_str());
-        Place { phase: job.phase, input: first_image(&job.body), result }
+        Place { phase: job.phase, input: first_image(&job.body), result, sendable: super::history::can_resend(&job.body) }
     }
 }
 
@@ -88,10 +91,11 @@ pub enum Turn {
     Go { step: usize, input: Option<String> },
     /// A step is on its way: wait for it.
     Busy,
-    /// Step `step` ended without a result (or is gone): the replay waits
-    /// for the person. Skip gives the step after it `carry`, the input
-    /// the stopped step had.
-    Stopped { step: usize, carry: String },
+    /// Step `step` ended without a result (or is gone, or cannot be
+    /// sent): the replay waits for the person. Retry (when `retry`) sends
+    /// it again; Skip gives the step after it `carry`, the input the
+    /// stopped step had.
+    Stopped { step: usize, carry: String, retry: bool },
     Done,
 }
 
@@ -105,7 +109,7 @@ pub fn next(places: &[Option<Place>]) -> Turn {
             if later_has_input {
                 continue;
             }
-            return Turn::Stopped { step, carry };
+            return Turn::Stopped { step, carry, retry: false };
         };
         if step == 0 {
             carry = p.input.to_string();
@@ -113,11 +117,12 @@ pub fn next(places: &[Option<Place>]) -> Turn {
         match p.phase {
             Phase::Completed if p.result.is_some() => carry = p.result.unwrap_or_default().to_string(),
             Phase::Waiting if p.input.is_empty() => return Turn::Go { step, input: Some(carry) },
-            Phase::Waiting => return Turn::Go { step, input: None },
+            Phase::Waiting if p.sendable => return Turn::Go { step, input: None },
+            Phase::Waiting => return Turn::Stopped { step, carry: p.input.to_string(), retry: false },
             Phase::Submitting | Phase::InQueue | Phase::InProgress => return Turn::Busy,
             // Ended without a result: skipped, or where the replay stops.
             _ if later_has_input => {}
-            _ => return Turn::Stopped { step, carry: p.input.to_string() },
+            _ => return Turn::Stopped { step, carry: p.input.to_string(), retry: p.sendable },
         }
     }
     Turn::Done

@@ -50,7 +50,7 @@ fn a_plan_keeps_each_step_but_its_first_input_and_seed() {
 }
 
 fn place(phase: Phase, input: &'static str, result: Option<&'static str>) -> Option<Place<'static>> {
-    Some(Place { phase, input, result })
+    Some(Place { phase, input, result, sendable: true })
 }
 
 #[test]
@@ -78,7 +78,7 @@ fn each_step_waits_for_the_one_before() {
 fn a_failed_step_stops_the_replay_until_retried_or_skipped() {
     use Phase::*;
     let mut p = vec![place(Completed, "new.png", Some("r1.png")), place(Failed, "r1.png", None), place(Waiting, "", None)];
-    assert_eq!(next(&p), Turn::Stopped { step: 1, carry: "r1.png".into() });
+    assert_eq!(next(&p), Turn::Stopped { step: 1, carry: "r1.png".into(), retry: true });
     for ended in [Cancelled, Lost] {
         p[1] = place(ended, "r1.png", None);
         assert!(matches!(next(&p), Turn::Stopped { step: 1, .. }));
@@ -92,13 +92,17 @@ fn a_failed_step_stops_the_replay_until_retried_or_skipped() {
     // The last step failed: stopped there (nothing after it to skip to).
     r[1] = place(Completed, "r1.png", Some("r2.png"));
     r[2] = place(Failed, "r2.png", None);
-    assert_eq!(next(&r), Turn::Stopped { step: 2, carry: "r2.png".into() });
+    assert_eq!(next(&r), Turn::Stopped { step: 2, carry: "r2.png".into(), retry: true });
     // A step deleted from the history stops it too, with what came before.
     let gone = vec![place(Completed, "new.png", Some("r1.png")), None, place(Waiting, "", None)];
-    assert_eq!(next(&gone), Turn::Stopped { step: 1, carry: "r1.png".into() });
+    assert_eq!(next(&gone), Turn::Stopped { step: 1, carry: "r1.png".into(), retry: false }, "nothing to send again");
     // A completed step without an image cannot feed the next one.
     let empty = vec![place(Completed, "new.png", None), place(Waiting, "", None)];
-    assert_eq!(next(&empty), Turn::Stopped { step: 0, carry: "new.png".into() });
+    assert_eq!(next(&empty), Turn::Stopped { step: 0, carry: "new.png".into(), retry: true });
+    // A step given a local file, cut off by a reload before it went: its
+    // image was not kept, so it stops the replay and cannot go again.
+    let local = vec![Some(Place { phase: Phase::Waiting, input: crate::jobs::history::LOCAL_PLACEHOLDER, result: None, sendable: false }), place(Waiting, "", None)];
+    assert_eq!(next(&local), Turn::Stopped { step: 0, carry: crate::jobs::history::LOCAL_PLACEHOLDER.into(), retry: false });
 }
 
 #[test]
@@ -114,11 +118,17 @@ fn a_waiting_step_survives_a_reload_and_takes_its_input() {
     j.apply(crate::jobs::Event::Input { url: "https://cdn/3.png".into(), source: source.clone() }, 2.0, 0.0);
     assert_eq!(j.body["image_urls"], json!(["https://cdn/3.png", "https://x/b.png"]));
     assert_eq!(j.sources, [source, Source::Url]);
-    assert_eq!(Place::of(&j), Place { phase: Phase::Waiting, input: "https://cdn/3.png", result: None });
+    assert_eq!(Place::of(&j), Place { phase: Phase::Waiting, input: "https://cdn/3.png", result: None, sendable: true });
     // Once sent, an input is never changed.
     j.apply(crate::jobs::Event::Sending, 3.0, 0.0);
     j.apply(crate::jobs::Event::Input { url: "https://other".into(), source: Source::Url }, 4.0, 0.0);
     assert_eq!(j.body["image_urls"][0], "https://cdn/3.png");
+    // Given a local file (not kept in the history), a reload fails it as not sent.
+    let mut local = j.clone();
+    local.phase = Phase::Waiting;
+    local.body["image_urls"][0] = crate::jobs::history::LOCAL_PLACEHOLDER.into();
+    local.apply(crate::jobs::Event::Interrupted, 5.0, 0.0);
+    assert_eq!(local.phase, Phase::Failed);
     // A group that is not a replay: a waiting job cut off is not sent.
     let mut k = Job::new(NewJob::polled(5, json!({}), "https://q", PLUS, "t"), 0.0);
     k.apply(crate::jobs::Event::Interrupted, 1.0, 0.0);

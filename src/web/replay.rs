@@ -88,7 +88,7 @@ impl Jobs {
     /// Sends the step the replay stopped at again, in its place.
     pub fn replay_retry(&self, group: u64, access: &Access, max_in_flight: u32) {
         let (places, turn) = self.turn(group);
-        let Turn::Stopped { step, .. } = turn else { return };
+        let Turn::Stopped { step, retry: true, .. } = turn else { return };
         let Some(job) = places.get(step).cloned().flatten().map(|e| e.job.get_untracked()) else { return };
         if !access.reaches(&job.base) || job.base != access.base {
             return;
@@ -103,7 +103,7 @@ impl Jobs {
     /// takes what that one was given.
     pub fn replay_skip(&self, group: u64) {
         let (places, turn) = self.turn(group);
-        let Turn::Stopped { step, carry } = turn else { return };
+        let Turn::Stopped { step, carry, .. } = turn else { return };
         let Some(next) = places.get(step + 1).cloned().flatten() else { return };
         let done: Vec<chain::Results> = places.iter().flatten().filter_map(|e| e.job.with_untracked(chain::results)).collect();
         let source = chain::sources(&[carry.as_str()], &done, &[]).pop().unwrap_or(Source::Url);
