@@ -234,7 +234,7 @@ fn HistoryItem(
     };
     view! {
         <li
-            class=move || format!("history-item job-{}", job.with(|j| j.phase.as_str()))
+            class=move || format!("history-item job-{}{}", job.with(|j| j.phase.as_str()), if step.is_some() { " chain-step" } else { "" })
             data-testid=if step.is_some() { "chain-step" } else { "history-item" }
             data-depth=step.map(|s| s.0.to_string())
             style:margin-inline-start=step.map(|s| format!("{}px", s.0.min(8) * 14))
@@ -252,11 +252,12 @@ fn HistoryItem(
                 </span>
             </span>
             <span class="history-actions">
-                // Made from an earlier result still in the history: a way to it.
-                {move || job.with(|j| j.parent()).filter(|(p, _)| jobs.list.with(|l| l.iter().any(|e| e.id == *p))).map(|(p, _)| view! {
+                // Made from an earlier result still in the history: a way to
+                // it, and to the chain (which the chain view shows already).
+                {move || job.with(|j| j.parent()).filter(|(p, _)| step.is_none() && jobs.list.with(|l| l.iter().any(|e| e.id == *p))).map(|(p, _)| view! {
                     <button type="button" class="ghost small" data-testid="parent-link" title=t(K::MadeFromTitle) on:click=move |_| jobs.open(p, &settings.access())>{t(K::MadeFrom)}</button>
                 })}
-                {move || (job.with(|j| j.parent().is_some()) || parents.with(|p| job.with(|j| p.contains(j.request_id.as_ref().unwrap_or(&id.to_string()))))).then(|| view! {
+                {move || (step.is_none() && (job.with(|j| j.parent().is_some()) || parents.with(|p| job.with(|j| p.contains(j.request_id.as_ref().unwrap_or(&id.to_string())))))).then(|| view! {
                     <button type="button" class="ghost small" data-testid="open-chain" title=t(K::OpenChainTitle) on:click=move |_| chain.set(Some(id))>{t(K::OpenChain)}</button>
                 })}
                 {move || step.filter(|_| job.with(|j| j.output.as_ref().is_some_and(|o| !o.images.is_empty()))).map(|(_, replaying)| view! {
