@@ -159,3 +159,26 @@ fn copies_go_oldest_first_until_they_fit() {
     assert_eq!(evict(&copies, 0, Some(2)), [3, 1, 4], "the copy just made stays");
     assert!(evict(&[], 0, None).is_empty());
 }
+
+#[test]
+fn an_import_keeps_the_chains_with_new_ids() {
+    use crate::jobs::chain::{tree, Link, Source};
+    let from = |job: u64| vec![Source::Result { job, request: Some(format!("r{job}")), index: 0 }];
+    let a = job(1, 1.0, Some("r1"), true);
+    let mut b = job(2, 2.0, Some("r2"), true);
+    b.sources = from(1);
+    // Made from a result that is not in the export.
+    let mut c = job(3, 3.0, Some("r3"), true);
+    c.sources = from(9);
+    // The child comes before its parent: ids follow all the same.
+    let m = merge(&[], vec![b, a, c], &mut ids_counter(100), 5.0);
+    let id = |r: &str| m.added.iter().find(|j| j.request_id.as_deref() == Some(r)).unwrap().id;
+    let b = m.added.iter().find(|j| j.id == id("r2")).unwrap();
+    assert_eq!(b.sources, [Source::Result { job: id("r1"), request: Some("r1".into()), index: 0 }], "its parent's new id");
+    let links: Vec<Link> = m.added.iter().rev().map(Link::of).collect();
+    let t: Vec<u64> = tree(&links, id("r2")).iter().map(|s| s.id).collect();
+    assert_eq!(t, [id("r1"), id("r2")]);
+    let t: Vec<(u64, usize)> = tree(&links, id("r3")).iter().map(|s| (s.id, s.depth)).collect();
+    assert_eq!(t, [(id("r3"), 0)], "without its parent it starts its own chain");
+    assert_eq!(m.added.iter().find(|j| j.id == id("r3")).unwrap().sources, from(9), "what it was made from is still said");
+}
