@@ -39,6 +39,19 @@ fn dist_dir() -> PathBuf {
 }
 
 /// Fills the smallest valid form: a prompt and one image from `server`.
+/// On a phone, dark, in Chinese: scrolls to `css`, takes the screenshot
+/// `shot` and checks the page keeps the window's width.
+async fn phone_dark_zh(s: &Session, css: &str, shot: &str) -> Result<()> {
+    s.c.set_window_size(360, 780).await?;
+    s.select("select[name=theme]", "dark").await?;
+    s.select("select[name=language]", "zh-CN").await?;
+    s.c.execute(&format!("document.querySelector('{css}').scrollIntoView()"), vec![]).await?;
+    s.screenshot(shot).await?;
+    let (scroll, inner) = (s.c.execute("return document.documentElement.scrollWidth", vec![]).await?, s.c.execute("return window.innerWidth", vec![]).await?);
+    ensure!(scroll.as_u64() <= inner.as_u64(), "the page is {scroll} px wide in a {inner} px window");
+    Ok(())
+}
+
 async fn fill_minimal(s: &Session, server: &str, prompt: &str) -> Result<()> {
     s.fill("textarea[name=prompt]", prompt).await?;
     s.add_image(&format!("{server}/files/input-1.png")).await

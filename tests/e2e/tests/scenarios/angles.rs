@@ -32,13 +32,7 @@ pub(crate) fn a_camera_angles_job_sends_its_view_and_no_prompt(s: &Session) -> F
 
         // On a phone, dark, in Chinese: the camera fits the width and says
         // the view in Chinese.
-        s.c.set_window_size(360, 780).await?;
-        s.select("select[name=theme]", "dark").await?;
-        s.select("select[name=language]", "zh-CN").await?;
-        s.c.execute("document.querySelector('[data-testid=camera]').scrollIntoView()", vec![]).await?;
-        s.screenshot("camera-phone-dark-zh").await?;
-        let (scroll, inner) = (s.c.execute("return document.documentElement.scrollWidth", vec![]).await?, s.c.execute("return window.innerWidth", vec![]).await?);
-        ensure!(scroll.as_u64() <= inner.as_u64(), "the page is {scroll} px wide in a {inner} px window");
+        phone_dark_zh(s, "[data-testid=camera]", "camera-phone-dark-zh").await?;
         let words = s.text("[data-testid=orbit-words]").await?;
         ensure!(words == "右侧，俯视，特写", "the view in Chinese: {words}");
         s.select("select[name=language]", "en").await?;

@@ -58,13 +58,7 @@ pub(crate) fn a_chain_of_three_replays_on_a_new_picture(s: &Session) -> Fut<'_> 
         ensure!(seen == want, "the chain from its original: {seen:?}");
         s.screenshot("chain-view").await?;
         // On a phone, dark, in Chinese: the indented tree fits the width.
-        s.c.set_window_size(360, 780).await?;
-        s.select("select[name=theme]", "dark").await?;
-        s.select("select[name=language]", "zh-CN").await?;
-        s.c.execute("document.querySelector('[data-testid=chain-view]').scrollIntoView()", vec![]).await?;
-        s.screenshot("chain-view-phone-dark-zh").await?;
-        let (scroll, inner) = (s.c.execute("return document.documentElement.scrollWidth", vec![]).await?, s.c.execute("return window.innerWidth", vec![]).await?);
-        ensure!(scroll.as_u64() <= inner.as_u64(), "the page is {scroll} px wide in a {inner} px window");
+        phone_dark_zh(s, "[data-testid=chain-view]", "chain-view-phone-dark-zh").await?;
         ensure!(s.text("[data-testid=chain-view] h3").await? == "编辑链", "the chain's title in Chinese");
         s.select("select[name=language]", "en").await?;
         s.select("select[name=theme]", "light").await?;
