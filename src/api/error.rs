@@ -79,6 +79,8 @@ pub enum Problem {
     StreamTooLong,
     /// No event and no comment on the stream for 60 s.
     StreamIdle,
+    /// A rewrite's answer without text (`output` missing, empty, not a string).
+    NoText,
 }
 
 impl Problem {
@@ -93,6 +95,7 @@ impl Problem {
             Problem::NotEventStream => K::ProblemNotEventStream,
             Problem::StreamTooLong => K::ProblemStreamTooLong,
             Problem::StreamIdle => K::ProblemStreamIdle,
+            Problem::NoText => K::ProblemNoText,
         }
     }
 }

@@ -16,6 +16,8 @@ pub mod snippets;
 pub mod sse;
 pub mod provider;
 pub mod regions;
+pub mod rewrite;
+pub mod words;
 pub mod share;
 pub mod size;
 pub mod status;

@@ -25,6 +25,20 @@ pub struct EditOutput {
     pub images: Vec<OutputImage>,
     pub seed: Option<u64>,
     pub inference_time: Option<f64>,
+    /// A vision model's answer (`rewrite`): it has no images.
+    #[cfg_attr(test, serde(default))]
+    pub said: Option<Said>,
+}
+
+/// What a vision model said (`openrouter/router/vision`): its text (cut
+/// when very long) and what it cost, in US dollars.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
+pub struct Said {
+    pub text: String,
+    /// The text was longer than `rewrite::MAX_CHARS` and was cut.
+    pub cut: bool,
+    pub cost: Option<f64>,
 }
 
 impl EditOutput {
@@ -101,6 +115,7 @@ impl EditOutput {
             images,
             seed: number_field(&v, "seed").filter(|s| *s >= 0.0).map(|s| s as u64),
             inference_time: v.get("timings").and_then(|t| number_field(t, "inference")),
+            said: None,
         })
     }
 }

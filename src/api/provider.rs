@@ -126,6 +126,20 @@ pub struct Settings {
     /// `en` or `zh-CN` once chosen; empty follows the browser.
     #[cfg_attr(test, serde(default))]
     pub language: String,
+    /// The vision model that rewrites prompts (any id; empty: the default).
+    #[cfg_attr(test, serde(default = "default_rewrite_model"))]
+    pub rewrite_model: String,
+    /// Its temperature, 0–2.
+    #[cfg_attr(test, serde(default = "default_rewrite_temperature"))]
+    pub rewrite_temperature: f64,
+}
+
+fn default_rewrite_model() -> String {
+    super::rewrite::DEFAULT_MODEL.into()
+}
+
+fn default_rewrite_temperature() -> f64 {
+    super::rewrite::DEFAULT_TEMPERATURE
 }
 
 fn default_price() -> f64 {
@@ -189,6 +203,8 @@ impl Settings {
             stream_status: true,
             theme: default_theme(),
             language: String::new(),
+            rewrite_model: default_rewrite_model(),
+            rewrite_temperature: default_rewrite_temperature(),
         }
     }
 
@@ -231,6 +247,8 @@ impl Settings {
         put("stream_status", self.stream_status.into());
         put("theme", self.theme.clone().into());
         put("language", self.language.clone().into());
+        put("rewrite_model", self.rewrite_model.clone().into());
+        put("rewrite_temperature", self.rewrite_temperature.into());
         let mut out = Map::new();
         out.insert("v".into(), SETTINGS_VERSION.into());
         out.insert("settings".into(), Value::Object(m));
@@ -251,6 +269,10 @@ impl Settings {
             None => Some(d.to_string()),
             Some(_) => text(k),
         };
+        let number = |k: &str, d: f64| match o.get(k) {
+            None => Some(d),
+            Some(v) => v.as_f64(),
+        };
         let int = |k: &str, d: u32| match o.get(k) {
             None => Some(d),
             Some(v) => v.as_u64().and_then(|n| u32::try_from(n).ok()),
@@ -259,10 +281,7 @@ impl Settings {
             provider: Provider::parse(o.get("provider")?.as_str()?)?,
             api_base: text("api_base")?,
             auth_scheme: AuthScheme::parse(o.get("auth_scheme")?.as_str()?)?,
-            price_per_mp: match o.get("price_per_mp") {
-                None => default_price(),
-                Some(v) => v.as_f64()?,
-            },
+            price_per_mp: number("price_per_mp", default_price())?,
             max_side: int("max_side", default_max_side())?,
             max_in_flight: int("max_in_flight", default_in_flight())?,
             copies_mb: int("copies_mb", default_copies_mb())?,
@@ -273,6 +292,8 @@ impl Settings {
             },
             theme: opt_text("theme", &default_theme())?,
             language: opt_text("language", "")?,
+            rewrite_model: opt_text("rewrite_model", &default_rewrite_model())?,
+            rewrite_temperature: number("rewrite_temperature", default_rewrite_temperature())?,
         })
     }
 }
@@ -292,109 +313,5 @@ pub fn check_key(key: &str) -> Result<(), crate::i18n::K> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn presets_carry_their_base_and_scheme() {
-        let q = Settings::for_provider(Provider::QuickRouter, "x");
-        assert_eq!(q.api_base, "https://api.quickrouter.ai");
-        assert_eq!(q.auth_scheme, AuthScheme::Bearer);
-        let f = Settings::for_provider(Provider::Fal, "x");
-        assert_eq!(f.api_base, "https://queue.fal.run");
-        assert_eq!(f.auth_scheme, AuthScheme::Key);
-        let c = Settings::for_provider(Provider::Custom, "http://127.0.0.1:9000");
-        assert_eq!(c.api_base, "http://127.0.0.1:9000");
-        assert_eq!(Settings::default().provider, Provider::QuickRouter);
-    }
-
-    #[test]
-    fn switching_provider_keeps_the_preferences() {
-        let mut s = Settings { theme: "dark".into(), language: "zh-CN".into(), max_side: 1024, stream_status: false, price_per_mp: 0.05, ..Settings::default() };
-        s.switch_provider(Provider::Fal);
-        assert_eq!((s.api_base.as_str(), s.auth_scheme), ("https://queue.fal.run", AuthScheme::Key));
-        assert_eq!((s.theme.as_str(), s.language.as_str(), s.max_side, s.stream_status, s.price_per_mp), ("dark", "zh-CN", 1024, false, 0.05));
-        s.switch_provider(Provider::Custom);
-        assert_eq!(s.api_base, "https://queue.fal.run", "a custom provider starts from the base it had");
-    }
-
-    #[test]
-    fn keys_a_header_cannot_carry_are_refused() {
-        use crate::i18n::K;
-        assert_eq!(check_key("  fal-key:abc123  "), Ok(()));
-        assert_eq!(check_key(" \t"), Err(K::ValApiKey));
-        for bad in ["abc\u{200B}def", "\u{200B}abc", "ключ", "a b", "a\tb", "abc\u{7f}", "a\u{a0}b"] {
-            assert_eq!(check_key(bad), Err(K::ValApiKeyChars), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn header_values_follow_the_scheme() {
-        assert_eq!(AuthScheme::Bearer.header_value(" abc "), "Bearer abc");
-        assert_eq!(AuthScheme::Key.header_value("id:secret"), "Key id:secret");
-    }
-
-    #[test]
-    fn provider_and_scheme_names_round_trip() {
-        for p in Provider::ALL {
-            assert_eq!(Provider::parse(p.as_str()), Some(p));
-        }
-        assert_eq!(Provider::parse("other"), None);
-        assert_eq!(AuthScheme::parse("Key"), Some(AuthScheme::Key));
-        assert_eq!(AuthScheme::parse("key"), None);
-    }
-
-    #[test]
-    fn settings_stored_before_max_side_existed_still_load() {
-        let old = r#"{"v":1,"settings":{"provider":"fal","api_base":"https://queue.fal.run","auth_scheme":"Key","model":"m"}}"#;
-        let s = Settings::from_storage(old).unwrap();
-        assert_eq!((s.provider, s.max_side, s.price_per_mp, s.max_in_flight, s.copies_mb), (Provider::Fal, 2048, 0.03, 2, 500));
-    }
-
-    #[test]
-    fn stored_settings_round_trip_and_reject_garbage() {
-        let s = Settings::for_provider(Provider::Custom, "http://localhost:1");
-        assert_eq!(Settings::from_storage(&s.to_storage()), Some(s));
-        assert_eq!(Settings::from_storage("{not json"), None);
-        assert_eq!(Settings::from_storage(r#"{"v":99,"settings":{}}"#), None);
-    }
-
-    /// The hand-written format reads and writes what serde's derives did:
-    /// every field removed or given a value of each JSON type.
-    #[test]
-    fn stored_settings_read_and_write_as_the_derives_did() {
-        let reference = |t: &str| serde_json::from_str::<StoredSettings>(t).ok().filter(|s| s.v == SETTINGS_VERSION).map(|s| s.settings);
-        let mut s = Settings::for_provider(Provider::Custom, "https://relay.example");
-        s.price_per_mp = 0.021;
-        s.language = "zh-CN".into();
-        s.stream_status = false;
-        let written: Value = serde_json::from_str(&s.to_storage()).unwrap();
-        let derived = serde_json::to_value(StoredSettings { v: SETTINGS_VERSION, settings: s.clone() }).unwrap();
-        assert_eq!(written, derived);
-        assert_eq!(Settings::from_storage(&s.to_storage()), Some(s));
-        let odd = [Value::Null, "x".into(), "fal".into(), "Key".into(), 1.5.into(), (-1).into(), 7.into(), 5_000_000_000u64.into(), true.into(), serde_json::json!([]), serde_json::json!({})];
-        let (mut read, mut refused) = (0, 0);
-        for key in derived["settings"].as_object().unwrap().keys() {
-            let mut variants = vec![{
-                let mut v = derived.clone();
-                v["settings"].as_object_mut().unwrap().remove(key);
-                v
-            }];
-            for o in &odd {
-                let mut v = derived.clone();
-                v["settings"][key] = o.clone();
-                variants.push(v);
-            }
-            for v in variants {
-                let t = v.to_string();
-                let got = Settings::from_storage(&t);
-                assert_eq!(got, reference(&t), "{t}");
-                if got.is_some() { read += 1 } else { refused += 1 }
-            }
-        }
-        assert!(read > 20 && refused > 50, "{read} read, {refused} refused");
-        for t in ["", "[]", r#"{"v":2,"settings":{}}"#, r#"{"settings":{}}"#, r#"{"v":1}"#] {
-            assert_eq!(Settings::from_storage(t), None, "{t}");
-        }
-    }
-}
+#[path = "provider_tests.rs"]
+mod tests;

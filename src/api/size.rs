@@ -104,6 +104,16 @@ pub fn dollars(amount: f64) -> String {
     format!("${}.{:02}", cents / 100, cents % 100)
 }
 
+/// Small amounts to a hundredth of a cent (`$0.0004`): what one prompt
+/// rewrite costs.
+pub fn fine_dollars(amount: f64) -> String {
+    let units = (amount.max(0.0) * 10_000.0).round() as u64;
+    if units == 0 && amount > 0.0 {
+        return "< $0.0001".into();
+    }
+    format!("${}.{:04}", units / 10_000, units % 10_000)
+}
+
 /// Megapixels with two decimals ("1.05").
 pub fn megapixels((w, h): (u32, u32)) -> String {
     let hundredths = (w as u64 * h as u64 + 5_000) / 10_000;
@@ -112,6 +122,16 @@ pub fn megapixels((w, h): (u32, u32)) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn fine_dollars_show_hundredths_of_a_cent() {
+        use super::fine_dollars;
+        assert_eq!(fine_dollars(0.00042), "$0.0004");
+        assert_eq!(fine_dollars(0.00005), "$0.0001");
+        assert_eq!(fine_dollars(0.00001), "< $0.0001");
+        assert_eq!(fine_dollars(0.0), "$0.0000");
+        assert_eq!(fine_dollars(1.23456), "$1.2346");
+    }
+
     use super::*;
 
     fn mp((w, h): (u32, u32)) -> f64 {

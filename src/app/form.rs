@@ -95,6 +95,10 @@ pub struct FormState {
     pub regions: RwSignal<Vec<Marked>>,
     /// The image whose region editor is open (its URL and number).
     pub editing: RwSignal<Option<(String, usize)>>,
+    /// A rewrite the person took (`Use it`): the prompt as typed and the
+    /// rewrite put in its place. A job records what was typed while the
+    /// prompt is still that rewrite.
+    pub rewrite: RwSignal<Option<(String, String)>>,
 }
 
 impl FormState {
@@ -123,6 +127,7 @@ impl FormState {
             many: RwSignal::new(Many::default()),
             regions: RwSignal::new(Vec::new()),
             editing: RwSignal::new(None),
+            rewrite: RwSignal::new(None),
         }
     }
 
@@ -203,6 +208,13 @@ impl FormState {
         self.notes.set(Vec::new());
         self.refused.set(None);
         self.refs_moved.set(false);
+        self.rewrite.set(None);
+    }
+
+    /// The prompt as typed, while the prompt is a rewrite the person took
+    /// (tracked).
+    pub fn typed(&self) -> Option<String> {
+        self.rewrite.with(|r| r.as_ref().filter(|(_, took)| self.draft.with(|d| d.prompt == *took)).map(|(typed, _)| typed.clone()))
     }
 
     /// A load that was refused: nothing in the form changes; the problems

@@ -46,7 +46,7 @@ pub fn EditForm() -> impl IntoView {
                 let (stream, max, feather) = settings.settings.with_untracked(|s| (s.stream_status, s.max_in_flight, s.feather_px));
                 let region = form.keep_region(feather);
                 let files: Vec<(String, String)> = form.local.with_untracked(|l| l.iter().map(|f| (f.url.clone(), f.name.clone())).collect());
-                let ids = jobs.submit(&settings.access(), d.with_untracked(|d| d.endpoint()), planned, stream, max, region, &files);
+                let ids = jobs.submit(&settings.access(), d.with_untracked(|d| d.endpoint()), planned, stream, max, region, &files, untrack(|| form.typed()));
                 form.own_job.set(ids.first().copied());
             }
             result => {
@@ -103,6 +103,7 @@ pub fn EditForm() -> impl IntoView {
             // is kept for the next model), hidden.
             <div class="prompt-box" hidden=move || !d.with(|d| d.schema().prompt())>
                 <TextArea name="prompt" label=K::Prompt placeholder=K::PromptPlaceholder rows=3 bind=slice!(d.prompt) node_ref=prompt_ref/>
+                <crate::components::rewrite::Rewrite/>
             </div>
             <CameraParams/>
             <ImageList/>

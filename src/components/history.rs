@@ -142,8 +142,8 @@ fn status_label(s: Status) -> K {
     }
 }
 
-/// The estimated spend of the completed jobs kept here: today and in all
-/// (failed and cancelled jobs cost nothing).
+/// The estimated spend of the completed jobs kept here and of the prompt
+/// rewrites: today and in all (failed and cancelled jobs cost nothing).
 #[component]
 fn Spend() -> impl IntoView {
     let jobs = expect_context::<Jobs>();
@@ -159,8 +159,10 @@ fn Spend() -> impl IntoView {
             d.set_milliseconds(0);
             d.get_time()
         };
+        // Rewrites are not in the history: their cost is kept by day.
+        let (today, all) = jobs.spent.with(|s| (s.on(&crate::web::local_day(&js_sys::Date::new_0())), s.all));
         jobs.list.with(|l| {
-            l.iter().fold((0.0, 0.0, 0usize), |(today, all, n), e| {
+            l.iter().fold((today, all, (all > 0.0) as usize), |(today, all, n), e| {
                 e.job.with(|j| match (&j.phase, &j.output) {
                     (Phase::Completed, Some(out)) => {
                         let c = size::job_cost(&j.body, &out.images, price);
@@ -203,7 +205,7 @@ fn HistoryItem(
         format!("{} {:02}:{:02}", crate::web::local_day(&d), d.get_hours(), d.get_minutes())
     });
     let rerun = move |_| {
-        let (body, model, region) = job.with_untracked(|j| (j.body.clone(), j.model.clone(), j.region.clone()));
+        let (body, model, region, typed) = job.with_untracked(|j| (j.body.clone(), j.model.clone(), j.region.clone(), j.typed.clone()));
         if !can_resend(&body) {
             note.set(Some(vec![K::RerunLocal.into()]));
             return;
@@ -216,14 +218,17 @@ fn HistoryItem(
         let (stream, max) = settings.settings.with_untracked(|s| (s.stream_status, s.max_in_flight));
         // Its region goes with it, on the same image.
         let region = region.and_then(|r| Some((crate::api::input::body_images(&body).get(r.image)?.to_string(), r)));
-        jobs.submit(&settings.access(), model, vec![Planned { body, label: Label::default() }], stream, max, region, &[]);
+        jobs.submit(&settings.access(), model, vec![Planned { body, label: Label::default() }], stream, max, region, &[], typed);
     };
     let load = move |_| {
-        let (body, model) = job.with_untracked(|j| (j.body.clone(), j.model.clone()));
+        let (body, model, typed) = job.with_untracked(|j| (j.body.clone(), j.model.clone(), j.typed.clone()));
         match Draft::from_json(&body, &model) {
             Ok(loaded) => {
                 let notes: Vec<Msg> = ignored_note(&loaded.ignored).into_iter().chain(loaded.notes.clone()).collect();
+                let sent = loaded.draft.prompt.clone();
                 form.load(loaded);
+                // The prompt sent was a rewrite: what was typed shows, with undo.
+                form.rewrite.set(typed.map(|t| (t, sent)));
                 note.set((!notes.is_empty()).then_some(notes));
             }
             Err(problems) => {
@@ -241,10 +246,11 @@ fn HistoryItem(
             data-request-id=move || job.with(|j| j.request_id.clone().unwrap_or_default())
             data-status=move || job.with(|j| j.phase.as_str())
             data-parent=move || job.with(|j| j.parent().map(|p| p.1))
+            data-typed-prompt=move || job.with(|j| j.typed.clone())
         >
             {move || thumb().map(|u| view! { <img src=u.clone() data-url=u alt="" loading="lazy" on:error=crate::web::copies::fall_back(id, 0)/> })}
             <span class="history-text">
-                <span class="history-prompt">{prompt}</span>
+                <span class="history-prompt" title=move || job.with(|j| j.typed.as_ref().map(|t| i.render(&Msg::new(K::RewriteTyped).arg("typed", t))))>{prompt}</span>
                 <span class="hint">
                     {step.map(|_| job.with_untracked(|j| format!("{} · ", j.model.strip_prefix("fal-ai/").unwrap_or(&j.model))))}
                     {when} " · " {move || i.text(job.with(|j| phase_label(j.phase)))}

@@ -53,6 +53,9 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
     let job: RwSignal<Job> = entry.job.clone().into();
     let phase = Memo::new(move |_| job.with(|j| j.phase));
     let prompt = job.with_untracked(|j| j.body.get("prompt").and_then(|p| p.as_str()).unwrap_or("").to_string());
+    // Sent a rewrite the person took: what they typed.
+    let typed = job.with_untracked(|j| j.typed.clone());
+    let typed_title = typed.as_ref().map(|t| i.render(&Msg::new(K::RewriteTyped).arg("typed", t)));
     let elapsed = move || duration(i.get(), job.with(|j| j.elapsed_ms(clock.now.get())));
     let logs = Memo::new(move |_| job.with(|j| j.logs.clone()));
     let logs_dropped = Memo::new(move |_| job.with(|j| j.logs_dropped));
@@ -68,6 +71,7 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
             data-request-id=move || job.with(|j| j.request_id.clone().unwrap_or_default())
             data-status=move || phase.get().as_str()
             data-parent=move || job.with(|j| j.parent().map(|p| p.1))
+            data-typed-prompt=typed
         >
             <header class="job-head">
                 <span class="badge" role="status">{move || i.text(phase_label(phase.get()))}</span>
@@ -87,7 +91,7 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                     on:click=move |_| jobs.dismiss(id)
                 >"✕"</button>
             </header>
-            <p class="job-prompt">{prompt}</p>
+            <p class="job-prompt" title=typed_title>{prompt}</p>
             {move || paused.get().map(|p| {
                 let why = match p {
                     Pause::KeyRefused(e) => {

@@ -23,6 +23,7 @@ pub mod params;
 pub mod region_draw;
 pub mod region_editor;
 pub mod results;
+pub mod rewrite;
 pub mod settings;
 pub mod storage;
 pub mod tools;

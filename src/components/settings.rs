@@ -49,6 +49,10 @@ pub fn SettingsPanel() -> impl IntoView {
     let copies_mb = create_slice(s, |s| s.copies_mb.to_string(), |s, v: String| {
         s.copies_mb = v.trim().parse::<u32>().unwrap_or(DEFAULT_COPIES_MB).clamp(COPIES_MB_RANGE.0, COPIES_MB_RANGE.1);
     });
+    let rewrite_model = create_slice(s, |s| s.rewrite_model.clone(), |s, v: String| s.rewrite_model = v.trim().to_string());
+    let rewrite_temperature = create_slice(s, |s| num_text(s.rewrite_temperature), |s, v: String| {
+        s.rewrite_temperature = crate::api::num::parse_f64(&v).filter(|t| (0.0..=2.0).contains(t)).unwrap_or(crate::api::rewrite::DEFAULT_TEMPERATURE);
+    });
     let remember = (Signal::from(st.remember), SignalSetter::map(move |v| st.remember.set(v)));
     view! {
         // A form of its own, so the browser treats the key as a password
@@ -114,6 +118,8 @@ pub fn SettingsPanel() -> impl IntoView {
                     min=COPIES_MB_RANGE.0.to_string() max=COPIES_MB_RANGE.1.to_string()/>
                 <NumberInput name="feather_px" label=K::SettingsFeather hint=Msg::new(K::SettingsFeatherHint) bind=feather lazy=true step="1"
                     min=FEATHER_RANGE.0.to_string() max=FEATHER_RANGE.1.to_string()/>
+                <TextInput name="rewrite_model" label=K::SettingsRewriteModel hint=Msg::new(K::SettingsRewriteModelHint) bind=rewrite_model/>
+                <NumberInput name="rewrite_temperature" label=K::SettingsRewriteTemperature bind=rewrite_temperature lazy=true step="0.1" min="0".to_string() max="2".to_string()/>
             </div>
             <crate::components::storage::StorageUsed/>
         </details>

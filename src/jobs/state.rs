@@ -100,6 +100,9 @@ pub struct Job {
     /// Where each input image came from (`chain`), in the body's order.
     #[cfg_attr(test, serde(default, skip_serializing_if = "Vec::is_empty"))]
     pub sources: Vec<super::chain::Source>,
+    /// The prompt as typed, when the one sent is a rewrite the person took.
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
+    pub typed: Option<String>,
     /// What is known of the base, applied when the job's URLs are made.
     #[cfg_attr(test, serde(skip))]
     pub(super) known: Known,
@@ -141,6 +144,7 @@ impl Job {
             kept: None,
             region: n.region.and_then(KeepRegion::sanitized),
             sources: Vec::new(),
+            typed: None,
             known: n.known,
         }
     }

@@ -54,6 +54,7 @@ fn rich() -> Job {
         images: vec![OutputImage { url: "https://cdn/a.png".into(), width: Some(1024), height: Some(768), content_type: Some("image/png".into()), file_name: Some("a.png".into()), file_size: Some(123_456), nsfw: true }],
         seed: Some(42),
         inference_time: Some(2.5),
+        said: Some(crate::api::output::Said { text: "say".into(), cut: true, cost: Some(0.0004) }),
     });
     j.error = Some(error(ErrorKind::Validation, Some(Problem::NoImages)));
     j.status_error = Some("late".into());

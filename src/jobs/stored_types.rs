@@ -13,6 +13,7 @@ use crate::jobs::route::Route;
 use crate::jobs::state::Job;
 use crate::api::error::{ApiError, ErrorKind, Problem, ServerFieldError};
 use crate::api::url::{Candidate, Candidates, Endpoints, Form};
+use crate::api::output::Said;
 use crate::api::{EditOutput, LogEntry, OutputImage};
 use crate::pixels::shape::{Shape, Tool};
 
@@ -53,7 +54,7 @@ const KINDS: [(ErrorKind, &str); 15] = [
     (ErrorKind::Other, "Other"),
 ];
 
-const PROBLEMS: [(Problem, &str); 9] = [
+const PROBLEMS: [(Problem, &str); 10] = [
     (Problem::NotJson, "NotJson"),
     (Problem::NoStatus, "NoStatus"),
     (Problem::NoImages, "NoImages"),
@@ -63,6 +64,7 @@ const PROBLEMS: [(Problem, &str); 9] = [
     (Problem::NotEventStream, "NotEventStream"),
     (Problem::StreamTooLong, "StreamTooLong"),
     (Problem::StreamIdle, "StreamIdle"),
+    (Problem::NoText, "NoText"),
 ];
 
 /// Enums without data, by their tables.
@@ -186,7 +188,8 @@ records! {
     ServerFieldError { field, message }
     LogEntry { message, timestamp, level }
     OutputImage { url, width, height, content_type, file_name, file_size, nsfw }
-    EditOutput { images, seed, inference_time }
+    EditOutput { images, seed, inference_time, said: new }
+    Said { text, cut, cost }
     Candidate { form, url }
     Endpoints { status, stream, result, cancel }
     Route { status, result, status_ok, result_ok, no_status, no_stream, round, tried }
@@ -264,6 +267,9 @@ impl Stored for Job {
         if !self.sources.is_empty() {
             fields.push(("sources", self.sources.put()));
         }
+        if let Some(t) = &self.typed {
+            fields.push(("typed", t.put()));
+        }
         record(fields)
     }
     fn take(v: &Value) -> Option<Self> {
@@ -302,6 +308,7 @@ impl Stored for Job {
             kept: f.new("kept")?,
             region: f.new("region")?,
             sources: f.new("sources")?,
+            typed: f.new("typed")?,
             known: Default::default(),
         })
     }

@@ -153,6 +153,12 @@ pub fn open_stream(url: &str) -> Result<DemoStream, ApiError> {
 }
 
 async fn result(input: &Value) -> Value {
+    // A prompt rewrite (the vision model): the prompt, made to say what stays.
+    if input.get("system_prompt").is_some() {
+        let prompt = input.get("prompt").and_then(Value::as_str).unwrap_or("").trim();
+        let keep = if prompt.chars().any(crate::api::rewrite::is_cjk) { "保持图1中其他部分不变。" } else { " Keep everything else in image 1 unchanged." };
+        return json!({"output": format!("{prompt}{keep}"), "usage": {"cost": 0}});
+    }
     let n = input.get("num_images").and_then(Value::as_u64).unwrap_or(1).clamp(1, 4) as usize;
     let urls: Vec<String> = crate::api::input::body_images(input).into_iter().map(str::to_string).collect();
     let prompt = input.get("prompt").and_then(Value::as_str).unwrap_or("");

@@ -53,13 +53,19 @@ pub(super) async fn ready(client: &Client) {
     }
 }
 
-/// Follows a job from `next` on until `dispatch` answers `Stop`.
+/// How a result is read: an edit's images (`EditOutput::from_answer`), a
+/// rewrite's text (`api::rewrite::from_answer`).
+pub type Read = fn(u16, &str) -> Result<EditOutput, crate::api::ApiError>;
+
+/// Follows a job from `next` on until `dispatch` answers `Stop`; its
+/// result is read by `read`.
 pub async fn follow(
     client: Client,
     mut next: Next,
     target: impl Fn(Next) -> Option<(Op, String)>,
     dispatch: impl Fn(Event) -> Next,
     signal: Option<AbortSignal>,
+    read: Read,
 ) {
     let signal = signal.as_ref();
     // Counted while this loop runs: polls share the turns (`shared`).
@@ -77,18 +83,29 @@ pub async fn follow(
         ready(&client).await;
         let Some((op, url)) = target(next) else { return };
         next = match op {
-            Op::Stream => stream(&client, &url, &target, &dispatch, signal).await,
-            op => dispatch(ask(&client, op, &url, signal).await),
+            Op::Stream => stream(&client, &url, &target, &dispatch, signal, read).await,
+            op => dispatch(ask(&client, op, &url, signal, read).await),
         };
     }
 }
 
+/// Sends a submit once (when its turn comes: call `ready` first), as the
+/// event its answer makes. No abort signal: once sent a submit may bill,
+/// and its answer is wanted even if whatever asked for it goes.
+pub(super) async fn submit(client: &Client, model: &str, body: &str) -> Event {
+    let url = crate::api::url::submit_url(&client.base, model);
+    match client.send(Method::Post, &url, Some(body), None).await.and_then(|a| a.success()) {
+        Ok(a) => QueueStatus::submit_answer(&a.text).map_or_else(Event::SubmitFailed, Event::Submitted),
+        Err(e) => Event::SubmitFailed(e),
+    }
+}
+
 /// One status or result request, as the event it makes.
-async fn ask(client: &Client, op: Op, url: &str, signal: Option<&AbortSignal>) -> Event {
+async fn ask(client: &Client, op: Op, url: &str, signal: Option<&AbortSignal>, read: Read) -> Event {
     let answer = client.send(Method::Get, url, None, signal).await.and_then(|a| a.success());
     match op {
         Op::Result => match answer {
-            Ok(a) => EditOutput::from_answer(a.status, &a.text).map_or_else(Event::ResultFailed, Event::Result),
+            Ok(a) => read(a.status, &a.text).map_or_else(Event::ResultFailed, Event::Result),
             Err(e) => Event::ResultFailed(e),
         },
         _ => match answer {
@@ -110,6 +127,7 @@ async fn stream(
     target: &impl Fn(Next) -> Option<(Op, String)>,
     dispatch: &impl Fn(Event) -> Next,
     signal: Option<&AbortSignal>,
+    read: Read,
 ) -> Next {
     let mut events = match client.open_stream(url, signal).await {
         Ok(s) => s,
@@ -136,7 +154,7 @@ async fn stream(
             Either::Right(_) => {
                 ready(client).await;
                 let Some((op, url)) = target(Next::Poll(0)) else { return Next::Stop };
-                match dispatch(ask(client, op, &url, signal).await) {
+                match dispatch(ask(client, op, &url, signal, read).await) {
                     Next::Stream | Next::Continue => {}
                     other => return other,
                 }

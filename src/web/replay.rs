@@ -28,7 +28,7 @@ impl Jobs {
                 sources.resize(crate::api::input::body_images(&body).len().max(1), Source::Url);
                 sources[0] = if index == 0 { source.clone() } else { Source::Url };
                 let member = Member { group, index, total, label: Label::default(), replay: true };
-                Add { model, body, group: Some(member), region: None, sources }
+                Add { model, body, group: Some(member), region: None, sources, typed: job.typed.clone() }
             })
             .collect();
         self.add(access, adds, stream);

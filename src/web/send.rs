@@ -49,12 +49,14 @@ pub(super) struct Add {
     pub group: Option<Member>,
     pub region: Option<KeepRegion>,
     pub sources: Vec<Source>,
+    /// The prompt as typed, when a rewrite was sent.
+    pub typed: Option<String>,
 }
 
 impl Add {
     /// The same job again (a retry, in the same place).
     pub fn again(j: Job) -> Self {
-        Add { model: j.model, body: j.body, group: j.group, region: j.region, sources: j.sources }
+        Add { model: j.model, body: j.body, group: j.group, region: j.region, sources: j.sources, typed: j.typed }
     }
 }
 
@@ -84,8 +86,10 @@ impl Jobs {
     /// with each job whose body has that image (one job per image: only
     /// that image's).
     /// `files`: the form's local files (data URI, name), for where each
-    /// input came from.
-    pub fn submit(&self, access: &Access, model: String, planned: Vec<Planned>, stream: bool, max_in_flight: u32, region: Option<(String, KeepRegion)>, files: &[(String, String)]) -> Vec<u64> {
+    /// input came from. `typed`: the prompt as typed, when the one sent is
+    /// a rewrite the person took.
+    #[allow(clippy::too_many_arguments)]
+    pub fn submit(&self, access: &Access, model: String, planned: Vec<Planned>, stream: bool, max_in_flight: u32, region: Option<(String, KeepRegion)>, files: &[(String, String)], typed: Option<String>) -> Vec<u64> {
         let total = planned.len();
         let group = self.new_id();
         let on = |body: &serde_json::Value| {
@@ -102,7 +106,7 @@ impl Jobs {
                 let region = on(&p.body);
                 let sources = chain::sources(&crate::api::input::body_images(&p.body), &done, files);
                 let group = (total > 1).then_some(Member { group, index, total, label: p.label, replay: false });
-                Add { model: model.clone(), body: p.body, group, region, sources }
+                Add { model: model.clone(), body: p.body, group, region, sources, typed: typed.clone() }
             })
             .collect();
         let ids = self.add(access, jobs, stream);
@@ -141,6 +145,7 @@ impl Jobs {
                 let new = NewJob { id: first + i as u64, body: a.body, base: access.base.clone(), model: a.model, stream, owner: owner.clone(), known, expect, group: a.group, region: a.region };
                 let mut job = Job::new(new, t);
                 job.sources = a.sources;
+                job.typed = a.typed;
                 self.insert(job, true).id
             })
             .collect()
@@ -207,18 +212,12 @@ impl Jobs {
         let (base, model, body) = entry.job.with_untracked(|j| (j.base.clone(), j.model.clone(), j.body.to_string()));
         let slot = Slot { jobs, base: base.clone(), id: entry.id };
         self.follow(entry, client, move |client, entry| async move {
-            let url = submit_url(&client.base, &model);
             loop {
                 // Online, and at most 4 requests a second with every other
                 // request of the page.
                 super::super::follow::ready(&client).await;
                 jobs.dispatch(&entry, Event::Sending);
-                // No abort signal: once sent a submit may bill, and its
-                // answer is wanted even if the card goes.
-                let event = match client.send(Method::Post, &url, Some(&body), None).await.and_then(|a| a.success()) {
-                    Ok(a) => QueueStatus::submit_answer(&a.text).map_or_else(Event::SubmitFailed, Event::Submitted),
-                    Err(e) => Event::SubmitFailed(e),
-                };
+                let event = super::super::follow::submit(&client, &model, &body).await;
                 match jobs.dispatch(&entry, event) {
                     Next::Resend(ms) => {
                         jobs.sending.update_value(|s| s.base(&base).queue.hold(now() + ms as f64));

@@ -15,8 +15,7 @@ use super::{now, random};
 use crate::api::provider::check_key;
 use crate::api::status::CancelAnswer;
 use crate::api::origin::may_send_key;
-use crate::api::url::submit_url;
-use crate::api::{AuthScheme, QueueStatus};
+use crate::api::AuthScheme;
 use crate::i18n::{Msg, K};
 use crate::jobs::history;
 use crate::jobs::learn::{self, Expect};
@@ -26,6 +25,8 @@ use crate::jobs::{Event, Job, Known, NewJob, Next, Phase};
 mod keep;
 #[path = "replay.rs"]
 mod replay;
+#[path = "rewrite.rs"]
+mod rewrite;
 #[path = "send.rs"]
 mod send;
 
@@ -94,6 +95,10 @@ pub struct Jobs {
     sending: StoredValue<send::Sending, LocalStorage>,
     /// The cap of the image copies, in MB (`keep`; a setting).
     copies_mb: Signal<u32>,
+    /// The prompt rewrite asked for last (`rewrite`; not in the list).
+    pub rewrite: RwSignal<Option<Job>>,
+    /// What rewrites cost, by day.
+    pub spent: RwSignal<crate::api::rewrite::Spent>,
 }
 
 fn tab_id() -> String {
@@ -116,6 +121,8 @@ impl Jobs {
             tab: StoredValue::new(tab_id()),
             sending: StoredValue::new_local(send::Sending::default()),
             copies_mb,
+            rewrite: RwSignal::new(None),
+            spent: RwSignal::new(rewrite::stored_spent()),
         };
         let problem = jobs.history_problem;
         let sync = HistorySync::new(move || jobs.snapshot(), move |p| problem.set(p));
@@ -270,7 +277,7 @@ impl Jobs {
             move |client, signal| async move {
                 let next = first(client.clone(), entry.clone()).await;
                 let (job, followed) = (entry.job.clone(), entry.clone());
-                follow(client, next, move |n| job.with_untracked(|j| j.target(n)), move |ev| jobs.dispatch(&followed, ev), signal).await;
+                follow(client, next, move |n| job.with_untracked(|j| j.target(n)), move |ev| jobs.dispatch(&followed, ev), signal, crate::api::EditOutput::from_answer).await;
                 jobs.keep_copies(&entry).await;
             },
             move || followed.set(false),

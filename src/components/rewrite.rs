@@ -1,0 +1,146 @@
+//! Improve: the prompt rewrite beside the prompt. It sends the prompt and
+//! the form's images (marks burned in) to the vision model
+//! (`Jobs::improve`), shows the proposal as a difference against what was
+//! typed, editable; Use it puts it in the prompt (undo puts back what was
+//! typed), Keep mine leaves the prompt. Nothing is ever submitted to the
+//! edit model from here, and a failure never changes the prompt.
+
+use leptos::prelude::*;
+
+use crate::api::regions::Ready;
+use crate::api::rewrite::{self, body};
+use crate::api::words::{diff, Change};
+use crate::api::error::Problem;
+use crate::api::ErrorKind;
+use crate::app::{FormState, SettingsState};
+use crate::components::job_card::phase_label;
+use crate::i18n::{Msg, K};
+use crate::jobs::{Pause, Phase};
+use crate::web::lang::{i18n, t};
+use crate::web::store::Jobs;
+
+/// Why a rewrite gave nothing, in words (the prompt is never changed).
+fn failure(j: &crate::jobs::Job) -> Option<Msg> {
+    let e = match (&j.paused, j.phase) {
+        (Some(Pause::KeyRefused(e) | Pause::Parked(e)), _) => e,
+        (_, Phase::Failed) => j.error.as_ref()?,
+        (_, Phase::Cancelled | Phase::Lost) => return Some(Msg::new(K::RewriteFailed).arg_msg("why", phase_label(j.phase))),
+        _ => return None,
+    };
+    Some(if j.request_id.is_none() && matches!(e.kind, ErrorKind::NotFound | ErrorKind::NotAllowed) {
+        Msg::new(K::RewriteNotOffered).arg("model", rewrite::MODEL).arg("status", e.status.unwrap_or_default())
+    } else if e.problem == Some(Problem::NoText) {
+        K::RewriteNoText.into()
+    } else {
+        Msg::new(K::RewriteFailed).arg_msg("why", e.user_message())
+    })
+}
+
+#[component]
+pub fn Rewrite() -> impl IntoView {
+    let jobs = expect_context::<Jobs>();
+    let form = expect_context::<FormState>();
+    let settings = expect_context::<SettingsState>();
+    let i = i18n();
+    let job = jobs.rewrite;
+    // A problem found before anything was sent (no prompt, no key, images
+    // still being prepared).
+    let problem = RwSignal::new(None::<Msg>);
+    // The proposal as the person edited it (`None`: as it came).
+    let edited = RwSignal::new(None::<String>);
+    let running = Memo::new(move |_| job.with(|j| j.as_ref().filter(|j| j.phase.is_active() && j.paused.is_none()).map(|j| j.phase)));
+    // What was typed (sent), what came back, whether it was cut, its cost.
+    let proposal = Memo::new(move |_| {
+        job.with(|j| {
+            let j = j.as_ref().filter(|j| j.phase == Phase::Completed)?;
+            let said = j.output.as_ref()?.said.clone()?;
+            Some((j.body["prompt"].as_str().unwrap_or_default().to_string(), said))
+        })
+    });
+    let text = move || edited.get().or_else(|| proposal.with(|p| p.as_ref().map(|p| p.1.text.clone()))).unwrap_or_default();
+    let error = move || problem.get().or_else(|| job.with(|j| j.as_ref().and_then(failure)));
+
+    let improve = move |_| {
+        problem.set(None);
+        edited.set(None);
+        let prompt = form.draft.with_untracked(|d| d.prompt.clone());
+        let urls = form.draft.with_untracked(|d| d.image_urls.clone());
+        let images = form.regions.with_untracked(|v| {
+            let ready: Vec<Ready> = v.iter().map(|m| Ready { url: &m.url, use_: m.region.use_, made: m.made.as_deref() }).collect();
+            rewrite::images(&urls, &ready)
+        });
+        let why = if prompt.trim().is_empty() {
+            Some(K::RewriteNoPrompt.into())
+        } else if let Some(e) = untrack(|| settings.problems()).into_iter().next() {
+            Some(e.message)
+        } else if images.is_none() || form.pending.get_untracked() > 0 {
+            Some(K::ValImagesPending.into())
+        } else {
+            None
+        };
+        if why.is_some() {
+            jobs.cancel_rewrite();
+            problem.set(why);
+            return;
+        }
+        let (model, temperature, stream) = settings.settings.with_untracked(|s| (s.rewrite_model.clone(), s.rewrite_temperature, s.stream_status));
+        jobs.improve(&settings.access(), body(&prompt, &images.unwrap_or_default(), &model, temperature), stream);
+    };
+    let use_it = move |_| {
+        let took = text();
+        let typed = form.draft.with_untracked(|d| d.prompt.clone());
+        form.draft.update(|d| d.prompt = took.clone());
+        form.rewrite.set(Some((typed, took)));
+        jobs.cancel_rewrite();
+    };
+    let undo = move |_| {
+        if let Some((typed, _)) = form.rewrite.get_untracked() {
+            form.draft.update(|d| d.prompt = typed);
+        }
+        form.rewrite.set(None);
+    };
+
+    view! {
+        <div class="rewrite">
+            <button type="button" class="ghost small" data-testid="improve-prompt" title=t(K::ImprovePromptTitle)
+                disabled=move || running.get().is_some() on:click=improve>{t(K::ImprovePrompt)}</button>
+            {move || running.get().map(|phase| view! {
+                <span class="hint" data-testid="rewrite-running" role="status">
+                    {move || i.render(&Msg::new(K::RewriteRunning).arg_msg("phase", phase_label(phase)))}
+                    " "
+                    <button type="button" class="ghost small" data-testid="rewrite-cancel" on:click=move |_| jobs.cancel_rewrite()>{t(K::Cancel)}</button>
+                </span>
+            })}
+            {move || error().map(|m| view! { <p class="form-error" data-testid="rewrite-error" role="alert">{i.msg(m)}</p> })}
+            {move || form.typed().map(|typed| view! {
+                <p class="hint rewrite-typed" data-testid="rewrite-in-use" data-typed-prompt=typed.clone()>
+                    {i.msg(Msg::new(K::RewriteInUse).arg("typed", &typed))} " "
+                    <button type="button" class="ghost small" data-testid="rewrite-undo" on:click=undo>{t(K::RewriteUndo)}</button>
+                </p>
+            })}
+            {move || proposal.get().map(|(typed, said)| view! {
+                <div class="rewrite-proposal" data-testid="rewrite-proposal">
+                    <p class="rewrite-diff" aria-label=t(K::RewriteDiff)>
+                        {move || diff(&typed, &text()).into_iter().map(|(c, s)| match c {
+                            Change::Same => s.into_any(),
+                            Change::Added => view! { <ins>{s}</ins> }.into_any(),
+                            Change::Removed => view! { <del>{s}</del> }.into_any(),
+                        }).collect_view()}
+                    </p>
+                    <label for="rewrite_text">{t(K::RewriteText)}</label>
+                    <textarea id="rewrite_text" name="rewrite_text" rows=3 prop:value=text on:input=move |ev| edited.set(Some(event_target_value(&ev)))></textarea>
+                    {said.cut.then(|| view! { <p class="hint">{i.msg(Msg::new(K::RewriteCut).arg("n", rewrite::MAX_CHARS))}</p> })}
+                    <div class="row">
+                        <button type="button" class="primary small" data-testid="rewrite-use" on:click=use_it>{t(K::RewriteUse)}</button>
+                        <button type="button" class="ghost small" data-testid="rewrite-keep" on:click=move |_| jobs.cancel_rewrite()>{t(K::RewriteKeep)}</button>
+                        {said.cost.map(|usd| view! {
+                            <span class="hint" data-testid="rewrite-cost" data-usd=crate::api::input::num_text(usd)>
+                                {i.msg(Msg::new(K::RewriteCost).arg("usd", crate::api::size::fine_dollars(usd)))}
+                            </span>
+                        })}
+                    </div>
+                </div>
+            })}
+        </div>
+    }
+}
