@@ -4,7 +4,7 @@
 //! its answer and the day's spend on rewrites; the instruction we send is
 //! `prompts/rewrite.*.txt`.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::error::{ApiError, ErrorKind, Problem};
 use super::output::{EditOutput, Said};
@@ -52,14 +52,14 @@ pub fn body(prompt: &str, images: &[String], model: &str, temperature: f64) -> V
         m => m,
     };
     let t = if temperature.is_finite() { temperature.clamp(TEMPERATURE_RANGE.0, TEMPERATURE_RANGE.1) } else { DEFAULT_TEMPERATURE };
-    json!({
-        "model": model,
-        "prompt": prompt,
-        "system_prompt": system_prompt(prompt),
-        "image_urls": images,
-        "temperature": t,
-        "max_tokens": MAX_TOKENS,
-    })
+    let mut b = Map::new();
+    b.insert("model".into(), model.into());
+    b.insert("prompt".into(), prompt.into());
+    b.insert("system_prompt".into(), system_prompt(prompt).into());
+    b.insert("image_urls".into(), images.into());
+    b.insert("temperature".into(), t.into());
+    b.insert("max_tokens".into(), MAX_TOKENS.into());
+    Value::Object(b)
 }
 
 /// The form's images as the rewrite sends them, in order: an image with

@@ -1,4 +1,5 @@
 use super::*;
+use serde_json::json;
 use crate::api::ErrorKind;
 
 #[test]

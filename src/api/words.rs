@@ -94,6 +94,35 @@ pub fn diff(from: &str, to: &str) -> Vec<(Change, String)> {
     out
 }
 
+/// The difference as HTML: added text in `<ins>`, removed in `<del>`,
+/// every piece escaped (the proposal comes from the network).
+pub fn html(pieces: &[(Change, String)]) -> String {
+    let mut out = String::new();
+    for (c, text) in pieces {
+        let tag = match c {
+            Change::Same => "",
+            Change::Added => "ins",
+            Change::Removed => "del",
+        };
+        if !tag.is_empty() {
+            out.push_str(&format!("<{tag}>"));
+        }
+        for ch in text.chars() {
+            match ch {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                _ => out.push(ch),
+            }
+        }
+        if !tag.is_empty() {
+            out.push_str(&format!("</{tag}>"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +184,15 @@ mod tests {
             assert_eq!(sides(&p), (a.to_string(), b.to_string()), "{a} → {b}");
             assert!(p.windows(2).all(|w| w[0].0 != w[1].0), "pieces of one kind are joined: {p:?}");
         }
+    }
+
+    #[test]
+    fn the_html_escapes_what_came_from_the_network() {
+        let p = diff("a <b>", "a <img src=x onerror=alert(1)> & \"q\"");
+        let h = html(&p);
+        assert_eq!(h, "a &lt;<del>b</del><ins>img src=x onerror=alert(1)</ins>&gt;<ins> &amp; &quot;q&quot;</ins>");
+        assert!(!h.contains("<img") && !h.contains("<b>"), "{h}");
+        assert_eq!(html(&diff("把天空", "把图1的天空")), "把<ins>图1的</ins>天空");
     }
 
     #[test]

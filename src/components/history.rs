@@ -250,7 +250,7 @@ fn HistoryItem(
         >
             {move || thumb().map(|u| view! { <img src=u.clone() data-url=u alt="" loading="lazy" on:error=crate::web::copies::fall_back(id, 0)/> })}
             <span class="history-text">
-                <span class="history-prompt" title=move || job.with(|j| j.typed.as_ref().map(|t| i.render(&Msg::new(K::RewriteTyped).arg("typed", t))))>{prompt}</span>
+                <span class="history-prompt">{prompt}</span>
                 <span class="hint">
                     {step.map(|_| job.with_untracked(|j| format!("{} · ", j.model.strip_prefix("fal-ai/").unwrap_or(&j.model))))}
                     {when} " · " {move || i.text(job.with(|j| phase_label(j.phase)))}

@@ -55,7 +55,6 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
     let prompt = job.with_untracked(|j| j.body.get("prompt").and_then(|p| p.as_str()).unwrap_or("").to_string());
     // Sent a rewrite the person took: what they typed.
     let typed = job.with_untracked(|j| j.typed.clone());
-    let typed_title = typed.as_ref().map(|t| i.render(&Msg::new(K::RewriteTyped).arg("typed", t)));
     let elapsed = move || duration(i.get(), job.with(|j| j.elapsed_ms(clock.now.get())));
     let logs = Memo::new(move |_| job.with(|j| j.logs.clone()));
     let logs_dropped = Memo::new(move |_| job.with(|j| j.logs_dropped));
@@ -91,7 +90,7 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                     on:click=move |_| jobs.dismiss(id)
                 >"✕"</button>
             </header>
-            <p class="job-prompt" title=typed_title>{prompt}</p>
+            <p class="job-prompt">{prompt}</p>
             {move || paused.get().map(|p| {
                 let why = match p {
                     Pause::KeyRefused(e) => {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::api::regions::Ready;
 use crate::api::rewrite::{self, body};
-use crate::api::words::{diff, Change};
+use crate::api::words::{diff, html};
 use crate::api::error::Problem;
 use crate::api::ErrorKind;
 use crate::app::{FormState, SettingsState};
@@ -36,33 +36,47 @@ fn failure(j: &crate::jobs::Job) -> Option<Msg> {
     })
 }
 
+/// What the rewrite shows.
+enum Shown {
+    Running(Phase),
+    /// Nothing came of it (or nothing was sent), and why.
+    Failed(Msg),
+    /// What was typed (and sent), and what came back.
+    Proposal(String, crate::api::output::Said),
+}
+
 #[component]
 pub fn Rewrite() -> impl IntoView {
     let jobs = expect_context::<Jobs>();
     let form = expect_context::<FormState>();
     let settings = expect_context::<SettingsState>();
     let i = i18n();
-    let job = jobs.rewrite;
     // A problem found before anything was sent (no prompt, no key, images
     // still being prepared).
     let problem = RwSignal::new(None::<Msg>);
-    // The proposal as the person edited it (`None`: as it came).
-    let edited = RwSignal::new(None::<String>);
-    let running = Memo::new(move |_| job.with(|j| j.as_ref().filter(|j| j.phase.is_active() && j.paused.is_none()).map(|j| j.phase)));
-    // What was typed (sent), what came back, whether it was cut, its cost.
-    let proposal = Memo::new(move |_| {
-        job.with(|j| {
-            let j = j.as_ref().filter(|j| j.phase == Phase::Completed)?;
-            let said = j.output.as_ref()?.said.clone()?;
-            Some((j.body["prompt"].as_str().unwrap_or_default().to_string(), said))
+    // The proposal, as the person may have edited it.
+    let edited = NodeRef::<leptos::html::Textarea>::new();
+    // What the rewrite shows now (no memo: after it ends, its job no
+    // longer changes).
+    let shown = move || {
+        if let Some(p) = problem.get() {
+            return Some(Shown::Failed(p));
+        }
+        jobs.rewrite.with(|r| {
+            r.first()?.job.with(|j| {
+                if j.phase.is_active() && j.paused.is_none() {
+                    return Some(Shown::Running(j.phase));
+                }
+                if let Some(m) = failure(j) {
+                    return Some(Shown::Failed(m));
+                }
+                let said = j.output.as_ref()?.said.clone()?;
+                Some(Shown::Proposal(j.body["prompt"].as_str().unwrap_or_default().to_string(), said))
+            })
         })
-    });
-    let text = move || edited.get().or_else(|| proposal.with(|p| p.as_ref().map(|p| p.1.text.clone()))).unwrap_or_default();
-    let error = move || problem.get().or_else(|| job.with(|j| j.as_ref().and_then(failure)));
-
+    };
     let improve = move |_| {
         problem.set(None);
-        edited.set(None);
         let prompt = form.draft.with_untracked(|d| d.prompt.clone());
         let urls = form.draft.with_untracked(|d| d.image_urls.clone());
         let images = form.regions.with_untracked(|v| {
@@ -83,11 +97,11 @@ pub fn Rewrite() -> impl IntoView {
             problem.set(why);
             return;
         }
-        let (model, temperature, stream) = settings.settings.with_untracked(|s| (s.rewrite_model.clone(), s.rewrite_temperature, s.stream_status));
-        jobs.improve(&settings.access(), body(&prompt, &images.unwrap_or_default(), &model, temperature), stream);
+        let (model, temperature, stream, max) = settings.settings.with_untracked(|s| (s.rewrite_model.clone(), s.rewrite_temperature, s.stream_status, s.max_in_flight));
+        jobs.improve(&settings.access(), body(&prompt, &images.unwrap_or_default(), &model, temperature), stream, max);
     };
     let use_it = move |_| {
-        let took = text();
+        let Some(took) = edited.get_untracked().map(|t| t.value()) else { return };
         let typed = form.draft.with_untracked(|d| d.prompt.clone());
         form.draft.update(|d| d.prompt = took.clone());
         form.rewrite.set(Some((typed, took)));
@@ -103,43 +117,38 @@ pub fn Rewrite() -> impl IntoView {
     view! {
         <div class="rewrite">
             <button type="button" class="ghost small" data-testid="improve-prompt" title=t(K::ImprovePromptTitle)
-                disabled=move || running.get().is_some() on:click=improve>{t(K::ImprovePrompt)}</button>
-            {move || running.get().map(|phase| view! {
-                <span class="hint" data-testid="rewrite-running" role="status">
-                    {move || i.render(&Msg::new(K::RewriteRunning).arg_msg("phase", phase_label(phase)))}
-                    " "
-                    <button type="button" class="ghost small" data-testid="rewrite-cancel" on:click=move |_| jobs.cancel_rewrite()>{t(K::Cancel)}</button>
-                </span>
+                disabled=move || matches!(shown(), Some(Shown::Running(_))) on:click=improve>{t(K::ImprovePrompt)}</button>
+            {move || shown().map(|s| match s {
+                Shown::Running(phase) => view! {
+                    <span class="hint" data-testid="rewrite-running" role="status">
+                        {i.msg(Msg::new(K::RewriteRunning).arg_msg("phase", phase_label(phase)))}
+                        " "
+                        <button type="button" class="ghost small" data-testid="rewrite-cancel" on:click=move |_| jobs.cancel_rewrite()>{t(K::Cancel)}</button>
+                    </span>
+                }.into_any(),
+                Shown::Failed(m) => view! { <p class="form-error" data-testid="rewrite-error" role="alert">{i.msg(m)}</p> }.into_any(),
+                Shown::Proposal(typed, said) => view! {
+                <div class="rewrite-proposal" data-testid="rewrite-proposal">
+                    <p class="rewrite-diff" aria-label=t(K::RewriteDiff) inner_html=html(&diff(&typed, &said.text))></p>
+                    <textarea name="rewrite_text" aria-label=t(K::RewriteText) rows=3 node_ref=edited prop:value=said.text.clone()></textarea>
+                    <div class="row">
+                        <button type="button" class="primary small" data-testid="rewrite-use" on:click=use_it>{t(K::RewriteUse)}</button>
+                        <button type="button" class="ghost small" data-testid="rewrite-keep" on:click=move |_| jobs.cancel_rewrite()>{t(K::RewriteKeep)}</button>
+                        // What it cost (and whether it was cut), in one line.
+                        <span class="hint" data-testid="rewrite-cost" data-usd=said.cost.map(crate::api::input::num_text)>{move || {
+                            let cost = said.cost.map(|usd| i.render(&Msg::new(K::RewriteCost).arg("usd", crate::api::size::fine_dollars(usd))));
+                            let cut = said.cut.then(|| i.render(&Msg::new(K::RewriteCut).arg("n", rewrite::MAX_CHARS)));
+                            [cost, cut].into_iter().flatten().collect::<Vec<_>>().join(" ")
+                        }}</span>
+                    </div>
+                </div>
+                }.into_any(),
             })}
-            {move || error().map(|m| view! { <p class="form-error" data-testid="rewrite-error" role="alert">{i.msg(m)}</p> })}
             {move || form.typed().map(|typed| view! {
                 <p class="hint rewrite-typed" data-testid="rewrite-in-use" data-typed-prompt=typed.clone()>
                     {i.msg(Msg::new(K::RewriteInUse).arg("typed", &typed))} " "
                     <button type="button" class="ghost small" data-testid="rewrite-undo" on:click=undo>{t(K::RewriteUndo)}</button>
                 </p>
-            })}
-            {move || proposal.get().map(|(typed, said)| view! {
-                <div class="rewrite-proposal" data-testid="rewrite-proposal">
-                    <p class="rewrite-diff" aria-label=t(K::RewriteDiff)>
-                        {move || diff(&typed, &text()).into_iter().map(|(c, s)| match c {
-                            Change::Same => s.into_any(),
-                            Change::Added => view! { <ins>{s}</ins> }.into_any(),
-                            Change::Removed => view! { <del>{s}</del> }.into_any(),
-                        }).collect_view()}
-                    </p>
-                    <label for="rewrite_text">{t(K::RewriteText)}</label>
-                    <textarea id="rewrite_text" name="rewrite_text" rows=3 prop:value=text on:input=move |ev| edited.set(Some(event_target_value(&ev)))></textarea>
-                    {said.cut.then(|| view! { <p class="hint">{i.msg(Msg::new(K::RewriteCut).arg("n", rewrite::MAX_CHARS))}</p> })}
-                    <div class="row">
-                        <button type="button" class="primary small" data-testid="rewrite-use" on:click=use_it>{t(K::RewriteUse)}</button>
-                        <button type="button" class="ghost small" data-testid="rewrite-keep" on:click=move |_| jobs.cancel_rewrite()>{t(K::RewriteKeep)}</button>
-                        {said.cost.map(|usd| view! {
-                            <span class="hint" data-testid="rewrite-cost" data-usd=crate::api::input::num_text(usd)>
-                                {i.msg(Msg::new(K::RewriteCost).arg("usd", crate::api::size::fine_dollars(usd)))}
-                            </span>
-                        })}
-                    </div>
-                </div>
             })}
         </div>
     }

@@ -1,10 +1,9 @@
-//! The prompt rewrite as a queue job of its own: submitted, followed
-//! (stream or polls, partial relays, `Retry-After`) and read by the same
-//! reducer and loop as an edit, on the configured base with its key; but
-//! one at a time, not a card, not in the history. What rewrites cost is
-//! kept by day (`api::rewrite::Spent`).
+//! The prompt rewrite as a queue job of its own: it waits its turn in the
+//! base's send queue, is submitted once (again only after a 429), followed
+//! and read by the same reducer and loop as an edit, on the configured
+//! base with its key; but one at a time, not a card, not in the history.
+//! What rewrites cost is kept by day (`api::rewrite::Spent`).
 
-use gloo_timers::future::TimeoutFuture;
 use serde_json::Value;
 
 use super::*;
@@ -19,63 +18,29 @@ pub(super) fn stored_spent() -> Spent {
 
 impl Jobs {
     /// Asks for a rewrite (`body`: `api::rewrite::body`), ending the one
-    /// before. Nothing goes when the key may not go to the base.
-    pub fn improve(&self, access: &Access, body: Value, stream: bool) {
+    /// before.
+    pub fn improve(&self, access: &Access, body: Value, stream: bool, max_in_flight: u32) {
         self.cancel_rewrite();
-        if !access.reaches(&access.base) {
-            return;
-        }
         let (id, base) = (self.new_ids(1), access.base.clone());
         let new = NewJob { stream, owner: self.tab.get_value(), known: self.known_for(&base), ..NewJob::polled(id, body, &base, rewrite::MODEL, "") };
-        let text = new.body.to_string();
-        self.rewrite.set(Some(Job::new(new, now())));
-        let jobs = *self;
-        self.runner().start(
-            id,
-            access.client(&base),
-            move |client, signal| async move {
-                let next = loop {
-                    super::super::follow::ready(&client).await;
-                    jobs.rewrite_event(Event::Sending);
-                    let event = super::super::follow::submit(&client, rewrite::MODEL, &text).await;
-                    // After a 429 the base is held: `ready` waits too.
-                    match jobs.rewrite_event(event) {
-                        Next::Resend(ms) => TimeoutFuture::new(ms).await,
-                        next => break next,
-                    }
-                };
-                let target = move |n| jobs.rewrite.with_untracked(|r| r.as_ref().and_then(|j| j.target(n)));
-                follow(client, next, target, move |ev| jobs.rewrite_event(ev), signal, rewrite::from_answer).await;
-            },
-            || {},
-        );
+        let job = Job::new(new, now());
+        self.rewrite.set(vec![JobEntry { id, job: ArcRwSignal::new(job), shown: ArcRwSignal::new(false), followed: ArcRwSignal::new(false) }]);
+        self.enqueue(access, &[id], max_in_flight);
     }
 
-    /// The reducer on the rewrite; its cost is counted when it completes.
-    fn rewrite_event(&self, event: Event) -> Next {
-        let before = self.rewrite.with_untracked(|r| r.as_ref().map(|j| j.phase));
-        let next = self.rewrite.try_update(|r| r.as_mut().map(|j| j.apply(event, now(), random()))).flatten().unwrap_or(Next::Stop);
-        let cost = self.rewrite.with_untracked(|r| r.as_ref().filter(|j| j.phase == Phase::Completed).and_then(|j| j.output.as_ref()?.said.as_ref()?.cost));
-        if let (Some(usd), true) = (cost, before != Some(Phase::Completed)) {
-            let day = crate::web::local_day(&js_sys::Date::new_0());
-            self.spent.update(|s| s.add(usd, &day));
-            storage::set(Area::Local, SPENT_KEY, &self.spent.with_untracked(Spent::to_storage));
-        }
-        next
+    /// A rewrite completed: what it cost counts with the day's spend.
+    pub(super) fn count_rewrite(&self, entry: &JobEntry) {
+        let Some(usd) = entry.job.with_untracked(|j| j.output.as_ref()?.said.as_ref()?.cost) else { return };
+        self.spent.update(|s| s.add(usd, &crate::web::local_day(&js_sys::Date::new_0())));
+        storage::set(Area::Local, SPENT_KEY, &self.spent.with_untracked(Spent::to_storage));
     }
 
-    /// Ends the rewrite and forgets it: its task stops, and the queue is
-    /// asked to cancel it if it was accepted and still runs.
+    /// Ends the rewrite and forgets it: taken back if it still waits, the
+    /// queue asked to cancel it if it runs.
     pub fn cancel_rewrite(&self) {
-        let Some((id, url)) = self.rewrite.with_untracked(|r| r.as_ref().map(|j| (j.id, j.can_cancel().then(|| j.cancel_url()).flatten()))) else { return };
-        let client = self.runner().client(id);
+        let Some(id) = self.rewrite.with_untracked(|r| r.first().map(|e| e.id)) else { return };
+        self.cancel(id);
         self.runner().stop(id);
-        self.rewrite.set(None);
-        if let (Some(client), Some(url)) = (client, url) {
-            spawn_local(async move {
-                super::super::follow::ready(&client).await;
-                let _ = client.send(Method::Put, &url, None, None).await;
-            });
-        }
+        self.rewrite.set(Vec::new());
     }
 }

@@ -211,7 +211,9 @@ impl Jobs {
         let jobs = *self;
         let (base, model, body) = entry.job.with_untracked(|j| (j.base.clone(), j.model.clone(), j.body.to_string()));
         let slot = Slot { jobs, base: base.clone(), id: entry.id };
-        self.follow(entry, client, move |client, entry| async move {
+        let (e, c) = (entry.clone(), client.clone());
+        self.follow(entry, client, Box::pin(async move {
+            let (client, entry) = (c, e);
             loop {
                 // Online, and at most 4 requests a second with every other
                 // request of the page.
@@ -229,7 +231,7 @@ impl Jobs {
                     }
                 }
             }
-        });
+        }));
     }
 
     /// Takes back a job still waiting for its turn; whether it was one.

@@ -95,8 +95,10 @@ pub struct Jobs {
     sending: StoredValue<send::Sending, LocalStorage>,
     /// The cap of the image copies, in MB (`keep`; a setting).
     copies_mb: Signal<u32>,
-    /// The prompt rewrite asked for last (`rewrite`; not in the list).
-    pub rewrite: RwSignal<Option<Job>>,
+    /// The prompt rewrite asked for last, if any (`rewrite`; not in the
+    /// list, so neither a card nor in the history). A list of one: the
+    /// list's own type.
+    pub rewrite: RwSignal<Vec<JobEntry>>,
     /// What rewrites cost, by day.
     pub spent: RwSignal<crate::api::rewrite::Spent>,
 }
@@ -121,7 +123,7 @@ impl Jobs {
             tab: StoredValue::new(tab_id()),
             sending: StoredValue::new_local(send::Sending::default()),
             copies_mb,
-            rewrite: RwSignal::new(None),
+            rewrite: RwSignal::new(Vec::new()),
             spent: RwSignal::new(rewrite::stored_spent()),
         };
         let problem = jobs.history_problem;
@@ -143,8 +145,9 @@ impl Jobs {
         self.list.with(|l| l.iter().any(|e| e.job.with(|j| j.phase.is_active())))
     }
 
+    /// Job `id`: one in the list, or the prompt rewrite.
     fn entry(&self, id: u64) -> Option<JobEntry> {
-        self.list.with_untracked(|l| l.iter().find(|e| e.id == id).cloned())
+        self.list.with_untracked(|l| l.iter().find(|e| e.id == id).cloned()).or_else(|| self.rewrite.with_untracked(|r| r.iter().find(|e| e.id == id).cloned()))
     }
 
     fn insert(&self, job: Job, shown: bool) -> JobEntry {
@@ -183,6 +186,9 @@ impl Jobs {
             });
         }
         self.save(before != after || next == Next::Stop);
+        if after == Phase::Completed && before != after {
+            self.count_rewrite(entry);
+        }
         // A replay's step ended: the next one's turn may have come (from a
         // task of its own, outside this update).
         if before != after && !after.is_active() {
@@ -263,11 +269,8 @@ impl Jobs {
     /// Starts following a job: `first` gives the first step (it dispatches
     /// its own events), then the follow loop runs until the reducer says
     /// stop.
-    fn follow<F, Fut>(&self, entry: JobEntry, client: Client, first: F)
-    where
-        F: FnOnce(Client, JobEntry) -> Fut + 'static,
-        Fut: std::future::Future<Output = Next> + 'static,
-    {
+    /// (Boxed: one copy of the task for both ways in, not one each.)
+    fn follow(&self, entry: JobEntry, client: Client, first: std::pin::Pin<Box<dyn std::future::Future<Output = Next>>>) {
         let jobs = *self;
         let followed = entry.followed.clone();
         followed.set(true);
@@ -275,9 +278,11 @@ impl Jobs {
             entry.id,
             client,
             move |client, signal| async move {
-                let next = first(client.clone(), entry.clone()).await;
+                let next = first.await;
                 let (job, followed) = (entry.job.clone(), entry.clone());
-                follow(client, next, move |n| job.with_untracked(|j| j.target(n)), move |ev| jobs.dispatch(&followed, ev), signal, crate::api::EditOutput::from_answer).await;
+                // A rewrite's result is text, an edit's images.
+                let read = if job.with_untracked(|j| j.model == crate::api::rewrite::MODEL) { crate::api::rewrite::from_answer } else { crate::api::EditOutput::from_answer };
+                follow(client, next, move |n| job.with_untracked(|j| j.target(n)), move |ev| jobs.dispatch(&followed, ev), signal, read).await;
                 jobs.keep_copies(&entry).await;
             },
             move || followed.set(false),
@@ -289,7 +294,8 @@ impl Jobs {
         let base = entry.job.with_untracked(|j| j.base.clone());
         let event = Event::Resumed { owner: self.tab.get_value(), known: self.known_for(&base) };
         let jobs = *self;
-        self.follow(entry, access.client(&base), move |_, entry| async move { jobs.dispatch(&entry, event) });
+        let e = entry.clone();
+        self.follow(entry, access.client(&base), Box::pin(async move { jobs.dispatch(&e, event) }));
     }
 
     /// Follows again every running job this tab should follow whose base is

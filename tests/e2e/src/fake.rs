@@ -56,6 +56,12 @@ pub struct Faults {
     /// Files are served without CORS headers: a page shows them but may
     /// not read their pixels.
     pub files_closed: bool,
+    /// The vision model (`openrouter/router/vision`) answers its submit
+    /// with this code (404, 405: a provider that does not offer it).
+    pub no_vision: Option<u16>,
+    /// What the vision model answers as `output` (any JSON), instead of
+    /// its own rewrite.
+    pub rewrite: Option<Value>,
 }
 
 /// How much of the protocol the server speaks (PROTOCOL.md, "Partial servers").
@@ -570,6 +576,9 @@ fn route(shared: &Shared, method: &Method, path: &str, query: Option<&str>, head
                     json!({"detail": [{"loc": ["body", "image_size"], "msg": "Unsupported image size for this model", "type": "value_error"}]}),
                 );
             }
+            if job.model == crate::family::VISION {
+                return json_response(200, crate::family::vision_result(&job.input, inner.faults.rewrite.as_ref()));
+            }
             let images = cfg.image_origin.clone().unwrap_or(own);
             let mut body = result_body(&images, &id, job);
             if inner.faults.echo_input {
@@ -609,6 +618,9 @@ fn submit(shared: &Shared, inner: &mut Inner, model: &str, body: &str) -> Respon
             r.headers_mut().insert("retry-after", HeaderValue::from(secs));
             return r;
         }
+    }
+    if let (Some(code), true) = (inner.faults.no_vision, model == crate::family::VISION) {
+        return json_response(code, json!({"detail": "Not Found"}));
     }
     if inner.faults.submit_500_nth.contains(&n) {
         return json_response(500, json!({"detail": "Internal server error"}));

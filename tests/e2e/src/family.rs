@@ -7,6 +7,9 @@ use serde_json::{json, Value};
 /// choices (PROTOCOL.md, "The model family"), as 422 `detail` items. Kept
 /// apart from the app's own table on purpose: the test checks the app.
 pub fn schema_problems(model: &str, input: &Value) -> Vec<Value> {
+    if model == VISION {
+        return vision_problems(input);
+    }
     let is_2511 = model.starts_with("fal-ai/qwen-image-edit-2511");
     let inpaint = model == "fal-ai/qwen-image-edit/inpaint";
     let angles = model == "fal-ai/qwen-image-edit-2511-multiple-angles";
@@ -168,4 +171,45 @@ mod tests {
         assert_eq!(output_size(&json!({"image_size": {"width": 1248, "height": 832}})), (1248, 832));
         assert_eq!(output_size(&json!({})), (1024, 1024));
     }
+}
+
+/// The vision-language model behind the same queue (prompt rewrites).
+pub const VISION: &str = "openrouter/router/vision";
+
+/// `openrouter/router/vision`: `prompt`, `model` and `image_urls` required;
+/// `temperature` 0–2; none of the edit models' fields.
+fn vision_problems(input: &Value) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut bad = |field: &str, msg: &str| out.push(json!({"loc": ["body", field], "msg": msg, "type": "value_error"}));
+    for k in ["prompt", "model"] {
+        if input.get(k).and_then(Value::as_str).is_none_or(|p| p.trim().is_empty()) {
+            bad(k, "Field required");
+        }
+    }
+    if !input.get("image_urls").is_some_and(Value::is_array) {
+        bad("image_urls", "Field required");
+    }
+    if input.get("temperature").is_some_and(|t| !t.as_f64().is_some_and(|t| (0.0..=2.0).contains(&t))) {
+        bad("temperature", "Input should be between 0 and 2");
+    }
+    for k in ["num_images", "seed", "guidance_scale", "num_inference_steps", "image_size", "output_format"] {
+        if input.get(k).is_some() {
+            bad(k, "Extra inputs are not permitted");
+        }
+    }
+    out
+}
+
+/// The vision model's answer: `told` when the test says what to answer,
+/// else the prompt made to say what stays.
+pub fn vision_result(input: &Value, told: Option<&Value>) -> Value {
+    let output = told.cloned().unwrap_or_else(|| {
+        let p = input.get("prompt").and_then(Value::as_str).unwrap_or("");
+        if p.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+            json!(format!("把图1中{p}，保持图1的其他部分不变"))
+        } else {
+            json!(format!("In image 1, {p}; keep everything else in image 1 unchanged"))
+        }
+    });
+    json!({"output": output, "usage": {"prompt_tokens": 812, "completion_tokens": 24, "total_tokens": 836, "cost": 0.00042}})
 }

@@ -14,3 +14,4 @@ pub(crate) mod first_visit;
 pub(crate) mod regions;
 pub(crate) mod angles;
 pub(crate) mod chains;
+pub(crate) mod rewrite;

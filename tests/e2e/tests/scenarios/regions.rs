@@ -59,7 +59,7 @@ async fn at_pixel(s: &Session, x: f64, y: f64) -> Result<(f64, f64)> {
 }
 
 /// A finger dragged over the drawing surface from image pixel `a` to `b`.
-async fn drag_on_image(s: &Session, a: (f64, f64), b: (f64, f64)) -> Result<()> {
+pub(crate) async fn drag_on_image(s: &Session, a: (f64, f64), b: (f64, f64)) -> Result<()> {
     use fantoccini::actions::{InputSource, PointerAction, TouchActions, MOUSE_BUTTON_LEFT};
     let (from, to) = (at_pixel(s, a.0, a.1).await?, at_pixel(s, b.0, b.1).await?);
     let steps = [
