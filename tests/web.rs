@@ -365,5 +365,7 @@ mod regions;
 mod angles;
 #[path = "web/chains.rs"]
 mod chains;
+#[path = "web/rewrite.rs"]
+mod rewrite;
 #[path = "web/bench.rs"]
 mod bench;

@@ -96,9 +96,10 @@ pub struct FormState {
     /// The image whose region editor is open (its URL and number).
     pub editing: RwSignal<Option<(String, usize)>>,
     /// A rewrite the person took (`Use it`): the prompt as typed and the
-    /// rewrite put in its place. A job records what was typed while the
-    /// prompt is still that rewrite.
-    pub rewrite: RwSignal<Option<(String, String)>>,
+    /// rewrite put in its place (empty: none). A job records what was typed
+    /// while the prompt is still that rewrite. (Two signals of a type the
+    /// page has already: no new code for a new one.)
+    rewrite: (RwSignal<String>, RwSignal<String>),
 }
 
 impl FormState {
@@ -127,7 +128,7 @@ impl FormState {
             many: RwSignal::new(Many::default()),
             regions: RwSignal::new(Vec::new()),
             editing: RwSignal::new(None),
-            rewrite: RwSignal::new(None),
+            rewrite: (RwSignal::new(String::new()), RwSignal::new(String::new())),
         }
     }
 
@@ -208,13 +209,21 @@ impl FormState {
         self.notes.set(Vec::new());
         self.refused.set(None);
         self.refs_moved.set(false);
-        self.rewrite.set(None);
+        self.set_rewrite(None);
+    }
+
+    /// A rewrite taken (`Some((typed, took))`), or none.
+    pub fn set_rewrite(&self, r: Option<(String, String)>) {
+        let (typed, took) = r.unwrap_or_default();
+        self.rewrite.0.set(typed);
+        self.rewrite.1.set(took);
     }
 
     /// The prompt as typed, while the prompt is a rewrite the person took
     /// (tracked).
     pub fn typed(&self) -> Option<String> {
-        self.rewrite.with(|r| r.as_ref().filter(|(_, took)| self.draft.with(|d| d.prompt == *took)).map(|(typed, _)| typed.clone()))
+        let took = self.rewrite.1.with(|t| !t.is_empty() && self.draft.with(|d| d.prompt == *t));
+        took.then(|| self.rewrite.0.get())
     }
 
     /// A load that was refused: nothing in the form changes; the problems

@@ -160,7 +160,8 @@ fn Spend() -> impl IntoView {
             d.get_time()
         };
         // Rewrites are not in the history: their cost is kept by day.
-        let (today, all) = jobs.spent.with(|s| (s.on(&crate::web::local_day(&js_sys::Date::new_0())), s.all));
+        let spent = jobs.spent.with(|s| crate::api::rewrite::Spent::from_storage(s));
+        let (today, all) = (spent.on(&crate::web::local_day(&js_sys::Date::new_0())), spent.all);
         jobs.list.with(|l| {
             l.iter().fold((today, all, (all > 0.0) as usize), |(today, all, n), e| {
                 e.job.with(|j| match (&j.phase, &j.output) {
@@ -228,7 +229,7 @@ fn HistoryItem(
                 let sent = loaded.draft.prompt.clone();
                 form.load(loaded);
                 // The prompt sent was a rewrite: what was typed shows, with undo.
-                form.rewrite.set(typed.map(|t| (t, sent)));
+                form.set_rewrite(typed.map(|t| (t, sent)));
                 note.set((!notes.is_empty()).then_some(notes));
             }
             Err(problems) => {

@@ -104,14 +104,14 @@ pub fn Rewrite() -> impl IntoView {
         let Some(took) = edited.get_untracked().map(|t| t.value()) else { return };
         let typed = form.draft.with_untracked(|d| d.prompt.clone());
         form.draft.update(|d| d.prompt = took.clone());
-        form.rewrite.set(Some((typed, took)));
+        form.set_rewrite(Some((typed, took)));
         jobs.cancel_rewrite();
     };
     let undo = move |_| {
-        if let Some((typed, _)) = form.rewrite.get_untracked() {
+        if let Some(typed) = untrack(|| form.typed()) {
             form.draft.update(|d| d.prompt = typed);
         }
-        form.rewrite.set(None);
+        form.set_rewrite(None);
     };
 
     view! {

@@ -118,7 +118,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     min=COPIES_MB_RANGE.0.to_string() max=COPIES_MB_RANGE.1.to_string()/>
                 <NumberInput name="feather_px" label=K::SettingsFeather hint=Msg::new(K::SettingsFeatherHint) bind=feather lazy=true step="1"
                     min=FEATHER_RANGE.0.to_string() max=FEATHER_RANGE.1.to_string()/>
-                <TextInput name="rewrite_model" label=K::SettingsRewriteModel hint=Msg::new(K::SettingsRewriteModelHint) bind=rewrite_model/>
+                <TextInput name="rewrite_model" label=K::SettingsRewriteModel bind=rewrite_model/>
                 <NumberInput name="rewrite_temperature" label=K::SettingsRewriteTemperature bind=rewrite_temperature lazy=true step="0.1" min="0".to_string() max="2".to_string()/>
             </div>
             <crate::components::storage::StorageUsed/>

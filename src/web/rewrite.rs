@@ -12,8 +12,8 @@ use crate::api::rewrite::{self, Spent};
 const SPENT_KEY: &str = "qie.rewrite.spent";
 
 /// What rewrites cost so far, as stored.
-pub(super) fn stored_spent() -> Spent {
-    storage::get(Area::Local, SPENT_KEY).map(|s| Spent::from_storage(&s)).unwrap_or_default()
+pub(super) fn stored_spent() -> String {
+    storage::get(Area::Local, SPENT_KEY).unwrap_or_default()
 }
 
 impl Jobs {
@@ -31,8 +31,11 @@ impl Jobs {
     /// A rewrite completed: what it cost counts with the day's spend.
     pub(super) fn count_rewrite(&self, entry: &JobEntry) {
         let Some(usd) = entry.job.with_untracked(|j| j.output.as_ref()?.said.as_ref()?.cost) else { return };
-        self.spent.update(|s| s.add(usd, &crate::web::local_day(&js_sys::Date::new_0())));
-        storage::set(Area::Local, SPENT_KEY, &self.spent.with_untracked(Spent::to_storage));
+        let mut spent = Spent::from_storage(&stored_spent());
+        spent.add(usd, &crate::web::local_day(&js_sys::Date::new_0()));
+        let text = spent.to_storage();
+        storage::set(Area::Local, SPENT_KEY, &text);
+        self.spent.set(text);
     }
 
     /// Ends the rewrite and forgets it: taken back if it still waits, the

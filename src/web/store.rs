@@ -100,7 +100,8 @@ pub struct Jobs {
     /// list's own type.
     pub rewrite: RwSignal<Vec<JobEntry>>,
     /// What rewrites cost, by day.
-    pub spent: RwSignal<crate::api::rewrite::Spent>,
+    /// (As stored: `api::rewrite::Spent::from_storage` reads it.)
+    pub spent: RwSignal<String>,
 }
 
 fn tab_id() -> String {

@@ -75,12 +75,13 @@ pub(crate) fn improve_proposes_and_a_job_keeps_both_prompts(s: &Session) -> Fut<
         s.wait_for("[data-testid=rewrite-proposal]", SECS(10)).await?;
         let took = format!("{told}, soft light");
         s.fill("textarea[name=rewrite_text]", &took).await?;
-        ensure!(s.text("[data-testid=rewrite-proposal] ins").await?.contains("In image 1,"), "the difference follows the edit");
         s.click("[data-testid=rewrite-use]").await?;
         s.wait_gone("[data-testid=rewrite-proposal]", SECS(2)).await?;
         ensure!(s.value("textarea[name=prompt]").await? == took, "Use it puts the proposal in the prompt");
         ensure!(s.exists("[data-testid=rewrite-undo]").await?, "with undo");
         ensure!(post_paths(&fake) == [VISION, VISION], "Improve never submits an edit: {:?}", post_paths(&fake));
+        let spent = s.find("[data-testid=history-cost]").await?.attr("data-usd").await?;
+        ensure!(spent.as_deref() == Some("0.00084"), "both rewrites count with the day's spend: {spent:?}");
 
         s.submit().await?;
         let card = s.wait_job(0, "completed", SECS(10)).await?;
