@@ -6,14 +6,13 @@
 use leptos::prelude::*;
 
 use crate::api::model::SIZE_MATCH;
-use crate::app::FormState;
 use crate::i18n::{Msg, K};
 use crate::pixels::diff::aspect_differs;
 use crate::web::lang::{i18n, t};
 
 #[component]
 pub fn AspectWarning(result: (u32, u32), input: String) -> impl IntoView {
-    let form = expect_context::<FormState>();
+    let form = crate::app::state().form;
     let i = i18n();
     // The input's size, read by loading it (no key, no request of ours),
     // by a task that ends with the card.

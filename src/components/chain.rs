@@ -8,13 +8,11 @@ use web_sys::HtmlInputElement;
 
 use crate::api::camera::words;
 use crate::api::validate::check_image_url;
-use crate::app::SettingsState;
 use crate::i18n::{Msg, K};
 use crate::jobs::chain::Source;
 use crate::jobs::replay::Seeds;
 use crate::jobs::Job;
 use crate::web::lang::{i18n, t};
-use crate::web::store::Jobs;
 
 /// What a step says it did: its prompt, or (the angles model) its view.
 pub fn said(j: &Job) -> Msg {
@@ -31,8 +29,8 @@ pub fn said(j: &Job) -> Msg {
 /// The new first picture and the seeds; Start sends the first step.
 #[component]
 pub fn ReplayForm(ids: Vec<u64>, replaying: RwSignal<Option<u64>>, shown: RwSignal<Option<u64>>) -> impl IntoView {
-    let jobs = expect_context::<Jobs>();
-    let settings = expect_context::<SettingsState>();
+    let jobs = crate::app::state().jobs;
+    let settings = crate::app::state().settings;
     let i = i18n();
     let url = RwSignal::new(String::new());
     // A local file, read and scaled as the form does: (data URI, name).

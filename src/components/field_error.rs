@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 
-use crate::app::{Errors, FormState};
 use crate::i18n::{render_all, Join};
 use crate::web::lang::i18n;
 
@@ -8,7 +7,7 @@ use crate::web::lang::i18n;
 /// when the field is fine.
 #[component]
 pub fn FieldErrorView(field: &'static str) -> impl IntoView {
-    let errors = expect_context::<Errors>();
+    let errors = crate::app::state().errors;
     let i = i18n();
     move || {
         let msgs = errors.for_field(field);
@@ -26,7 +25,7 @@ pub fn FieldErrorView(field: &'static str) -> impl IntoView {
 /// it), at `[data-field-note=<field>]`.
 #[component]
 pub fn FieldNoteView(field: &'static str) -> impl IntoView {
-    let form = expect_context::<FormState>();
+    let form = crate::app::state().form;
     let i = i18n();
     move || {
         let msgs = form.notes_at(field);

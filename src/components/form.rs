@@ -3,7 +3,6 @@ use web_sys::{ClipboardEvent, KeyboardEvent, SubmitEvent};
 
 use crate::api::input::num_text;
 use crate::api::size;
-use crate::app::{Errors, FormState, JobCount, OwnFailure, Request, SettingsState};
 use crate::components::controls::TextArea;
 use crate::components::images::{file_list, ImageList, PromptRef};
 use crate::components::loras::Loras;
@@ -13,25 +12,24 @@ use crate::web::random;
 use crate::components::params::{AdvancedParams, CameraParams, MainParams, ModelChoice, ADVANCED_FIELDS};
 use crate::i18n::{render_all, Join, Msg, K};
 use crate::web::lang::{i18n, t};
-use crate::web::store::Jobs;
 
 /// The edit form. Validation is `Draft::validate` (src/api), the same code
 /// the tests check natively; its messages block the submit.
 #[component]
 pub fn EditForm() -> impl IntoView {
-    let form = expect_context::<FormState>();
-    let settings = expect_context::<SettingsState>();
-    let jobs = expect_context::<Jobs>();
+    let form = crate::app::state().form;
+    let settings = crate::app::state().settings;
+    let jobs = crate::app::state().jobs;
     let advanced_open = RwSignal::new(false);
     let i = i18n();
 
-    let errors = expect_context::<Errors>();
-    let own_failure = expect_context::<OwnFailure>();
-    let request = expect_context::<Request>();
+    let errors = crate::app::state().errors;
+    let own_failure = crate::app::state().own_failure;
+    let request = crate::app::state().request;
     let prompt_ref = NodeRef::new();
     provide_context(PromptRef(prompt_ref));
     let d = form.draft;
-    let count = expect_context::<JobCount>();
+    let count = crate::app::state().count;
     let n_jobs = move || count.0.with(|c| *c.as_ref().unwrap_or(&1));
 
     let submit = move || {
@@ -131,10 +129,10 @@ const SEED_SPAN: f64 = 9_007_199_254_740_992.0;
 /// megapixel of the settings. An estimate, and said so.
 #[component]
 fn CostEstimate() -> impl IntoView {
-    let form = expect_context::<FormState>();
-    let settings = expect_context::<SettingsState>();
+    let form = crate::app::state().form;
+    let settings = crate::app::state().settings;
     let i = i18n();
-    let count = expect_context::<JobCount>();
+    let count = crate::app::state().count;
     let price = move || settings.settings.with(|s| s.price_per_mp);
     let estimate = Memo::new(move |_| {
         let first = form.first_image();

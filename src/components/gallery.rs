@@ -4,7 +4,6 @@ use leptos::prelude::*;
 use web_sys::{PointerEvent, WheelEvent};
 
 use crate::api::output::is_safe_image_url;
-use crate::app::Gallery;
 use crate::components::diff_view::DiffView;
 use crate::i18n::K;
 use crate::web::lang::t;
@@ -13,9 +12,9 @@ use crate::web::lang::t;
 /// between a job's images, Escape to close, and a before/after slider.
 #[component]
 pub fn Lightbox() -> impl IntoView {
-    let g = expect_context::<Gallery>();
+    let g = crate::app::state().gallery;
     // A result whose URL no longer loads shows its copy.
-    let copy = expect_context::<crate::web::store::Jobs>().fall_back();
+    let copy = crate::app::state().jobs.fall_back();
     // Whole numbers throughout (zoom in percent, pan in px, split in %):
     // formatting floats would pull float printing into the bundle.
     let zoom = RwSignal::new(100u32);

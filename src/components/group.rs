@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::components::keyed::{keyed, Row};
 use leptos::task::spawn_local;
 
-use crate::app::{Gallery, SettingsState, Shown};
+use crate::app::Shown;
 use crate::api::image::human_bytes;
 use crate::components::job_card::{phase_label, tenths, JobCard};
 use crate::components::results::PickButton;
@@ -17,7 +17,6 @@ use crate::jobs::plan::{Label, Vary};
 use crate::jobs::replay::Turn;
 use crate::jobs::{Job, Phase};
 use crate::web::lang::{i18n, t};
-use crate::web::store::Jobs;
 
 /// What a grid cell says varied: "Image 2 · seed 42".
 pub fn label_msg(label: &Label) -> Msg {
@@ -40,9 +39,9 @@ pub fn label_msg(label: &Label) -> Msg {
 
 #[component]
 pub fn JobGroup(group: u64) -> impl IntoView {
-    let jobs = expect_context::<Jobs>();
-    let settings = expect_context::<SettingsState>();
-    let gallery = expect_context::<Gallery>();
+    let jobs = crate::app::state().jobs;
+    let settings = crate::app::state().settings;
+    let gallery = crate::app::state().gallery;
     let i = i18n();
     // Newest job per place; entries are equal by id, so the memo changes
     // only when the group's membership does.

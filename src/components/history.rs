@@ -7,7 +7,7 @@ use crate::api::input::num_text;
 use crate::api::size;
 use crate::jobs::plan::{Label, Planned};
 use crate::jobs::Phase;
-use crate::app::{ignored_note, FormState, SettingsState};
+use crate::app::ignored_note;
 use crate::components::job_card::phase_label;
 use crate::i18n::{duration, Msg, K};
 use crate::web::lang::{self, i18n, t};
@@ -16,13 +16,13 @@ use crate::jobs::history::can_resend;
 use crate::components::chain::{said, ReplayForm};
 use crate::jobs::chain::{path, tree, Link};
 use crate::jobs::Job;
-use crate::web::store::{JobEntry, Jobs};
+use crate::web::store::JobEntry;
 
 /// Every job this browser remembers, newest first: open, re-run, load into
 /// the form, delete; clear all finished ones.
 #[component]
 pub fn History() -> impl IntoView {
-    let jobs = expect_context::<Jobs>();
+    let jobs = crate::app::state().jobs;
     let count = move || jobs.list.with(Vec::len);
     let note = RwSignal::new(None::<Vec<Msg>>);
     let i = i18n();
@@ -146,8 +146,8 @@ fn status_label(s: Status) -> K {
 /// rewrites: today and in all (failed and cancelled jobs cost nothing).
 #[component]
 fn Spend() -> impl IntoView {
-    let jobs = expect_context::<Jobs>();
-    let settings = expect_context::<SettingsState>();
+    let jobs = crate::app::state().jobs;
+    let settings = crate::app::state().settings;
     let i = i18n();
     let totals = Memo::new(move |_| {
         let price = settings.settings.with(|s| s.price_per_mp);
@@ -193,9 +193,9 @@ fn HistoryItem(
     parents: Memo<Vec<String>>,
     step: Option<(usize, RwSignal<Option<u64>>)>,
 ) -> impl IntoView {
-    let jobs = expect_context::<Jobs>();
-    let form = expect_context::<FormState>();
-    let settings = expect_context::<SettingsState>();
+    let jobs = crate::app::state().jobs;
+    let form = crate::app::state().form;
+    let settings = crate::app::state().settings;
     let i = i18n();
     let id = entry.id;
     let job: RwSignal<Job> = entry.job.into();

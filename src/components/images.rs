@@ -7,7 +7,6 @@ use web_sys::{DragEvent, File, FileList, HtmlInputElement, KeyboardEvent};
 use crate::api::image::{body_bytes, data_uri_mime, data_uri_payload_bytes, human_bytes, BODY_WARN_BYTES};
 use crate::api::output::is_safe_image_url;
 use crate::api::validate::check_image_url;
-use crate::app::{FormState, SettingsState};
 use crate::components::field_error::FieldErrorView;
 use crate::pixels::region::RegionUse;
 use crate::i18n::{render_all, Join, Msg, K};
@@ -21,8 +20,8 @@ pub fn file_list(list: &FileList) -> Vec<File> {
 /// from files (picker, drop, paste), reorder, remove.
 #[component]
 pub fn ImageList() -> impl IntoView {
-    let form = expect_context::<FormState>();
-    let settings = expect_context::<SettingsState>();
+    let form = crate::app::state().form;
+    let settings = crate::app::state().settings;
     let draft = RwSignal::new(String::new());
     let url_error = RwSignal::new(None::<K>);
     let i = i18n();
@@ -143,7 +142,7 @@ pub fn ImageList() -> impl IntoView {
 /// inputs), a button that puts its reference into the prompt, and moves.
 #[component]
 fn Thumb(index: usize, url: String, count: Signal<usize>) -> impl IntoView {
-    let form = expect_context::<FormState>();
+    let form = crate::app::state().form;
     let prompt = expect_context::<PromptRef>();
     let i = i18n();
     let n = index + 1;

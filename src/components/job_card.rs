@@ -2,13 +2,12 @@ use leptos::prelude::*;
 
 use crate::components::keyed::{keyed, Row};
 
-use crate::app::{Clock, SettingsState};
 use crate::components::aspect::AspectWarning;
 use crate::components::results::Results;
 use crate::jobs::{CancelState, Job, Pause, Phase};
 use crate::i18n::{duration, Msg, K};
 use crate::web::lang::{i18n, t};
-use crate::web::store::{JobEntry, Jobs};
+use crate::web::store::JobEntry;
 
 /// `7.4` for 7.43, without pulling float formatting into the bundle.
 pub fn tenths(x: f64) -> String {
@@ -45,9 +44,9 @@ fn cancel_note(c: &CancelState, phase: Phase) -> Option<Msg> {
 
 #[component]
 pub fn JobCard(entry: JobEntry) -> impl IntoView {
-    let jobs = expect_context::<Jobs>();
-    let settings = expect_context::<SettingsState>();
-    let clock = expect_context::<Clock>();
+    let jobs = crate::app::state().jobs;
+    let settings = crate::app::state().settings;
+    let clock = crate::app::state().clock;
     let i = i18n();
     let id = entry.id;
     let job: RwSignal<Job> = entry.job.clone().into();

@@ -4,7 +4,7 @@ use crate::components::job_card::JobCard;
 use crate::components::job_card::phase_label;
 use crate::i18n::{Msg, K};
 use crate::web::lang::{i18n, t};
-use crate::web::store::{JobEntry, Jobs};
+use crate::web::store::JobEntry;
 use crate::components::group::JobGroup;
 use crate::components::keyed::{keyed, Row};
 
@@ -25,7 +25,7 @@ impl Item {
 
 #[component]
 pub fn JobList() -> impl IntoView {
-    let jobs = expect_context::<Jobs>();
+    let jobs = crate::app::state().jobs;
     let i = i18n();
     // A job alone, or a group at the place of its newest shown job.
     let shown = move || {

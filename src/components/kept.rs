@@ -7,14 +7,12 @@ use leptos::prelude::*;
 
 use crate::api::output::download_name;
 use crate::api::OutputImage;
-use crate::app::FormState;
 use crate::i18n::{Msg, K};
 use crate::jobs::KeepRegion;
 use crate::web::copies;
 use crate::web::images::js_err;
 use crate::web::lang::{i18n, t};
 use crate::web::pixels::{kept_png, Scaled};
-use crate::web::store::Jobs;
 use web_sys::Blob;
 
 /// What is shown: the kept image (a PNG behind an object URL), and the
@@ -39,8 +37,8 @@ async fn as_data_uri(url: &str) -> Option<String> {
 /// kept. One made while the job holds copies is kept with them.
 #[component]
 pub fn KeptView(job: u64, index: usize, result: OutputImage, input: Option<String>, region: KeepRegion, prompt: String) -> impl IntoView {
-    let form = expect_context::<FormState>();
-    let jobs = expect_context::<Jobs>();
+    let form = crate::app::state().form;
+    let jobs = crate::app::state().jobs;
     let i = i18n();
     let made = RwSignal::new(None::<Result<Made, Msg>>);
     // The PNG made here, until it is kept as a copy.

@@ -8,14 +8,13 @@ use crate::components::keyed::{keyed, Row};
 use crate::api::draft::LoraDraft;
 use crate::api::input::num_text;
 use crate::api::model::{LORA_SCALE, MAX_LORAS};
-use crate::app::FormState;
 use crate::components::field_error::{FieldErrorView, FieldNoteView};
 use crate::i18n::{Msg, K};
 use crate::web::lang::{i18n, t};
 
 #[component]
 pub fn Loras() -> impl IntoView {
-    let f = expect_context::<FormState>();
+    let f = crate::app::state().form;
     let d = f.draft;
     let takes = move || d.with(|d| d.schema().loras);
     let count = move || d.with(|d| d.loras.len());
@@ -41,7 +40,7 @@ pub fn Loras() -> impl IntoView {
 /// One LoRA, bound by its place in the list.
 #[component]
 fn LoraRow(index: usize) -> impl IntoView {
-    let f = expect_context::<FormState>();
+    let f = crate::app::state().form;
     let d = f.draft;
     let i = i18n();
     let (path, set_path) = create_slice(

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 
-use crate::app::FormState;
 use crate::components::controls::{options, CheckBox, NumberInput, Select, TextInput};
 use crate::i18n::{Msg, K};
 use crate::jobs::plan::{MAX_JOBS, MAX_VARIATIONS};
@@ -11,7 +10,7 @@ use crate::web::lang::{i18n, t};
 
 #[component]
 pub fn ManyJobs() -> impl IntoView {
-    let f = expect_context::<FormState>();
+    let f = crate::app::state().form;
     let m = f.many;
     let i = i18n();
     let varies_seed = move || m.with(|m| m.vary == "seed");

@@ -11,7 +11,6 @@ use web_sys::{KeyboardEvent, PointerEvent};
 use crate::api::camera::{angles_at, key_move, position, words};
 use crate::api::input::num_text;
 use crate::api::num::parse_f64;
-use crate::app::FormState;
 use crate::i18n::{Msg, K};
 use crate::web::lang::{i18n, t};
 
@@ -31,7 +30,7 @@ fn units(x: f64) -> String {
 
 #[component]
 pub fn Orbit() -> impl IntoView {
-    let d = expect_context::<FormState>().draft;
+    let d = crate::app::state().form.draft;
     let i = i18n();
     let read = move |name: &str, default: f64| d.with(|d| d.value(name).as_str().and_then(parse_f64).unwrap_or(default));
     let view = Memo::new(move |_| (read("horizontal_angle", 0.0), read("vertical_angle", 0.0), read("zoom", 5.0)));

@@ -7,7 +7,6 @@ use crate::api::input::{num_text, SizePreset, SIDE_RANGE};
 use crate::api::model::{Kind, FAMILY, OTHER, SEED_MAX, SIZE_FOLLOWS, SIZE_MATCH};
 use crate::api::validate::{side_hint, FirstImage};
 use crate::jobs::plan::TURNTABLE_VIEWS;
-use crate::app::FormState;
 use crate::components::controls::{Bind, CheckBox, NumberInput, Options, Select, TextArea, TextInput};
 use crate::components::field_error::FieldErrorView;
 use crate::i18n::{Msg, K};
@@ -35,7 +34,7 @@ fn label_of(value: &str) -> Msg {
 /// (`Schema::params`), so a new parameter is one line here.
 #[component]
 fn ParamField(name: &'static str, label: K, #[prop(optional)] step: Option<&'static str>) -> impl IntoView {
-    let d = expect_context::<FormState>().draft;
+    let d = crate::app::state().form.draft;
     let kind = Memo::new(move |_| d.with(|d| d.schema().param(name).map(|p| p.kind)));
     let value = Memo::new(move |_| d.with(|d| d.value(name)));
     let text: Bind<String> = (
@@ -75,7 +74,7 @@ const CAMERA: [(&str, K); 5] = [
 /// subject, height, distance, the strength of the change and words to add.
 #[component]
 pub fn CameraParams() -> impl IntoView {
-    let f = expect_context::<FormState>();
+    let f = crate::app::state().form;
     let (d, m) = (f.draft, f.many);
     let angles = Memo::new(move |_| d.with(|d| d.schema().angles));
     let views: Options = TURNTABLE_VIEWS
@@ -104,7 +103,7 @@ pub fn CameraParams() -> impl IntoView {
 /// endpoint.
 #[component]
 pub fn ModelChoice() -> impl IntoView {
-    let f = expect_context::<FormState>();
+    let f = crate::app::state().form;
     let d = f.draft;
     let model = (Signal::derive(move || d.with(|d| d.model.clone())), SignalSetter::map(move |v: String| f.set_model(&v)));
     let mut list: Options = FAMILY.iter().map(|s| (s.id.to_string(), Msg::verbatim(s.name))).collect();
@@ -125,7 +124,7 @@ pub fn ModelChoice() -> impl IntoView {
 /// Size, count and format: the parameters most people touch.
 #[component]
 pub fn MainParams() -> impl IntoView {
-    let f = expect_context::<FormState>();
+    let f = crate::app::state().form;
     let d = f.draft;
     let schema = Memo::new(move |_| d.with(|d| d.schema()));
     let sizes = Signal::derive(move || {
@@ -167,7 +166,7 @@ pub fn MainParams() -> impl IntoView {
 /// "Match the first image": the size it will send, or why it cannot.
 #[component]
 fn SizePreview() -> impl IntoView {
-    let f = expect_context::<FormState>();
+    let f = crate::app::state().form;
     let i = i18n();
     let matching = move || f.draft.with(|d| d.image_size == SIZE_MATCH && !d.schema().size_follows_input);
     move || {
@@ -191,7 +190,7 @@ pub const ADVANCED_FIELDS: [&str; 6] =
 /// The rest of the parameters, in a collapsed section.
 #[component]
 pub fn AdvancedParams(open: RwSignal<bool>) -> impl IntoView {
-    let f = expect_context::<FormState>();
+    let f = crate::app::state().form;
     let d = f.draft;
     let (seed, set_seed) = slice!(d.seed);
     let randomise = move |_| {

@@ -12,7 +12,6 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, PointerEvent};
 
 use crate::api::model::INPAINT;
-use crate::app::FormState;
 use crate::components::controls::{Bind, NumberInput, Options, Select, TextInput};
 use crate::i18n::{Msg, K};
 use crate::pixels::composite::marks_layer;
@@ -28,7 +27,7 @@ use crate::web::pixels::{context, draw_labels, put_all, read};
 /// the form: Enter in its fields submits nothing).
 #[component]
 pub fn RegionEditorHost() -> impl IntoView {
-    let form = expect_context::<FormState>();
+    let form = crate::app::state().form;
     move || form.editing.get().map(|(url, n)| view! { <RegionEditor url n close=Callback::new(move |_| form.editing.set(None))/> })
 }
 
@@ -56,7 +55,7 @@ fn Btn(
 /// The editor for the image at `url` (the form's `n`th). `close` ends it.
 #[component]
 pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView {
-    let form = expect_context::<FormState>();
+    let form = crate::app::state().form;
     let i = i18n();
     let start = form.region_of(&url).unwrap_or_default();
     let region = RwSignal::new(start);

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::api::image::human_bytes;
 use crate::api::output::{download_name, is_safe_image_url};
 use crate::api::EditOutput;
-use crate::app::{Gallery, Picks, Shown};
+use crate::app::Shown;
 use crate::components::kept::KeptView;
 use crate::jobs::KeepRegion;
 use crate::api::OutputImage;
@@ -21,8 +21,8 @@ pub fn Results(
     /// "Keep the rest": the job's region and the input it was drawn on.
     keep: Option<(KeepRegion, Option<String>)>,
 ) -> impl IntoView {
-    let form = expect_context::<crate::app::FormState>();
-    let gallery = expect_context::<Gallery>();
+    let form = crate::app::state().form;
+    let gallery = crate::app::state().gallery;
     let i18n = i18n();
     let all = output.images.clone();
     let seed = output.seed;
@@ -106,7 +106,7 @@ pub fn Results(
 /// Picks a result for comparison (or takes it back).
 #[component]
 pub fn PickButton(job: u64, index: usize, image: OutputImage) -> impl IntoView {
-    let picks = expect_context::<Picks>();
+    let picks = crate::app::state().picks;
     let on = move || picks.has((job, index));
     view! {
         <button type="button" class="ghost small" data-testid="pick-compare" aria-pressed=move || on().to_string()
@@ -117,8 +117,8 @@ pub fn PickButton(job: u64, index: usize, image: OutputImage) -> impl IntoView {
 /// Two results picked: compare them in the lightbox.
 #[component]
 pub fn CompareBar() -> impl IntoView {
-    let picks = expect_context::<Picks>();
-    let gallery = expect_context::<Gallery>();
+    let picks = crate::app::state().picks;
+    let gallery = crate::app::state().gallery;
     let open = move |_| {
         let p = picks.0.get_untracked();
         if let [(_, a), (_, b)] = p.as_slice() {

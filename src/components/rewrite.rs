@@ -12,12 +12,10 @@ use crate::api::rewrite::{self, body};
 use crate::api::words::{diff, html};
 use crate::api::error::Problem;
 use crate::api::ErrorKind;
-use crate::app::{FormState, SettingsState};
 use crate::components::job_card::phase_label;
 use crate::i18n::{Msg, K};
 use crate::jobs::{Pause, Phase};
 use crate::web::lang::{i18n, t};
-use crate::web::store::Jobs;
 
 /// Why a rewrite gave nothing, in words (the prompt is never changed).
 fn failure(j: &crate::jobs::Job) -> Option<Msg> {
@@ -47,9 +45,9 @@ enum Shown {
 
 #[component]
 pub fn Rewrite() -> impl IntoView {
-    let jobs = expect_context::<Jobs>();
-    let form = expect_context::<FormState>();
-    let settings = expect_context::<SettingsState>();
+    let jobs = crate::app::state().jobs;
+    let form = crate::app::state().form;
+    let settings = crate::app::state().settings;
     let i = i18n();
     // A problem found before anything was sent (no prompt, no key, images
     // still being prepared).

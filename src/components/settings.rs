@@ -2,7 +2,6 @@ use leptos::prelude::*;
 
 use crate::api::image::{DEFAULT_MAX_SIDE, MAX_SIDE_RANGE};
 use crate::api::provider::{AuthScheme, Provider, COPIES_MB_RANGE, DEFAULT_COPIES_MB, DEFAULT_FEATHER, DEFAULT_IN_FLIGHT, FEATHER_RANGE, IN_FLIGHT_RANGE};
-use crate::app::SettingsState;
 use crate::api::input::num_text;
 use crate::api::size::DEFAULT_PRICE_PER_MP;
 use crate::components::controls::{options, CheckBox, NumberInput, Options, Select, TextInput};
@@ -15,7 +14,7 @@ use crate::web::lang::{i18n, t};
 /// to the settings record.
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
-    let st = expect_context::<SettingsState>();
+    let st = crate::app::state().settings;
     let i = i18n();
     let s = st.settings;
     let show_key = RwSignal::new(false);
@@ -131,7 +130,7 @@ pub fn SettingsPanel() -> impl IntoView {
 /// once chosen. Each language is named in its own words.
 #[component]
 pub fn LanguagePicker() -> impl IntoView {
-    let st = expect_context::<SettingsState>();
+    let st = crate::app::state().settings;
     let i = i18n();
     view! {
         <label class="lang-pick">

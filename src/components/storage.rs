@@ -5,16 +5,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::image::human_bytes;
-use crate::app::SettingsState;
 use crate::i18n::{Msg, K};
 use crate::web::copies;
 use crate::web::lang::{i18n, t};
-use crate::web::store::Jobs;
 
 #[component]
 pub fn StorageUsed() -> impl IntoView {
-    let jobs = expect_context::<Jobs>();
-    let settings = expect_context::<SettingsState>();
+    let jobs = crate::app::state().jobs;
+    let settings = crate::app::state().settings;
     let i = i18n();
     let total = Memo::new(move |_| jobs.copies_total());
     // The browser's own figures, asked again whenever the copies change.

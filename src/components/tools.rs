@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::api::share::{self, seed_example};
 use crate::api::snippets;
 use crate::api::draft::Draft;
-use crate::app::{ignored_note, FormState, Request, SettingsState};
+use crate::app::ignored_note;
 use crate::i18n::{render_all, Join, Msg, K};
 use crate::web::lang::{i18n, t};
 
@@ -21,15 +21,15 @@ fn copy(text: String) {
 /// and a share link.
 #[component]
 pub fn Tools() -> impl IntoView {
-    let form = expect_context::<FormState>();
-    let settings = expect_context::<SettingsState>();
+    let form = crate::app::state().form;
+    let settings = crate::app::state().settings;
     let include_key = RwSignal::new(false);
     let share_url = RwSignal::new(None::<String>);
     let note = RwSignal::new(None::<Vec<Msg>>);
     let import_text = RwSignal::new(String::new());
     let import_error = RwSignal::new(None::<Msg>);
     let i = i18n();
-    let request = expect_context::<Request>();
+    let request = crate::app::state().request;
     let body = Memo::new(move |_| request.0.with(|r| r.as_ref().ok().map(|i| i.to_body())));
     let code = Memo::new(move |_| {
         let b = body.get()?;

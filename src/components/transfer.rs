@@ -10,11 +10,10 @@ use crate::i18n::{Msg, K};
 use crate::jobs::archive;
 use crate::web::lang::t;
 use crate::web::now;
-use crate::web::store::Jobs;
 
 #[component]
 pub fn HistoryTransfer(note: RwSignal<Option<Vec<Msg>>>) -> impl IntoView {
-    let jobs = expect_context::<Jobs>();
+    let jobs = crate::app::state().jobs;
     let busy = RwSignal::new(false);
     // The last export's or import's size and time (also for the bench).
     let done = RwSignal::new(None::<(&'static str, usize, u64)>);

@@ -3,7 +3,6 @@ use wasm_bindgen::JsCast;
 
 use crate::i18n::K;
 use crate::web::lang::t;
-use crate::web::store::Jobs;
 
 /// Calls a function boot.js put on `window` (the service worker's side).
 fn call(name: &str) -> Option<wasm_bindgen::JsValue> {
@@ -17,7 +16,7 @@ fn call(name: &str) -> Option<wasm_bindgen::JsValue> {
 /// on its way (a reload then would cut it off).
 #[component]
 pub fn UpdateBanner() -> impl IntoView {
-    let jobs = expect_context::<Jobs>();
+    let jobs = crate::app::state().jobs;
     let ready = RwSignal::new(call("qieUpdateReady").and_then(|v| v.as_bool()).unwrap_or(false));
     let listener = leptos::leptos_dom::helpers::window_event_listener_untyped("qie-update-ready", move |_| ready.set(true));
     on_cleanup(move || listener.remove());
