@@ -161,7 +161,7 @@ impl FormState {
                 sizes.update(|v| v.push((url, size)));
             };
             match o {
-                Some(o) => o.with(|| leptos::task::spawn_local_scoped_with_cancellation(read)),
+                Some(o) => o.with(|| crate::web::spawn_scoped(read)),
                 None => leptos::task::spawn_local(read),
             }
         });

@@ -17,7 +17,7 @@ pub fn AspectWarning(result: (u32, u32), input: String) -> impl IntoView {
     // The input's size, read by loading it (no key, no request of ours),
     // by a task that ends with the card.
     let input_size = RwSignal::new(None::<(u32, u32)>);
-    leptos::task::spawn_local_scoped_with_cancellation(async move {
+    crate::web::spawn_scoped(async move {
         let size = crate::web::images::natural_size(&input).await;
         input_size.set(size);
     });

@@ -26,7 +26,7 @@ pub fn DiffView(input: String, result: String) -> impl IntoView {
     let i = i18n();
     // Read, compared and drawn by a task that ends with the view.
     let found = RwSignal::new(None::<Result<Found, Msg>>);
-    leptos::task::spawn_local_scoped_with_cancellation(async move {
+    crate::web::spawn_scoped(async move {
         let compared = async {
             let (a, b) = (read(&input).await?, read(&result).await?);
             let d = difference(&a, &b, None);

@@ -44,7 +44,7 @@ pub fn KeptView(job: u64, index: usize, result: OutputImage, input: Option<Strin
     // The PNG made here, until it is kept as a copy.
     let fresh: StoredValue<Option<Blob>, LocalStorage> = StoredValue::new_local(None);
     let url = result.url.clone();
-    leptos::task::spawn_local_scoped_with_cancellation(async move {
+    crate::web::spawn_scoped(async move {
         let got = match kept_png(input.as_deref(), &url, &region).await {
             Ok((blob, scaled)) => {
                 fresh.set_value(Some(blob.clone()));

@@ -81,7 +81,7 @@ pub fn RegionEditor(url: String, n: usize, close: Callback<()>) -> impl IntoView
     // The image's pixels, once; the task ends with the editor.
     {
         let url = url.clone();
-        leptos::task::spawn_local_scoped_with_cancellation(async move {
+        crate::web::spawn_scoped(async move {
             match read(&url).await {
                 Ok(img) => {
                     // A stroke about 1/100 of the image's longer side.

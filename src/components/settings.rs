@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::image::{DEFAULT_MAX_SIDE, MAX_SIDE_RANGE};
-use crate::api::provider::{AuthScheme, Provider, COPIES_MB_RANGE, DEFAULT_COPIES_MB, DEFAULT_FEATHER, DEFAULT_IN_FLIGHT, FEATHER_RANGE, IN_FLIGHT_RANGE};
+use crate::api::provider::{AuthScheme, Provider, Settings, COPIES_MB_RANGE, DEFAULT_COPIES_MB, DEFAULT_FEATHER, DEFAULT_IN_FLIGHT, FEATHER_RANGE, IN_FLIGHT_RANGE};
 use crate::api::input::num_text;
 use crate::api::size::DEFAULT_PRICE_PER_MP;
 use crate::components::controls::{options, CheckBox, NumberInput, Options, Select, TextInput};
@@ -12,6 +12,12 @@ use crate::web::lang::{i18n, t};
 /// Provider, base URL, key (hidden by default), auth scheme and the
 /// page's preferences. Every field but the key is a generic control bound
 /// to the settings record.
+/// One setting as text, read and written through function pointers: the
+/// slice is compiled once for every setting, not once per closure.
+fn text(s: RwSignal<Settings>, get: fn(&Settings) -> String, set: fn(&mut Settings, String)) -> (Signal<String>, SignalSetter<String>) {
+    create_slice(s, get, set)
+}
+
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
     let st = crate::app::state().settings;
@@ -20,36 +26,36 @@ pub fn SettingsPanel() -> impl IntoView {
     let show_key = RwSignal::new(false);
     let is_custom = move || s.with(|s| s.provider == Provider::Custom);
     let open = st.key.with_untracked(|k| k.is_empty());
-    let provider = create_slice(s, |s| s.provider.as_str().to_string(), |s, v: String| {
+    let provider = text(s, |s| s.provider.as_str().to_string(), |s, v: String| {
         if let Some(p) = Provider::parse(&v) {
             s.switch_provider(p);
         }
     });
     let providers: Options = Provider::ALL.iter().map(|p| (p.as_str().to_string(), Msg::new(p.label()))).collect();
-    let scheme = create_slice(s, |s| s.auth_scheme.as_str().to_string(), |s, v: String| {
+    let scheme = text(s, |s| s.auth_scheme.as_str().to_string(), |s, v: String| {
         if let Some(a) = AuthScheme::parse(&v) {
             s.auth_scheme = a;
         }
     });
     let schemes: Options = [AuthScheme::Bearer, AuthScheme::Key].iter().map(|a| (a.as_str().to_string(), Msg::verbatim(format!("Authorization: {} …", a.as_str())))).collect();
     let themes = options(&[("system", K::ThemeSystem), ("light", K::ThemeLight), ("dark", K::ThemeDark)]);
-    let max_side = create_slice(s, |s| s.max_side.to_string(), |s, v: String| {
+    let max_side = text(s, |s| s.max_side.to_string(), |s, v: String| {
         s.max_side = v.trim().parse::<u32>().unwrap_or(DEFAULT_MAX_SIDE).clamp(MAX_SIDE_RANGE.0, MAX_SIDE_RANGE.1);
     });
-    let price = create_slice(s, |s| num_text(s.price_per_mp), |s, v: String| {
+    let price = text(s, |s| num_text(s.price_per_mp), |s, v: String| {
         s.price_per_mp = crate::api::num::parse_f64(&v).filter(|p| *p >= 0.0).unwrap_or(DEFAULT_PRICE_PER_MP);
     });
-    let feather = create_slice(s, |s| s.feather_px.to_string(), |s, v: String| {
+    let feather = text(s, |s| s.feather_px.to_string(), |s, v: String| {
         s.feather_px = v.trim().parse::<u32>().unwrap_or(DEFAULT_FEATHER).clamp(FEATHER_RANGE.0, FEATHER_RANGE.1);
     });
-    let in_flight = create_slice(s, |s| s.max_in_flight.to_string(), |s, v: String| {
+    let in_flight = text(s, |s| s.max_in_flight.to_string(), |s, v: String| {
         s.max_in_flight = v.trim().parse::<u32>().unwrap_or(DEFAULT_IN_FLIGHT).clamp(IN_FLIGHT_RANGE.0, IN_FLIGHT_RANGE.1);
     });
-    let copies_mb = create_slice(s, |s| s.copies_mb.to_string(), |s, v: String| {
+    let copies_mb = text(s, |s| s.copies_mb.to_string(), |s, v: String| {
         s.copies_mb = v.trim().parse::<u32>().unwrap_or(DEFAULT_COPIES_MB).clamp(COPIES_MB_RANGE.0, COPIES_MB_RANGE.1);
     });
-    let rewrite_model = create_slice(s, |s| s.rewrite_model.clone(), |s, v: String| s.rewrite_model = v.trim().to_string());
-    let rewrite_temperature = create_slice(s, |s| num_text(s.rewrite_temperature), |s, v: String| {
+    let rewrite_model = text(s, |s| s.rewrite_model.clone(), |s, v: String| s.rewrite_model = v.trim().to_string());
+    let rewrite_temperature = text(s, |s| num_text(s.rewrite_temperature), |s, v: String| {
         s.rewrite_temperature = crate::api::num::parse_f64(&v).filter(|t| (0.0..=2.0).contains(t)).unwrap_or(crate::api::rewrite::DEFAULT_TEMPERATURE);
     });
     let remember = (Signal::from(st.remember), SignalSetter::map(move |v| st.remember.set(v)));

@@ -23,6 +23,14 @@ mod wire;
 
 pub use sync::HISTORY_KEY;
 
+/// Runs `task` until it ends or the owner it is spawned under is disposed
+/// (a view that goes). Boxed: the spawner is compiled once, not once per
+/// task.
+pub fn spawn_scoped(task: impl std::future::Future<Output = ()> + 'static) {
+    let task: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> = Box::pin(task);
+    leptos::task::spawn_local_scoped_with_cancellation(task);
+}
+
 /// Milliseconds since the epoch.
 pub fn now() -> f64 {
     js_sys::Date::now()

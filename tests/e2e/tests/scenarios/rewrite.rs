@@ -92,7 +92,8 @@ pub(crate) fn improve_proposes_and_a_job_keeps_both_prompts(s: &Session) -> Fut<
         let id = card.attr("data-request-id").await?.context("a request id")?;
         let item = format!("[data-testid=history-item][data-request-id='{id}']");
         ensure!(s.find(&item).await?.attr("data-typed-prompt").await?.as_deref() == Some(typed), "so does its history item");
-        ensure!(s.text(&format!("{item} .history-prompt")).await? == took, "which shows the prompt sent");
+        let shown = s.find(&format!("{item} .history-prompt")).await?.prop("textContent").await?;
+        ensure!(shown.as_deref() == Some(took.as_str()), "which shows the prompt sent: {shown:?}");
 
         // Loaded back into the form: the prompt sent, and what was typed, with undo.
         s.fill("textarea[name=prompt]", "something else").await?;
