@@ -1,7 +1,7 @@
 //! The field widgets, generic over the record they edit: each binds one
-//! field through a read/write slice of any record (`slice!(draft.prompt)`,
-//! `create_slice(settings, …)`), and shows the field's label, hint, error
-//! and note. The edit form and the settings panel both use them.
+//! field through a read/write slice of any record (`bind!(draft.prompt)`,
+//! `field(settings, …)`), and shows the field's label, hint, error and
+//! note. The edit form and the settings panel both use them.
 
 use leptos::prelude::*;
 
@@ -11,6 +11,21 @@ use crate::web::lang::{i18n, t};
 
 /// One field of a record: its value and how to change it.
 pub type Bind<T> = (Signal<T>, SignalSetter<T>);
+
+/// A field of record `r`, read and written through function pointers:
+/// the slice is compiled once per record and value type, not once per
+/// field (as closures, each field was a slice of its own).
+pub fn field<R: Send + Sync + 'static, T: Clone + PartialEq + Send + Sync + 'static>(r: RwSignal<R>, get: fn(&R) -> T, set: fn(&mut R, T)) -> Bind<T> {
+    create_slice(r, get, set)
+}
+
+/// `bind!(record.field)`: Leptos's `slice!` through `field`.
+macro_rules! bind {
+    ($r:ident . $f:ident) => {
+        $crate::components::controls::field($r, |r| r.$f.clone(), |r, v| r.$f = v)
+    };
+}
+pub(crate) use bind;
 
 /// A choice's options: the value sent and its label.
 pub type Options = Vec<(String, Msg)>;

@@ -100,7 +100,7 @@ pub fn EditForm() -> impl IntoView {
             // The camera model takes no prompt: the box stays (what was typed
             // is kept for the next model), hidden.
             <div class="prompt-box" hidden=move || !d.with(|d| d.schema().prompt())>
-                <TextArea name="prompt" label=K::Prompt placeholder=K::PromptPlaceholder rows=3 bind=slice!(d.prompt) node_ref=prompt_ref/>
+                <TextArea name="prompt" label=K::Prompt placeholder=K::PromptPlaceholder rows=3 bind=crate::components::controls::bind!(d.prompt) node_ref=prompt_ref/>
                 <crate::components::rewrite::Rewrite/>
             </div>
             <CameraParams/>

@@ -23,16 +23,16 @@ pub fn ManyJobs() -> impl IntoView {
         <fieldset class="many" hidden=turntable>
             <legend>{t(K::ManyTitle)}</legend>
             <div class="grid2">
-                <Select name="vary" label=K::Vary bind=slice!(m.vary) options=vary/>
+                <Select name="vary" label=K::Vary bind=crate::components::controls::bind!(m.vary) options=vary/>
                 <Show
                     when=varies_seed
-                    fallback=move || view! { <TextInput name="vary_values" label=K::VaryValues placeholder=K::VaryValuesPlaceholder bind=slice!(m.values)/> }
+                    fallback=move || view! { <TextInput name="vary_values" label=K::VaryValues placeholder=K::VaryValuesPlaceholder bind=crate::components::controls::bind!(m.values)/> }
                 >
-                    <NumberInput name="variations" label=K::Variations bind=slice!(m.variations) min="1".to_string() max=MAX_VARIATIONS.to_string() step="1" hint=hint.clone()/>
+                    <NumberInput name="variations" label=K::Variations bind=crate::components::controls::bind!(m.variations) min="1".to_string() max=MAX_VARIATIONS.to_string() step="1" hint=hint.clone()/>
                 </Show>
             </div>
             <Show when=several_images>
-                <CheckBox name="each_image_separately" label=K::EachImage bind=slice!(m.each_image)/>
+                <CheckBox name="each_image_separately" label=K::EachImage bind=crate::components::controls::bind!(m.each_image)/>
                 <p class="hint">{i.msg(Msg::new(K::EachImageHint).arg("max", MAX_JOBS))}</p>
             </Show>
         </fieldset>

@@ -91,7 +91,7 @@ pub fn CameraParams() -> impl IntoView {
                     // One field view for the five (the bundle pays for one).
                     <div class="grid3">
                         {CAMERA.iter().map(|&(name, label)| view! { <ParamField name label/> }).collect_view()}
-                        <Select name="turntable_views" label=K::Turntable bind=slice!(m.turntable) options=views.clone() hint=Msg::new(K::TurntableHint)/>
+                        <Select name="turntable_views" label=K::Turntable bind=crate::components::controls::bind!(m.turntable) options=views.clone() hint=Msg::new(K::TurntableHint)/>
                     </div>
                 </fieldset>
             }
@@ -115,7 +115,7 @@ pub fn ModelChoice() -> impl IntoView {
         <div class="grid2 model-row">
             <Select name="model" label=K::Model bind=model options=list hint=endpoint/>
             <Show when=other>
-                <TextInput name="model_other" label=K::ModelOther bind=slice!(d.model_other) hint=Msg::new(K::ModelOtherHint)/>
+                <TextInput name="model_other" label=K::ModelOther bind=crate::components::controls::bind!(d.model_other) hint=Msg::new(K::ModelOtherHint)/>
             </Show>
         </div>
     }
@@ -144,7 +144,7 @@ pub fn MainParams() -> impl IntoView {
     let (lo, hi) = (SIDE_RANGE.0.to_string(), SIDE_RANGE.1.to_string());
     view! {
         <div class="grid3">
-            <Select name="image_size" label=K::ImageSize bind=slice!(d.image_size) options=sizes/>
+            <Select name="image_size" label=K::ImageSize bind=crate::components::controls::bind!(d.image_size) options=sizes/>
             <ParamField name="num_images" label=K::NumImages/>
             <ParamField name="output_format" label=K::OutputFormat/>
             <ParamField name="strength" label=K::Strength step="0.01"/>
@@ -152,8 +152,8 @@ pub fn MainParams() -> impl IntoView {
         <SizePreview/>
         <Show when=custom>
             <div class="grid2">
-                <NumberInput name="image_width" label=K::ImageWidth bind=slice!(d.image_width) min=lo.clone() max=hi.clone() step="8"/>
-                <NumberInput name="image_height" label=K::ImageHeight bind=slice!(d.image_height) min=lo.clone() max=hi.clone() step="8"/>
+                <NumberInput name="image_width" label=K::ImageWidth bind=crate::components::controls::bind!(d.image_width) min=lo.clone() max=hi.clone() step="8"/>
+                <NumberInput name="image_height" label=K::ImageHeight bind=crate::components::controls::bind!(d.image_height) min=lo.clone() max=hi.clone() step="8"/>
             </div>
             {move || {
                 let hint = d.with(|d| side_hint(&d.image_width).or(side_hint(&d.image_height)));
@@ -192,7 +192,7 @@ pub const ADVANCED_FIELDS: [&str; 6] =
 pub fn AdvancedParams(open: RwSignal<bool>) -> impl IntoView {
     let f = crate::app::state().form;
     let d = f.draft;
-    let (seed, set_seed) = slice!(d.seed);
+    let (seed, set_seed) = crate::components::controls::bind!(d.seed);
     let randomise = move |_| {
         let seed = (crate::web::random() * 4_294_967_296.0).floor() as u64;
         set_seed.set(seed.min(SEED_MAX).to_string());
@@ -205,7 +205,7 @@ pub fn AdvancedParams(open: RwSignal<bool>) -> impl IntoView {
             }
         }>
             <summary>{t(K::Advanced)}</summary>
-            <TextArea name="negative_prompt" label=K::NegativePrompt placeholder=K::NegativePromptPlaceholder rows=2 bind=slice!(d.negative_prompt)/>
+            <TextArea name="negative_prompt" label=K::NegativePrompt placeholder=K::NegativePromptPlaceholder rows=2 bind=crate::components::controls::bind!(d.negative_prompt)/>
             <div class="grid2">
                 <ParamField name="num_inference_steps" label=K::Steps/>
                 <ParamField name="guidance_scale" label=K::Guidance step="0.5"/>

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
 use crate::api::image::{DEFAULT_MAX_SIDE, MAX_SIDE_RANGE};
-use crate::api::provider::{AuthScheme, Provider, Settings, COPIES_MB_RANGE, DEFAULT_COPIES_MB, DEFAULT_FEATHER, DEFAULT_IN_FLIGHT, FEATHER_RANGE, IN_FLIGHT_RANGE};
+use crate::api::provider::{AuthScheme, Provider, COPIES_MB_RANGE, DEFAULT_COPIES_MB, DEFAULT_FEATHER, DEFAULT_IN_FLIGHT, FEATHER_RANGE, IN_FLIGHT_RANGE};
 use crate::api::input::num_text;
 use crate::api::size::DEFAULT_PRICE_PER_MP;
-use crate::components::controls::{options, CheckBox, NumberInput, Options, Select, TextInput};
+use crate::components::controls::{field, options, CheckBox, NumberInput, Options, Select, TextInput};
 use crate::components::field_error::FieldErrorView;
 use crate::i18n::{Msg, K};
 use crate::web::lang::{i18n, t};
@@ -12,12 +12,6 @@ use crate::web::lang::{i18n, t};
 /// Provider, base URL, key (hidden by default), auth scheme and the
 /// page's preferences. Every field but the key is a generic control bound
 /// to the settings record.
-/// One setting as text, read and written through function pointers: the
-/// slice is compiled once for every setting, not once per closure.
-fn text(s: RwSignal<Settings>, get: fn(&Settings) -> String, set: fn(&mut Settings, String)) -> (Signal<String>, SignalSetter<String>) {
-    create_slice(s, get, set)
-}
-
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
     let st = crate::app::state().settings;
@@ -26,36 +20,36 @@ pub fn SettingsPanel() -> impl IntoView {
     let show_key = RwSignal::new(false);
     let is_custom = move || s.with(|s| s.provider == Provider::Custom);
     let open = st.key.with_untracked(|k| k.is_empty());
-    let provider = text(s, |s| s.provider.as_str().to_string(), |s, v: String| {
+    let provider = field(s, |s| s.provider.as_str().to_string(), |s, v: String| {
         if let Some(p) = Provider::parse(&v) {
             s.switch_provider(p);
         }
     });
     let providers: Options = Provider::ALL.iter().map(|p| (p.as_str().to_string(), Msg::new(p.label()))).collect();
-    let scheme = text(s, |s| s.auth_scheme.as_str().to_string(), |s, v: String| {
+    let scheme = field(s, |s| s.auth_scheme.as_str().to_string(), |s, v: String| {
         if let Some(a) = AuthScheme::parse(&v) {
             s.auth_scheme = a;
         }
     });
     let schemes: Options = [AuthScheme::Bearer, AuthScheme::Key].iter().map(|a| (a.as_str().to_string(), Msg::verbatim(format!("Authorization: {} …", a.as_str())))).collect();
     let themes = options(&[("system", K::ThemeSystem), ("light", K::ThemeLight), ("dark", K::ThemeDark)]);
-    let max_side = text(s, |s| s.max_side.to_string(), |s, v: String| {
+    let max_side = field(s, |s| s.max_side.to_string(), |s, v: String| {
         s.max_side = v.trim().parse::<u32>().unwrap_or(DEFAULT_MAX_SIDE).clamp(MAX_SIDE_RANGE.0, MAX_SIDE_RANGE.1);
     });
-    let price = text(s, |s| num_text(s.price_per_mp), |s, v: String| {
+    let price = field(s, |s| num_text(s.price_per_mp), |s, v: String| {
         s.price_per_mp = crate::api::num::parse_f64(&v).filter(|p| *p >= 0.0).unwrap_or(DEFAULT_PRICE_PER_MP);
     });
-    let feather = text(s, |s| s.feather_px.to_string(), |s, v: String| {
+    let feather = field(s, |s| s.feather_px.to_string(), |s, v: String| {
         s.feather_px = v.trim().parse::<u32>().unwrap_or(DEFAULT_FEATHER).clamp(FEATHER_RANGE.0, FEATHER_RANGE.1);
     });
-    let in_flight = text(s, |s| s.max_in_flight.to_string(), |s, v: String| {
+    let in_flight = field(s, |s| s.max_in_flight.to_string(), |s, v: String| {
         s.max_in_flight = v.trim().parse::<u32>().unwrap_or(DEFAULT_IN_FLIGHT).clamp(IN_FLIGHT_RANGE.0, IN_FLIGHT_RANGE.1);
     });
-    let copies_mb = text(s, |s| s.copies_mb.to_string(), |s, v: String| {
+    let copies_mb = field(s, |s| s.copies_mb.to_string(), |s, v: String| {
         s.copies_mb = v.trim().parse::<u32>().unwrap_or(DEFAULT_COPIES_MB).clamp(COPIES_MB_RANGE.0, COPIES_MB_RANGE.1);
     });
-    let rewrite_model = text(s, |s| s.rewrite_model.clone(), |s, v: String| s.rewrite_model = v.trim().to_string());
-    let rewrite_temperature = text(s, |s| num_text(s.rewrite_temperature), |s, v: String| {
+    let rewrite_model = field(s, |s| s.rewrite_model.clone(), |s, v: String| s.rewrite_model = v.trim().to_string());
+    let rewrite_temperature = field(s, |s| num_text(s.rewrite_temperature), |s, v: String| {
         s.rewrite_temperature = crate::api::num::parse_f64(&v).filter(|t| (0.0..=2.0).contains(t)).unwrap_or(crate::api::rewrite::DEFAULT_TEMPERATURE);
     });
     let remember = (Signal::from(st.remember), SignalSetter::map(move |v| st.remember.set(v)));
@@ -75,7 +69,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 <Select name="provider" label=K::SettingsProvider bind=provider options=providers/>
                 <Select name="auth_scheme" label=K::SettingsAuthHeader bind=scheme options=schemes disabled=Signal::derive(move || !is_custom())/>
             </div>
-            <TextInput name="api_base" label=K::SettingsBase url=true bind=slice!(s.api_base) readonly=Signal::derive(move || !is_custom())/>
+            <TextInput name="api_base" label=K::SettingsBase url=true bind=crate::components::controls::bind!(s.api_base) readonly=Signal::derive(move || !is_custom())/>
             {move || s.with(|s| crate::api::origin::base_warning(&s.api_base)).map(|k| view! {
                 <p class="warn" data-testid="base-warning" role="status">{t(k)}</p>
             })}
@@ -111,8 +105,8 @@ pub fn SettingsPanel() -> impl IntoView {
             <p class="hint">
                 {move || i.text(if st.remember.get() { K::SettingsKeyLocal } else { K::SettingsKeySession })}
             </p>
-            <Select name="theme" label=K::SettingsTheme bind=slice!(s.theme) options=themes/>
-            <CheckBox name="stream_status" label=K::SettingsStream bind=slice!(s.stream_status)/>
+            <Select name="theme" label=K::SettingsTheme bind=crate::components::controls::bind!(s.theme) options=themes/>
+            <CheckBox name="stream_status" label=K::SettingsStream bind=crate::components::controls::bind!(s.stream_status)/>
             <div class="grid2">
                 <NumberInput name="max_side" label=K::SettingsMaxSide bind=max_side lazy=true step="64"
                     min=MAX_SIDE_RANGE.0.to_string() max=MAX_SIDE_RANGE.1.to_string()/>
