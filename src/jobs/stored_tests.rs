@@ -73,6 +73,7 @@ fn rich() -> Job {
     ];
     j.region = Some(KeepRegion { image: 0, shapes, feather: 8 });
     j.sources = vec![Source::Result { job: 3, request: Some("r-0".into()), index: 1 }, Source::File { name: "猫.png".into() }, Source::Url];
+    j.typed = Some("天空 pink".into());
     j
 }
 
@@ -82,7 +83,7 @@ fn jobs() -> Vec<Job> {
     let cancels = [CancelState::None, CancelState::Sending, CancelState::Requested, CancelState::TooLate, CancelState::Refused("no".into()), CancelState::Failed("net".into())];
     let pauses = [Pause::KeyRefused(error(ErrorKind::Unauthorized, None)), Pause::Imported];
     let kinds = [ErrorKind::BadRequest, ErrorKind::Forbidden, ErrorKind::NotFound, ErrorKind::NotAllowed, ErrorKind::NotYet, ErrorKind::Redirect, ErrorKind::Malformed, ErrorKind::Interrupted, ErrorKind::NotSent, ErrorKind::Other];
-    let problems = [Problem::NotJson, Problem::NoStatus, Problem::NoRequestId, Problem::NoStreamBody, Problem::BadRequestId, Problem::NotEventStream, Problem::StreamTooLong];
+    let problems = [Problem::NotJson, Problem::NoStatus, Problem::NoRequestId, Problem::NoStreamBody, Problem::BadRequestId, Problem::NotEventStream, Problem::StreamTooLong, Problem::NoText];
     let phases = [Phase::Waiting, Phase::Submitting, Phase::InQueue, Phase::InProgress, Phase::Failed, Phase::Cancelled, Phase::Lost];
     let tools = [Tool::Rect, Tool::Arrow, Tool::Eraser];
     for i in 0..10 {

@@ -125,6 +125,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("improve_proposes_and_a_job_keeps_both_prompts", scenarios::rewrite::improve_proposes_and_a_job_keeps_both_prompts),
     ("a_provider_without_the_rewrite_leaves_the_prompt", scenarios::rewrite::a_provider_without_the_rewrite_leaves_the_prompt),
     ("a_chinese_prompt_is_rewritten_in_chinese", scenarios::rewrite::a_chinese_prompt_is_rewritten_in_chinese),
+    ("a_rewrite_waits_out_a_429_on_a_partial_relay", scenarios::rewrite::a_rewrite_waits_out_a_429_on_a_partial_relay),
     ("happy_path", scenarios::edit_flow::happy_path),
     ("quiet_after_the_last_job", scenarios::edit_flow::quiet_after_the_last_job),
     ("foreign_urls_never_get_the_key", scenarios::edit_flow::foreign_urls_never_get_the_key),

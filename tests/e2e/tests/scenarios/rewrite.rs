@@ -151,3 +151,27 @@ pub(crate) fn a_chinese_prompt_is_rewritten_in_chinese(s: &Session) -> Fut<'_> {
         Ok(())
     })
 }
+
+/// The rewrite is a queue job like any other: a 429 on its submit is
+/// waited out (`Retry-After`) and sent once more, and on a relay without
+/// a status endpoint its result is polled until it is there.
+pub(crate) fn a_rewrite_waits_out_a_429_on_a_partial_relay(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let faults = Faults { op_429: Some(("submit", 1)), ..Faults::default() };
+        let cfg = Config { queue_ms: 300, run_ms: 600, faults, partial: e2e::fake::Partial::NoStatus { accepted: true }, ..Config::default() };
+        let fake = FakeServer::start(cfg).await?;
+        s.configure_with(&fake.url, "Bearer", "test-key", false).await?;
+        fill_minimal(s, &fake.url, "make the sky pink").await?;
+        s.click("[data-testid=improve-prompt]").await?;
+        s.wait_for("[data-testid=rewrite-running]", SECS(2)).await?;
+        s.wait_for("[data-testid=rewrite-proposal]", SECS(15)).await?;
+        let p = posts(&fake);
+        ensure!(p.len() == 2 && p.iter().all(|r| r.path.trim_matches('/') == VISION), "a 429, then the same submit once more: {:?}", post_paths(&fake));
+        ensure!(p[1].at_ms >= p[0].at_ms + 1_000, "sent again after its Retry-After ({} ms)", p[1].at_ms - p[0].at_ms);
+        ensure!(p[0].body == p[1].body, "the same body");
+        let results = fake.requests().into_iter().filter(|r| r.method == "GET" && r.path.starts_with("/openrouter/router/requests/")).count();
+        ensure!(results >= 1, "its result polled where the relay has no status");
+        ensure!(s.value("textarea[name=rewrite_text]").await?.starts_with("In image 1, make the sky pink"), "the proposal");
+        Ok(())
+    })
+}
