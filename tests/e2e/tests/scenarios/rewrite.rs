@@ -102,6 +102,7 @@ pub(crate) fn improve_proposes_and_a_job_keeps_both_prompts(s: &Session) -> Fut<
         ensure!(s.value("textarea[name=prompt]").await? == took, "the form gets the prompt sent");
         let in_use = s.wait_for("[data-testid=rewrite-in-use]", SECS(2)).await?;
         ensure!(in_use.attr("data-typed-prompt").await?.as_deref() == Some(typed), "and shows what was typed");
+        s.screenshot("rewrite-in-use").await?;
         s.click("[data-testid=rewrite-undo]").await?;
         ensure!(s.value("textarea[name=prompt]").await? == typed, "undo gives back what was typed");
         s.wait_gone("[data-testid=rewrite-in-use]", SECS(2)).await?;
@@ -123,6 +124,7 @@ pub(crate) fn a_provider_without_the_rewrite_leaves_the_prompt(s: &Session) -> F
         let err = s.wait_for("[data-testid=rewrite-error]", SECS(10)).await?;
         let text = err.text().await?;
         ensure!(text.contains("does not offer prompt rewrites") && text.contains("404"), "said so: {text:?}");
+        s.screenshot("rewrite-not-offered").await?;
         ensure!(s.value("textarea[name=prompt]").await? == typed, "the prompt is unchanged");
         ensure!(!s.exists("[data-testid=rewrite-proposal]").await?, "no proposal beside the error");
         ensure!(post_paths(&fake) == [VISION], "one POST, to the vision model: {:?}", post_paths(&fake));
