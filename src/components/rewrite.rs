@@ -10,29 +10,10 @@ use leptos::prelude::*;
 use crate::api::regions::Ready;
 use crate::api::rewrite::{self, body};
 use crate::api::words::{diff, html};
-use crate::api::error::Problem;
-use crate::api::ErrorKind;
 use crate::components::job_card::phase_label;
 use crate::i18n::{Msg, K};
-use crate::jobs::{Pause, Phase};
+use crate::jobs::Phase;
 use crate::web::lang::{i18n, t};
-
-/// Why a rewrite gave nothing, in words (the prompt is never changed).
-fn failure(j: &crate::jobs::Job) -> Option<Msg> {
-    let e = match (&j.paused, j.phase) {
-        (Some(Pause::KeyRefused(e) | Pause::Parked(e)), _) => e,
-        (_, Phase::Failed) => j.error.as_ref()?,
-        (_, Phase::Cancelled | Phase::Lost) => return Some(Msg::new(K::RewriteFailed).arg_msg("why", phase_label(j.phase))),
-        _ => return None,
-    };
-    Some(if j.request_id.is_none() && matches!(e.kind, ErrorKind::NotFound | ErrorKind::NotAllowed) {
-        Msg::new(K::RewriteNotOffered).arg("model", rewrite::MODEL).arg("status", e.status.unwrap_or_default())
-    } else if e.problem == Some(Problem::NoText) {
-        K::RewriteNoText.into()
-    } else {
-        Msg::new(K::RewriteFailed).arg_msg("why", e.user_message())
-    })
-}
 
 /// What the rewrite shows.
 enum Shown {
@@ -65,7 +46,7 @@ pub fn Rewrite() -> impl IntoView {
                 if j.phase.is_active() && j.paused.is_none() {
                     return Some(Shown::Running(j.phase));
                 }
-                if let Some(m) = failure(j) {
+                if let Some(m) = crate::jobs::rewrite::failure(j) {
                     return Some(Shown::Failed(m));
                 }
                 let said = j.output.as_ref()?.said.clone()?;

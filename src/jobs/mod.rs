@@ -13,6 +13,7 @@ pub mod phase;
 pub mod plan;
 pub mod region;
 pub mod replay;
+pub mod rewrite;
 pub mod route;
 pub mod schedule;
 pub mod sendq;
