@@ -25,8 +25,19 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
+# Whether the output of a command (run to its end, then searched: with
+# `pipefail`, `cmd | grep -q` fails whenever grep stops reading before a
+# command that prints several lines is done — geckodriver was reinstalled
+# by some runs for that) matches `pattern` (grep's extended syntax).
+says() {
+  local pattern="$1" out
+  shift
+  out="$("$@" 2>/dev/null)" || true
+  grep -qiE "$pattern" <<<"$out"
+}
+
 # 1. The wasm target.
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+if ! says '^wasm32-unknown-unknown$' rustup target list --installed; then
   log "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
@@ -41,13 +52,13 @@ if ! nightly_ready; then
 fi
 
 # 2. wasm-bindgen-cli (must match the crate exactly; no --locked, see TOOLCHAIN).
-if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
+if ! says " $WASM_BINDGEN_VERSION" wasm-bindgen --version; then
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 min)"
   cargo install -q wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
 # 3. Trunk.
-if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
+if ! says " $TRUNK_VERSION" trunk --version; then
   log "installing trunk $TRUNK_VERSION (about 7 min)"
   cargo install -q trunk --version "$TRUNK_VERSION" --locked --ignore-rust-version --force
 fi
@@ -61,7 +72,7 @@ if [ -z "${QIE_CHROMIUM:-}" ] && ! command -v chromium >/dev/null && ! command -
 fi
 
 # 4. wasm-opt from npm's binaryen (Debian's 108 breaks the app).
-if ! "$TOOLS/npm/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+if ! says "version ${BINARYEN_VERSION%%.*}" "$TOOLS/npm/node_modules/.bin/wasm-opt" --version; then
   if ! command -v npm >/dev/null; then apt_install nodejs npm; fi
   log "installing binaryen $BINARYEN_VERSION (wasm-opt)"
   mkdir -p "$TOOLS/npm"
@@ -115,14 +126,14 @@ if [ ${#pkgs[@]} -gt 0 ]; then
 fi
 # WebKitGTK takes the browser's language from the system locale: the
 # suite's English and Chinese sessions need both locales generated.
-if ! locale -a 2>/dev/null | grep -qix 'zh_CN.utf8' || ! locale -a 2>/dev/null | grep -qix 'en_US.utf8'; then
+if ! says '^zh_CN\.utf8$' locale -a || ! says '^en_US\.utf8$' locale -a; then
   log "generating the en_US and zh_CN locales (for WebKit's sessions)"
   command -v locale-gen >/dev/null || apt_install locales
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
   $sudo sed -i 's/^# *\(zh_CN.UTF-8 UTF-8\)/\1/; s/^# *\(en_US.UTF-8 UTF-8\)/\1/' /etc/locale.gen
   $sudo locale-gen >/dev/null
 fi
-if ! geckodriver --version 2>/dev/null | grep -q "^geckodriver $GECKODRIVER_VERSION"; then
+if ! says "^geckodriver $GECKODRIVER_VERSION" geckodriver --version; then
   log "installing geckodriver $GECKODRIVER_VERSION (about 3 min)"
   cargo install -q geckodriver --version "$GECKODRIVER_VERSION" --force
 fi
