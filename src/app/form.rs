@@ -49,6 +49,13 @@ pub struct Marked {
     pub made: Option<String>,
 }
 
+impl Marked {
+    /// What the request needs of it (`api::regions`).
+    pub fn ready(&self) -> crate::api::regions::Ready<'_> {
+        crate::api::regions::Ready { url: &self.url, use_: self.region.use_, made: self.made.as_deref() }
+    }
+}
+
 /// Problems of an import or a link that loaded nothing, shown at their
 /// fields while the form is still what it was then.
 #[derive(Clone, Debug, PartialEq)]

@@ -171,7 +171,7 @@ pub fn provide_state() {
         let first = form.first_image();
         let mut input = form.draft.with(|d| d.validate(first))?;
         let problems = form.regions.with(|v| {
-            let ready: Vec<_> = v.iter().map(|m| crate::api::regions::Ready { url: &m.url, use_: m.region.use_, made: m.made.as_deref() }).collect();
+            let ready: Vec<_> = v.iter().map(Marked::ready).collect();
             crate::api::regions::apply(&mut input, &ready)
         });
         if problems.is_empty() { Ok(input) } else { Err(problems) }

@@ -7,7 +7,6 @@
 
 use leptos::prelude::*;
 
-use crate::api::regions::Ready;
 use crate::api::rewrite::{self, body};
 use crate::api::words::{diff, html};
 use crate::components::job_card::phase_label;
@@ -59,7 +58,7 @@ pub fn Rewrite() -> impl IntoView {
         let prompt = form.draft.with_untracked(|d| d.prompt.clone());
         let urls = form.draft.with_untracked(|d| d.image_urls.clone());
         let images = form.regions.with_untracked(|v| {
-            let ready: Vec<Ready> = v.iter().map(|m| Ready { url: &m.url, use_: m.region.use_, made: m.made.as_deref() }).collect();
+            let ready: Vec<_> = v.iter().map(crate::app::Marked::ready).collect();
             rewrite::images(&urls, &ready)
         });
         let why = if prompt.trim().is_empty() {
