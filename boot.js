@@ -48,8 +48,9 @@
   function fire(el, type) { el.dispatchEvent(new Event(type, { bubbles: true })); }
   window.qieTakeover = function () {
     handover();
-    // The worker's precache (a second download of every file) starts once
-    // the app runs, not while the first screen waits for the wasm.
+    // The worker's precache starts once the app runs, not while the first
+    // screen waits for the wasm (it takes the browser's copies, but on a
+    // host that forbids caching it downloads the page and its glue again).
     if (startWorker) {
       var start = startWorker;
       startWorker = null;
@@ -146,7 +147,11 @@
     if (applying) location.reload();
   });
   startWorker = function () {
-    navigator.serviceWorker.register("sw.js").then(function (reg) {
+    // Once the page's copy of the wasm is in the worker's cache (the
+    // inline script that fetched it puts it there), so it is not fetched again.
+    Promise.resolve(window.qieKept).then(function () {
+      return navigator.serviceWorker.register("sw.js");
+    }).then(function (reg) {
       if (reg.waiting && navigator.serviceWorker.controller) ready(reg.waiting);
       reg.addEventListener("updatefound", function () {
         var w = reg.installing;

@@ -6,18 +6,48 @@
 // stored. A new version waits until the page asks for it (the app's
 // "A new version is ready — Reload"), so it never switches under a job.
 const VERSION = "__QIE_VERSION__";
+// Every file of the build and its SRI hash; the page ("./", which is also
+// index.html) has none: hosts may add to a page, so it is checked by the
+// version it carries (<meta name="qie-sw" content="VERSION">).
 const FILES = __QIE_FILES__;
-const CACHE = "qie-app-" + VERSION;
+// Copies of the app under other paths of this origin keep caches of their
+// own (the page computes the same name: scripts/post_build.py).
+const SCOPE = self.registration.scope;
+const CACHE = "qie-app " + SCOPE + " " + VERSION;
+
+// One file into the cache, of this version and no other: the copy the page
+// has already put there (its wasm, checked by its SRI hash as it came),
+// else the browser's (a hashed file never changes, so the HTTP cache's copy
+// is as good as the host's, and costs no second download), else — when
+// the browser's copy is of another version — the host's. A file that is of
+// another version even there fails the install: the next visit tries again,
+// and the version that works goes on serving.
+async function keep(cache, file) {
+  if (await cache.match(file)) return;
+  for (const mode of ["default", "reload"]) {
+    let answer;
+    try {
+      answer = await fetch(new Request(file, { cache: mode, integrity: FILES[file] }));
+    } catch (e) {
+      continue; // offline, or not the bytes the SRI hash says
+    }
+    if (answer.ok && (FILES[file] || (await answer.clone().text()).includes(VERSION))) return cache.put(file, answer);
+  }
+  throw new Error(file + " of version " + VERSION + " could not be had");
+}
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(FILES.map((f) => new Request(f, { cache: "reload" })))));
+  event.waitUntil(caches.open(CACHE).then((cache) => Promise.all(Object.keys(FILES).map((f) => keep(cache, f)))));
 });
 
 self.addEventListener("activate", (event) => {
+  const own = "qie-app " + SCOPE + " ";
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith("qie-app-") && k !== CACHE).map((k) => caches.delete(k))))
+      // This copy's other versions (and the caches named before copies had
+      // their own: "qie-app-VERSION").
+      .then((keys) => Promise.all(keys.filter((k) => (k.startsWith(own) && k !== CACHE) || k.startsWith("qie-app-")).map((k) => caches.delete(k))))
       .then(() => self.clients.claim()),
   );
 });
@@ -30,10 +60,10 @@ self.addEventListener("fetch", (event) => {
   const req = event.request;
   if (req.method !== "GET") return;
   const url = new URL(req.url);
-  const scope = new URL(self.registration.scope);
+  const scope = new URL(SCOPE);
   if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
   let file = url.pathname.slice(scope.pathname.length);
-  if (req.mode === "navigate" && file === "") file = "index.html";
-  if (!FILES.includes(file)) return;
+  if (file === "" || file === "index.html") file = "./";
+  if (!Object.hasOwn(FILES, file)) return;
   event.respondWith(caches.open(CACHE).then((c) => c.match(file)).then((hit) => hit || fetch(req)));
 });

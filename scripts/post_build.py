@@ -10,6 +10,7 @@ only a header can say (frame-ancestors, nosniff, referrer policy).
 """
 import base64
 import hashlib
+import json
 import os
 import re
 import sys
@@ -34,7 +35,14 @@ if preload:
     href = re.search(r'href="?([^"\s>]+\.wasm)', preload)
     if not (integrity and href):
         sys.exit("post_build: the wasm preload has no href or integrity")
-    early = '<script>window.qieWasm=fetch("%s",{integrity:"%s",credentials:"same-origin"})</script>' % (href.group(1), integrity.group(1))
+    # The page's copy also goes into the service worker's cache (release
+    # builds, which carry the version in <meta name="qie-sw">), so its
+    # precache does not download the wasm again where the host forbids the
+    # HTTP cache; the worker starts once this is written (boot.js).
+    early = ('<script>window.qieWasm=fetch("%s",{integrity:"%s",credentials:"same-origin"}).then(function(r){'
+             'var v=document.querySelector("meta[name=qie-sw]");'
+             'if(r.ok&&v&&self.caches){var c=r.clone();window.qieKept=caches.open("qie-app "+new URL(".",location.href).href+" "+v.content)'
+             '.then(function(k){return k.put("%s",c)}).catch(function(){})}return r})</script>') % (href.group(1), integrity.group(1), href.group(1))
     html = html.replace(preload, early)
     html, n = re.subn(r"module_or_path:\s*(['\"`])[^'\"`]+\.wasm\1", "module_or_path:window.qieWasm", html)
     if n != 1:
@@ -72,6 +80,32 @@ if not dev:
     html = inline_file(html, boot.group(0), "boot.js", "script",
                   lambda f: "\n".join(l.strip() for l in f if l.strip() and not l.strip().startswith("//")))
 
+    # wasm-bindgen's glue goes into the page too, with the loader, at the end
+    # of <body> (after the first screen; a module runs once the page is
+    # parsed wherever it stands). A file the page loads by `import` is one
+    # whose bytes it cannot hand to the service worker, so where the
+    # browser keeps no HTTP cache (a `no-store` host; WebKit's automation
+    # profile) it was downloaded twice; in the page it never is, and the
+    # page and its glue cannot be of two versions.
+    loader = re.search(r"<script\b[^>]*\btype=\"?module\"?[^>]*>(.*?)</script>", html, re.S)
+    glue_name = loader and re.match(r"""\s*import\s*init\s*,\s*\*\s*as\s*bindings\s*from\s*["']\./([^"']+\.js)["']\s*;""", loader.group(1))
+    if not glue_name:
+        sys.exit("post_build: the loader's import of the glue was not found")
+    glue_path = os.path.join(staging, glue_name.group(1))
+    with open(glue_path, encoding="utf-8") as f:
+        glue = f.read()
+    glue, n = re.subn(r"\bexport\s*\{[^}]*\}\s*;?", "", glue)
+    if n != 1 or re.search(r"\bexport\b|\bimport\s*[{*\w]", glue) or "</script" in glue.lower():
+        sys.exit("post_build: the glue does not have the one export it is known to have (or imports, or says </script)")
+    os.remove(glue_path)
+    html = html.replace(loader.group(0), "", 1)
+    preload = re.search(r"<link\b[^>]*\bmodulepreload\b[^>]*>", html)
+    if not (preload and glue_name.group(1) in preload.group(0)):
+        sys.exit("post_build: the glue's modulepreload was not found")
+    html = html.replace(preload.group(0), "", 1)
+    module = "<script type=module>" + glue + "\nawait __wbg_init({module_or_path:window.qieWasm});</script>"
+    html = html.replace("</body>", module + "</body>", 1) if "</body>" in html else html + module
+
 def sha256s(texts):
     return " ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(t.encode("utf-8")).digest()).decode() for t in texts)
 
@@ -102,35 +136,41 @@ charset = re.compile(r'<meta charset="?utf-8"?>', re.I)
 if not charset.search(html):
     sys.exit("post_build: index.html has no <meta charset=utf-8>")
 html = charset.sub(lambda m: m.group(0) + meta, html, count=1)
-with open(index, "w", encoding="utf-8") as f:
-    f.write(html)
 
 with open(os.path.join(staging, "_headers"), "w", encoding="utf-8") as f:
     f.write("/*\n")
     f.write(f"  Content-Security-Policy: {policy}; frame-ancestors 'none'\n")
     f.write("  X-Content-Type-Options: nosniff\n")
     f.write("  Referrer-Policy: no-referrer\n")
-# The service worker's list: every file of the build (hashed names), and a
-# version that changes with them. Pages from `trunk serve` (live reload)
+# The service worker's list: every file of the build (hashed names) with
+# its SRI hash, the page as "./" (a navigation asks for the folder, and the
+# browser's copy of it is kept under that name), and a version that changes
+# with them, which the page carries. Pages from `trunk serve` (live reload)
 # get no service worker.
-files = sorted(f for f in os.listdir(staging) if f not in ("sw.js", "_headers") and os.path.isfile(os.path.join(staging, f)))
+if not dev:
+    html = charset.sub(lambda m: m.group(0) + '<meta name="qie-sw" content="__QIE_VERSION__">', html, count=1)
+names = sorted(f for f in os.listdir(staging) if f not in ("sw.js", "_headers", "index.html") and os.path.isfile(os.path.join(staging, f)))
+sums = {}
 # The version covers every file's bytes: a change to a file whose name
-# carries no hash (boot.js, the icons) is a new version too.
+# carries no hash (the icons) is a new version too.
 digest = hashlib.sha256(html.encode("utf-8"))
-for name in files:
-    digest.update(name.encode() + b"\0")
+for name in names:
     with open(os.path.join(staging, name), "rb") as f:
-        digest.update(f.read())
+        data = f.read()
+    digest.update(name.encode() + b"\0" + data)
+    sums[name] = "sha256-" + base64.b64encode(hashlib.sha256(data).digest()).decode()
 version = digest.hexdigest()[:16]
+html = html.replace("__QIE_VERSION__", version)
+with open(index, "w", encoding="utf-8") as f:
+    f.write(html)
+files = {"./": "", **sums}
 sw = os.path.join(staging, "sw.js")
 with open(sw, encoding="utf-8") as f:
     worker = f.read()
-worker = worker.replace('"__QIE_VERSION__"', f'"{version}"').replace("__QIE_FILES__", "[" + ", ".join(f'"{x}"' for x in files) + "]")
+worker = worker.replace('"__QIE_VERSION__"', f'"{version}"').replace("__QIE_FILES__", json.dumps(files, separators=(",", ":")))
+# Its comments stay in the repository (as boot.js's).
+if not dev:
+    worker = "\n".join(l.strip() for l in worker.splitlines() if l.strip() and not l.strip().startswith("//"))
 with open(sw, "w", encoding="utf-8") as f:
     f.write(worker)
-# (Trunk writes the socket URL as `{{__TRUNK_WS_BASE__}}.well-known/trunk/ws`.)
-if ".well-known/trunk/ws" not in html:
-    html = charset.sub(lambda m: m.group(0) + '<meta name="qie-sw" content="on">', html, count=1)
-    with open(index, "w", encoding="utf-8") as f:
-        f.write(html)
 print(f"post_build: {len(inline)} inline script(s) hashed, {len(files)} files precached (version {version})")

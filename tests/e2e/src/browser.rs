@@ -281,13 +281,31 @@ pub struct StaticServer {
     pub url: String,
     /// Requests answered with an error (path and code).
     pub failures: std::sync::Arc<std::sync::Mutex<Vec<(String, u16)>>>,
-    /// Every request: its path, and whether it asked past the HTTP cache
-    /// (`Cache-Control: no-cache`, as a service worker's `cache: "reload"`).
-    pub requests: std::sync::Arc<std::sync::Mutex<Vec<(String, bool)>>>,
+    /// Every request, in the order they were answered.
+    pub requests: std::sync::Arc<std::sync::Mutex<Vec<Hit>>>,
     /// While true, requests for the wasm wait (the page shows its first
     /// screen, made at build time, and nothing of the app runs).
     hold: tokio::sync::watch::Sender<bool>,
     _stop: oneshot::Sender<()>,
+}
+
+/// One request a [`StaticServer`] answered.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    /// The path after the server's prefix (`/`, `/sw.js`, `/qwen-studio-….wasm`).
+    pub path: String,
+    /// It asked past the HTTP cache (`Cache-Control: no-cache`, as a
+    /// fetch with `cache: "reload"` or `"no-cache"` sends).
+    pub past_cache: bool,
+    /// It was a revalidation (`If-Modified-Since` or `If-None-Match`).
+    pub conditional: bool,
+    pub status: u16,
+}
+
+impl std::fmt::Display for Hit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}{}{}", self.status, self.path, if self.past_cache { " (past the cache)" } else { "" }, if self.conditional { " (revalidation)" } else { "" })
+    }
 }
 
 /// The app's own form, mounted by the wasm: not the copy in the first
@@ -302,19 +320,25 @@ impl StaticServer {
         Self::start_under(dir, "").await
     }
 
+    /// Serves `dir` with `Cache-Control: {cache}` on every answer, as a
+    /// static host does (GitHub Pages: `max-age=600`; some: `no-store`).
+    pub async fn start_cached(dir: &Path, cache: &str) -> Result<Self> {
+        Self::serve(dir, "", false, Some(cache.to_string())).await
+    }
+
     /// Serves `dir` with the brotli copies beside its files (`x.br`) to
     /// browsers that take them, as a static host that compresses does.
     pub async fn start_brotli(dir: &Path) -> Result<Self> {
-        Self::serve(dir, "", true).await
+        Self::serve(dir, "", true, None).await
     }
 
     /// Serves `dir` under `prefix` (`/qwen-studio`) and nothing at `/`, as
     /// a project page on a static host; `url` ends with the prefix and `/`.
     pub async fn start_under(dir: &Path, prefix: &str) -> Result<Self> {
-        Self::serve(dir, prefix, false).await
+        Self::serve(dir, prefix, false, None).await
     }
 
-    async fn serve(dir: &Path, prefix: &str, brotli: bool) -> Result<Self> {
+    async fn serve(dir: &Path, prefix: &str, brotli: bool, cache: Option<String>) -> Result<Self> {
         if !dir.join("index.html").exists() {
             bail!("{} has no index.html: build the app first (trunk build --release)", dir.display());
         }
@@ -328,22 +352,57 @@ impl StaticServer {
         let (seen, log) = (failures.clone(), requests.clone());
         let (hold, held) = tokio::sync::watch::channel(false);
         let app = app.layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| {
-            let (seen, log, mut held) = (seen.clone(), log.clone(), held.clone());
+            let (seen, log, mut held, cache) = (seen.clone(), log.clone(), held.clone(), cache.clone());
             async move {
                 let path = req.uri().path().to_string();
-                let past_cache = req.headers().get("cache-control").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("no-cache"));
-                log.lock().unwrap_or_else(|e| e.into_inner()).push((path.clone(), past_cache));
+                let headers = req.headers();
+                let past_cache = headers.get("cache-control").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("no-cache"));
+                let conditional = headers.contains_key("if-modified-since") || headers.contains_key("if-none-match");
                 if path.ends_with(".wasm") {
                     let _ = held.wait_for(|h| !*h).await;
                 }
-                let resp = next.run(req).await;
-                if resp.status().as_u16() >= 400 {
-                    seen.lock().unwrap_or_else(|e| e.into_inner()).push((path, resp.status().as_u16()));
+                let mut resp = next.run(req).await;
+                let status = resp.status().as_u16();
+                if let Some(v) = cache.as_deref().and_then(|c| axum::http::HeaderValue::from_str(c).ok()) {
+                    resp.headers_mut().insert(axum::http::header::CACHE_CONTROL, v);
                 }
+                if status >= 400 {
+                    seen.lock().unwrap_or_else(|e| e.into_inner()).push((path.clone(), status));
+                }
+                log.lock().unwrap_or_else(|e| e.into_inner()).push(Hit { path, past_cache, conditional, status });
                 resp
             }
         }));
         Ok(StaticServer { url, failures, requests, hold, _stop: crate::fake::serve(listener, app) })
+    }
+
+    /// The requests so far.
+    pub fn hits(&self) -> Vec<Hit> {
+        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// How many requests asked for a path that ends with `end`.
+    pub fn count(&self, end: &str) -> usize {
+        self.hits().iter().filter(|h| h.path.ends_with(end)).count()
+    }
+
+    /// Requests per file, in one line (`/ 1, sw.js 1, ….wasm 2 (1 past the cache)`).
+    pub fn per_file(&self) -> String {
+        let mut files: std::collections::BTreeMap<String, (usize, usize, usize)> = Default::default();
+        for h in self.hits() {
+            let name = h.path.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or("/");
+            let name = if name.starts_with("qwen-studio-") { name.rsplit('.').next().map(|e| format!("*.{e}")).unwrap_or_default() } else { name.to_string() };
+            let e = files.entry(name).or_default();
+            e.0 += 1;
+            e.1 += h.past_cache as usize;
+            e.2 += (h.status == 304) as usize;
+        }
+        files.iter().map(|(f, (n, past, not_modified))| {
+            let mut notes = Vec::new();
+            if *past > 0 { notes.push(format!("{past} past the cache")); }
+            if *not_modified > 0 { notes.push(format!("{not_modified} not modified")); }
+            if notes.is_empty() { format!("{f} {n}") } else { format!("{f} {n} ({})", notes.join(", ")) }
+        }).collect::<Vec<_>>().join(", ")
     }
 
     /// Holds the wasm's requests (`true`) or lets them go.

@@ -116,7 +116,10 @@ pub(crate) fn after_one_visit_the_page_opens_offline(s: &Session) -> Fut<'_> {
 }
 
 /// A new build is announced and taken only when asked: the page keeps
-/// running the old one until "Reload".
+/// running the old one until "Reload". The host lets the browser cache
+/// (`max-age=600`), so the browser's copy of the page is the old build's
+/// when the new worker installs: it takes the host's instead, and after
+/// Reload the page, the worker and its cache are all the new build's.
 pub(crate) fn a_new_version_is_announced_and_taken_on_reload(s: &Session) -> Fut<'_> {
     Box::pin(async move {
         // A copy of dist/ that can change under the page.
@@ -129,17 +132,24 @@ pub(crate) fn a_new_version_is_announced_and_taken_on_reload(s: &Session) -> Fut
                 std::fs::copy(f.path(), dir.join(f.file_name()))?;
             }
         }
-        let host = StaticServer::start(&dir).await?;
+        let host = StaticServer::start_cached(&dir, "max-age=600").await?;
         s.c.goto(&host.url).await?;
         s.wait_for(e2e::browser::APP_FORM, SECS(15)).await?;
         controlled(s).await?;
         ensure!(!s.exists("[data-testid=update-ready]").await?, "nothing to announce yet");
-        // A new build: its worker differs.
-        let sw = std::fs::read_to_string(dir.join("sw.js"))?.replace("const VERSION = \"", "const VERSION = \"next-");
-        std::fs::write(dir.join("sw.js"), sw)?;
-        // A host answers "not modified" when the file's time is in the same
-        // second as the one the browser has: date the new build later.
-        std::fs::File::options().write(true).open(dir.join("sw.js"))?.set_modified(std::time::SystemTime::now() + SECS(60))?;
+        // A new build: its page and worker carry another version.
+        let sw = std::fs::read_to_string(dir.join("sw.js"))?;
+        let old = sw.split("const VERSION = \"").nth(1).and_then(|r| r.split('"').next()).context("the worker's VERSION")?.to_string();
+        let new: String = old.chars().rev().collect();
+        ensure!(new != old && old.len() == 16, "a version to change: {old}");
+        for file in ["index.html", "sw.js"] {
+            let text = std::fs::read_to_string(dir.join(file))?;
+            ensure!(text.contains(&old), "{file} carries the version");
+            std::fs::write(dir.join(file), text.replace(&old, &new))?;
+            // A host answers "not modified" when the file's time is in the
+            // same second as the one the browser has: date the new build later.
+            std::fs::File::options().write(true).open(dir.join(file))?.set_modified(std::time::SystemTime::now() + SECS(60))?;
+        }
         // Ask the browser to look for it (as it does at each visit); again
         // if the first look came while the first worker was still settling.
         let deadline = Instant::now() + SECS(20);
@@ -168,11 +178,14 @@ pub(crate) fn a_new_version_is_announced_and_taken_on_reload(s: &Session) -> Fut
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         s.wait_for(e2e::browser::APP_FORM, SECS(15)).await?;
-        let version = s
+        let page = s.c.execute("return document.querySelector('meta[name=qie-sw]').content", vec![]).await?;
+        ensure!(page == json!(new), "the page is the new build's: {page} (new {new}, old {old})");
+        let caches = s
             .c
             .execute_async("const done = arguments[arguments.length - 1]; caches.keys().then(done, () => done([]));", vec![])
             .await?;
-        ensure!(version.to_string().contains("qie-app-next-"), "the new build's cache is in use: {version}");
+        let names: Vec<&str> = caches.as_array().map(|a| a.iter().filter_map(|n| n.as_str()).collect()).unwrap_or_default();
+        ensure!(names == [format!("qie-app {} {new}", host.url)], "the new build's cache alone, for this copy: {caches}");
         let _ = std::fs::remove_dir_all(&dir);
         Ok(())
     })
@@ -197,32 +210,110 @@ pub(crate) fn a_backslash_trick_never_carries_the_key_away(s: &Session) -> Fut<'
     })
 }
 
-/// A first visit in a fresh profile: the page fetches the wasm and its glue
-/// once each (WebKit fetched the wasm twice beside a <link rel=preload>),
-/// the wasm checked against its SRI hash; the stylesheet and boot.js are in
-/// the page (no request); the service worker then keeps its own copy (its
-/// precache asks past the HTTP cache: issue 25 makes that one reuse the
-/// page's).
-pub(crate) fn a_first_visit_fetches_the_wasm_once(s: &Session) -> Fut<'_> {
+/// The files the built worker keeps (its precache list, as written into
+/// `dist/sw.js` by scripts/post_build.py): "./" (the page) and file names.
+fn precached() -> Result<Vec<String>> {
+    let sw = std::fs::read_to_string(dist_dir().join("sw.js"))?;
+    let list = sw.split("const FILES = ").nth(1).and_then(|r| r.split(";\n").next()).context("the worker's FILES")?;
+    let files: serde_json::Map<String, serde_json::Value> = serde_json::from_str(list)?;
+    Ok(files.keys().cloned().collect())
+}
+
+/// A first visit in a fresh profile to a host that answers with
+/// `Cache-Control: {cache}`: the app mounts, a worker takes control and its
+/// cache holds every file of the build. Prints the requests per file; the
+/// host is still serving.
+async fn first_visit(s: &Session, cache: &str) -> Result<StaticServer> {
+    let host = StaticServer::start_cached(&dist_dir(), cache).await?;
+    s.c.goto(&host.url).await?;
+    s.wait_for(e2e::browser::APP_FORM, SECS(15)).await?;
+    s.c.execute(e2e::browser::ERROR_HOOK, vec![]).await?;
+    controlled(s).await?;
+    println!("    {}: first visit, Cache-Control: {cache}: {}", s.engine.name(), host.per_file());
+    let files = precached()?;
+    let cached = cached_urls(s).await?;
+    let missing: Vec<_> = files.iter().filter(|f| !cached.iter().any(|u| u.strip_prefix(&host.url) == Some(f.trim_start_matches("./")))).collect();
+    ensure!(missing.is_empty() && !files.is_empty(), "the worker's cache lacks {missing:?}: {cached:?}");
+    Ok(host)
+}
+
+/// Opens the page again with the host gone (a navigation, as a person
+/// does; Firefox's WebDriver refresh skips the service worker, a person's
+/// reload does not): the app mounts from the worker's cache.
+async fn opens_offline(s: &Session, host: StaticServer) -> Result<()> {
+    let url = host.url.clone();
+    drop(host);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let chromium = s.engine == e2e::browser::Engine::Chromium;
+    if chromium {
+        s.set_offline(true).await?;
+    }
+    s.c.goto(&url).await?;
+    let mounted = s.wait_for(e2e::browser::APP_FORM, SECS(15)).await.map(|_| ());
+    if chromium {
+        s.set_offline(false).await?;
+    }
+    mounted.context("the app opens offline")?;
+    s.c.execute(e2e::browser::ERROR_HOOK, vec![]).await?;
+    s.assert_alive().await
+}
+
+/// Whether the browser keeps an HTTP cache: a file of the host the worker
+/// does not keep (`_headers`), asked for twice with `force-cache`, reaches
+/// the host once. (WebKitGTK's automation profile is ephemeral and keeps
+/// none: every request goes to the host.)
+async fn keeps_http_cache(s: &Session, host: &StaticServer) -> Result<bool> {
+    for _ in 0..2 {
+        s.c.execute_async("const done = arguments[arguments.length - 1]; fetch('_headers', {cache: 'force-cache'}).then(r => r.text()).then(done, e => done(String(e)));", vec![]).await?;
+    }
+    let n = host.count("/_headers");
+    ensure!(n == 1 || n == 2, "_headers asked for {n} times");
+    Ok(n == 1)
+}
+
+/// A first visit to a host that lets the browser cache (GitHub Pages sends
+/// `max-age=600`): each file of the app is fetched once — the page, the
+/// wasm (with its SRI hash), the icons; the stylesheet, boot.js and the
+/// glue are in the page — and the worker's precache takes the page's copy
+/// of the wasm and the browser's of the rest. After it, the page opens
+/// with no network.
+pub(crate) fn a_first_visit_fetches_each_file_once(s: &Session) -> Fut<'_> {
     Box::pin(async move {
-        let host = StaticServer::start(&dist_dir()).await?;
-        s.c.goto(&host.url).await?;
-        s.wait_for(e2e::browser::APP_FORM, SECS(15)).await?;
-        controlled(s).await?;
-        let requests = host.requests.lock().map(|r| r.clone()).unwrap_or_default();
-        let by_page = |ext: &str| requests.iter().filter(|(p, past_cache)| p.ends_with(ext) && !past_cache).count();
-        let wasm_in_all = requests.iter().filter(|(p, _)| p.ends_with(".wasm")).count();
-        println!("    {}: first visit, wasm requests: {} by the page, {wasm_in_all} in all", s.engine.name(), by_page(".wasm"));
-        ensure!(by_page(".wasm") == 1, "the page fetched the wasm {} times: {requests:?}", by_page(".wasm"));
-        let inline = s.c.execute("return [document.styleSheets.length, !!document.querySelector('style'), getComputedStyle(document.body).margin]", vec![]).await?;
-        ensure!(inline == json!([1, true, "0px"]), "the page's own stylesheet is inline and applies: {inline}");
-        ensure!(by_page(".css") == 0 && by_page("boot.js") == 0, "no stylesheet or boot.js requested: {requests:?}");
-        let glue = requests.iter().filter(|(p, past_cache)| p.ends_with(".js") && p.contains("qwen-studio") && !past_cache).count();
-        ensure!(glue == 1, "the glue {glue} times: {requests:?}");
-        ensure!(wasm_in_all <= 2, "at most the worker's copy beside it: {requests:?}");
+        let host = first_visit(s, "max-age=600").await?;
+        let per_file = host.per_file();
+        ensure!(host.count(".wasm") == 1 && host.count("/sw.js") == 1, "the wasm and the worker once each: {per_file}");
+        let inline = s.c.execute("return [document.styleSheets.length, !!document.querySelector('style'), getComputedStyle(document.body).margin, document.querySelectorAll('script[type=module]:not([src])').length]", vec![]).await?;
+        ensure!(inline == json!([1, true, "0px", 1]), "the stylesheet and the glue are in the page, and apply: {inline}");
+        ensure!(host.count(".css") == 0 && host.count(".js") == 1, "no stylesheet, boot.js or glue requested (only sw.js): {per_file}");
         // The loader hands the checked fetch to the app: it is the one that ran.
         let checked = s.c.execute("return !!window.qieWasm && document.documentElement.innerHTML.includes('integrity:\"sha384-')", vec![]).await?;
         ensure!(checked == json!(true), "the wasm is fetched with its SRI hash");
-        s.assert_alive().await
+        let files = precached()?;
+        let fetched = |f: &String| host.count(&format!("/{}", f.trim_start_matches("./")));
+        if keeps_http_cache(s, &host).await? {
+            let twice: Vec<_> = files.iter().filter(|f| fetched(f) != 1).collect();
+            ensure!(twice.is_empty(), "not fetched exactly once: {twice:?}: {per_file}");
+        } else {
+            // With no HTTP cache, what the page loaded itself and cannot
+            // hand over (the page, its icon) the worker fetches again.
+            println!("    {}: keeps no HTTP cache: the page and its icon are fetched again by the worker", s.engine.name());
+            let again: Vec<_> = files.iter().filter(|f| fetched(f) != 1 && !(["./", "icon.svg"].contains(&f.as_str()) && fetched(f) == 2)).collect();
+            ensure!(again.is_empty(), "fetched more than the page and the worker need: {again:?}: {per_file}");
+        }
+        opens_offline(s, host).await
     })
 }
+
+/// A first visit to a host that forbids caching (`no-store`): the wasm
+/// (almost all of the page's weight) is fetched once, the worker keeping
+/// the page's own copy; the rest (the page, the glue, the icons) the
+/// worker must fetch again, as nothing else can hand it their bytes. After
+/// it, the page opens with no network.
+pub(crate) fn a_first_visit_to_a_no_store_host_fetches_the_wasm_once(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let host = first_visit(s, "no-store").await?;
+        ensure!(host.count(".wasm") == 1, "the wasm was fetched {} times: {}", host.count(".wasm"), host.per_file());
+        opens_offline(s, host).await
+    })
+}
+
