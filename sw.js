@@ -17,21 +17,28 @@ const CACHE = "qie-app " + SCOPE + " " + VERSION;
 
 // One file into the cache, of this version and no other: the copy the page
 // has already put there (its wasm, checked by its SRI hash as it came),
-// else the browser's (a hashed file never changes, so the HTTP cache's copy
-// is as good as the host's, and costs no second download), else — when
-// the browser's copy is of another version — the host's. A file that is of
-// another version even there fails the install: the next visit tries again,
-// and the version that works goes on serving.
+// else the browser's, however old (it is checked here: a hashed file never
+// changes, so the HTTP cache's copy is as good as the host's and costs no
+// second download, even where the host asks to revalidate), else the
+// host's — past the HTTP cache when the browser's copy is of another
+// version. A file of another version even there fails the install: the
+// next visit tries again, and the version that works goes on serving. The
+// page is asked for as "./" (what a navigation asks for, so the browser
+// has it), else as index.html (hosts that serve no folder, such as S3's
+// own endpoint, and pages opened by that name).
 async function keep(cache, file) {
   if (await cache.match(file)) return;
-  for (const mode of ["default", "reload"]) {
-    let answer;
-    try {
-      answer = await fetch(new Request(file, { cache: mode, integrity: FILES[file] }));
-    } catch (e) {
-      continue; // offline, or not the bytes the SRI hash says
+  const urls = file === "./" ? ["./", "index.html"] : [file];
+  for (const mode of ["only-if-cached", "force-cache", "reload"]) {
+    for (const url of urls) {
+      let answer;
+      try {
+        answer = await fetch(new Request(url, { cache: mode, mode: "same-origin", integrity: FILES[file] }));
+      } catch (e) {
+        continue; // not in the browser's cache, offline, or not the bytes the SRI hash says
+      }
+      if (answer.ok && (FILES[file] || (await answer.clone().text()).includes(VERSION))) return cache.put(file, answer);
     }
-    if (answer.ok && (FILES[file] || (await answer.clone().text()).includes(VERSION))) return cache.put(file, answer);
   }
   throw new Error(file + " of version " + VERSION + " could not be had");
 }

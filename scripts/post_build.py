@@ -35,13 +35,14 @@ if preload:
     href = re.search(r'href="?([^"\s>]+\.wasm)', preload)
     if not (integrity and href):
         sys.exit("post_build: the wasm preload has no href or integrity")
-    # The page's copy also goes into the service worker's cache (release
-    # builds, which carry the version in <meta name="qie-sw">), so its
-    # precache does not download the wasm again where the host forbids the
-    # HTTP cache; the worker starts once this is written (boot.js).
+    # On a visit no worker serves yet, the page's copy also goes into the
+    # worker's cache (release builds, which carry the version in
+    # <meta name="qie-sw">), so its precache does not download the wasm
+    # again where the browser keeps no HTTP cache; the worker starts once
+    # this is written (boot.js).
     early = ('<script>window.qieWasm=fetch("%s",{integrity:"%s",credentials:"same-origin"}).then(function(r){'
-             'var v=document.querySelector("meta[name=qie-sw]");'
-             'if(r.ok&&v&&self.caches){var c=r.clone();window.qieKept=caches.open("qie-app "+new URL(".",location.href).href+" "+v.content)'
+             'var v=document.querySelector("meta[name=qie-sw]"),w=navigator.serviceWorker;'
+             'if(r.ok&&v&&self.caches&&!(w&&w.controller)){var c=r.clone();window.qieKept=caches.open("qie-app "+new URL(".",location.href).href+" "+v.content)'
              '.then(function(k){return k.put("%s",c)}).catch(function(){})}return r})</script>') % (href.group(1), integrity.group(1), href.group(1))
     html = html.replace(preload, early)
     html, n = re.subn(r"module_or_path:\s*(['\"`])[^'\"`]+\.wasm\1", "module_or_path:window.qieWasm", html)

@@ -289,6 +289,23 @@ pub struct StaticServer {
     _stop: oneshot::Sender<()>,
 }
 
+/// What a [`StaticServer`] does as one static host or another does.
+#[derive(Clone, Debug, Default)]
+pub struct Host {
+    /// Serves only under this path (`/qwen-studio`), nothing at `/`, as a
+    /// project page; the server's `url` ends with it and `/`.
+    pub prefix: String,
+    /// Sends the brotli copies beside the files (`x.br`) to browsers that
+    /// take them, as a host that compresses does.
+    pub brotli: bool,
+    /// `Cache-Control` on every answer (GitHub Pages: `max-age=600`;
+    /// Netlify: `public, max-age=0, must-revalidate`; some: `no-store`).
+    pub cache: Option<String>,
+    /// A folder's URL is not found; only `…/index.html` is the page (S3's
+    /// own endpoint).
+    pub no_folder_index: bool,
+}
+
 /// One request a [`StaticServer`] answered.
 #[derive(Clone, Debug)]
 pub struct Hit {
@@ -299,6 +316,9 @@ pub struct Hit {
     pub past_cache: bool,
     /// It was a revalidation (`If-Modified-Since` or `If-None-Match`).
     pub conditional: bool,
+    /// `Sec-Fetch-Dest`: `document`, `image` (the browser's own icon
+    /// requests among them), `empty` (a `fetch()`: the page's, the worker's)…
+    pub dest: String,
     pub status: u16,
 }
 
@@ -320,33 +340,33 @@ impl StaticServer {
         Self::start_under(dir, "").await
     }
 
-    /// Serves `dir` with `Cache-Control: {cache}` on every answer, as a
-    /// static host does (GitHub Pages: `max-age=600`; some: `no-store`).
-    pub async fn start_cached(dir: &Path, cache: &str) -> Result<Self> {
-        Self::serve(dir, "", false, Some(cache.to_string())).await
+    /// Serves `dir` as `host` says.
+    pub async fn start_with(dir: &Path, host: Host) -> Result<Self> {
+        Self::serve(dir, host).await
     }
 
     /// Serves `dir` with the brotli copies beside its files (`x.br`) to
     /// browsers that take them, as a static host that compresses does.
     pub async fn start_brotli(dir: &Path) -> Result<Self> {
-        Self::serve(dir, "", true, None).await
+        Self::serve(dir, Host { brotli: true, ..Host::default() }).await
     }
 
     /// Serves `dir` under `prefix` (`/qwen-studio`) and nothing at `/`, as
     /// a project page on a static host; `url` ends with the prefix and `/`.
     pub async fn start_under(dir: &Path, prefix: &str) -> Result<Self> {
-        Self::serve(dir, prefix, false, None).await
+        Self::serve(dir, Host { prefix: prefix.to_string(), ..Host::default() }).await
     }
 
-    async fn serve(dir: &Path, prefix: &str, brotli: bool, cache: Option<String>) -> Result<Self> {
+    async fn serve(dir: &Path, host: Host) -> Result<Self> {
         if !dir.join("index.html").exists() {
             bail!("{} has no index.html: build the app first (trunk build --release)", dir.display());
         }
+        let Host { prefix, brotli, cache, no_folder_index } = host;
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}{prefix}/", listener.local_addr()?);
-        let files = tower_http::services::ServeDir::new(dir);
+        let files = tower_http::services::ServeDir::new(dir).append_index_html_on_directories(!no_folder_index);
         let files = if brotli { files.precompressed_br() } else { files };
-        let app = if prefix.is_empty() { axum::Router::new().fallback_service(files) } else { axum::Router::new().nest_service(prefix, files) };
+        let app = if prefix.is_empty() { axum::Router::new().fallback_service(files) } else { axum::Router::new().nest_service(&prefix, files) };
         let failures = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let (seen, log) = (failures.clone(), requests.clone());
@@ -358,6 +378,7 @@ impl StaticServer {
                 let headers = req.headers();
                 let past_cache = headers.get("cache-control").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("no-cache"));
                 let conditional = headers.contains_key("if-modified-since") || headers.contains_key("if-none-match");
+                let dest = headers.get("sec-fetch-dest").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
                 if path.ends_with(".wasm") {
                     let _ = held.wait_for(|h| !*h).await;
                 }
@@ -369,7 +390,7 @@ impl StaticServer {
                 if status >= 400 {
                     seen.lock().unwrap_or_else(|e| e.into_inner()).push((path.clone(), status));
                 }
-                log.lock().unwrap_or_else(|e| e.into_inner()).push(Hit { path, past_cache, conditional, status });
+                log.lock().unwrap_or_else(|e| e.into_inner()).push(Hit { path, past_cache, conditional, dest, status });
                 resp
             }
         }));

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context, Result};
-use e2e::browser::{Driver, Engine, Session, StaticServer};
+use e2e::browser::{Driver, Engine, Host, Session, StaticServer};
 use e2e::fake::{Config, FakeServer, Faults, Recorded};
 use futures_util::stream::{self, StreamExt};
 use serde_json::json;
@@ -90,6 +90,8 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("the_same_dist_works_under_a_path", scenarios::hosted::the_same_dist_works_under_a_path),
     ("after_one_visit_the_page_opens_offline", scenarios::hosted::after_one_visit_the_page_opens_offline),
     ("a_first_visit_fetches_each_file_once", scenarios::hosted::a_first_visit_fetches_each_file_once),
+    ("a_first_visit_to_a_revalidating_host_fetches_each_file_once", scenarios::hosted::a_first_visit_to_a_revalidating_host_fetches_each_file_once),
+    ("a_page_opened_as_index_html_is_kept_and_opens_offline", scenarios::hosted::a_page_opened_as_index_html_is_kept_and_opens_offline),
     ("a_first_visit_to_a_no_store_host_fetches_the_wasm_once", scenarios::hosted::a_first_visit_to_a_no_store_host_fetches_the_wasm_once),
     ("a_backslash_trick_never_carries_the_key_away", scenarios::hosted::a_backslash_trick_never_carries_the_key_away),
     ("a_new_version_is_announced_and_taken_on_reload", scenarios::hosted::a_new_version_is_announced_and_taken_on_reload),

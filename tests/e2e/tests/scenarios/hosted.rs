@@ -2,6 +2,7 @@
 //! Content-Security-Policy (every scenario fails on a violation: e2e.rs).
 
 use super::super::*;
+use e2e::browser::Hit;
 
 /// `dist/` served only under `/qwen-studio/` (nothing at `/`), as a project
 /// page: the page renders with no failed request, a Demo job completes, the
@@ -132,7 +133,7 @@ pub(crate) fn a_new_version_is_announced_and_taken_on_reload(s: &Session) -> Fut
                 std::fs::copy(f.path(), dir.join(f.file_name()))?;
             }
         }
-        let host = StaticServer::start_cached(&dir, "max-age=600").await?;
+        let host = StaticServer::start_with(&dir, sends("max-age=600")).await?;
         s.c.goto(&host.url).await?;
         s.wait_for(e2e::browser::APP_FORM, SECS(15)).await?;
         controlled(s).await?;
@@ -219,17 +220,18 @@ fn precached() -> Result<Vec<String>> {
     Ok(files.keys().cloned().collect())
 }
 
-/// A first visit in a fresh profile to a host that answers with
-/// `Cache-Control: {cache}`: the app mounts, a worker takes control and its
-/// cache holds every file of the build. Prints the requests per file; the
-/// host is still serving.
-async fn first_visit(s: &Session, cache: &str) -> Result<StaticServer> {
-    let host = StaticServer::start_cached(&dist_dir(), cache).await?;
-    s.c.goto(&host.url).await?;
+/// A first visit in a fresh profile to `page` (the folder, `""`, or
+/// `"index.html"`) on `host`: the app mounts, a worker takes control and
+/// its cache holds every file of the build. Prints the requests per file;
+/// the host is still serving.
+async fn first_visit(s: &Session, host: Host, page: &str) -> Result<StaticServer> {
+    let label = format!("{}{}", host.cache.as_deref().map(|c| format!("Cache-Control: {c}")).unwrap_or_default(), if host.no_folder_index { ", no folder index" } else { "" });
+    let host = StaticServer::start_with(&dist_dir(), host).await?;
+    s.c.goto(&format!("{}{page}", host.url)).await?;
     s.wait_for(e2e::browser::APP_FORM, SECS(15)).await?;
     s.c.execute(e2e::browser::ERROR_HOOK, vec![]).await?;
     controlled(s).await?;
-    println!("    {}: first visit, Cache-Control: {cache}: {}", s.engine.name(), host.per_file());
+    println!("    {}: first visit, {label}: {}", s.engine.name(), host.per_file());
     let files = precached()?;
     let cached = cached_urls(s).await?;
     let missing: Vec<_> = files.iter().filter(|f| !cached.iter().any(|u| u.strip_prefix(&host.url) == Some(f.trim_start_matches("./")))).collect();
@@ -237,11 +239,16 @@ async fn first_visit(s: &Session, cache: &str) -> Result<StaticServer> {
     Ok(host)
 }
 
+/// A host that sends `Cache-Control: {cache}`.
+fn sends(cache: &str) -> Host {
+    Host { cache: Some(cache.to_string()), ..Host::default() }
+}
+
 /// Opens the page again with the host gone (a navigation, as a person
 /// does; Firefox's WebDriver refresh skips the service worker, a person's
 /// reload does not): the app mounts from the worker's cache.
-async fn opens_offline(s: &Session, host: StaticServer) -> Result<()> {
-    let url = host.url.clone();
+async fn opens_offline(s: &Session, host: StaticServer, page: &str) -> Result<()> {
+    let url = format!("{}{page}", host.url);
     drop(host);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let chromium = s.engine == e2e::browser::Engine::Chromium;
@@ -278,30 +285,57 @@ async fn keeps_http_cache(s: &Session, host: &StaticServer) -> Result<bool> {
 /// of the wasm and the browser's of the rest. After it, the page opens
 /// with no network.
 pub(crate) fn a_first_visit_fetches_each_file_once(s: &Session) -> Fut<'_> {
-    Box::pin(async move {
-        let host = first_visit(s, "max-age=600").await?;
-        let per_file = host.per_file();
-        ensure!(host.count(".wasm") == 1 && host.count("/sw.js") == 1, "the wasm and the worker once each: {per_file}");
-        let inline = s.c.execute("return [document.styleSheets.length, !!document.querySelector('style'), getComputedStyle(document.body).margin, document.querySelectorAll('script[type=module]:not([src])').length]", vec![]).await?;
-        ensure!(inline == json!([1, true, "0px", 1]), "the stylesheet and the glue are in the page, and apply: {inline}");
-        ensure!(host.count(".css") == 0 && host.count(".js") == 1, "no stylesheet, boot.js or glue requested (only sw.js): {per_file}");
-        // The loader hands the checked fetch to the app: it is the one that ran.
-        let checked = s.c.execute("return !!window.qieWasm && document.documentElement.innerHTML.includes('integrity:\"sha384-')", vec![]).await?;
-        ensure!(checked == json!(true), "the wasm is fetched with its SRI hash");
-        let files = precached()?;
-        let fetched = |f: &String| host.count(&format!("/{}", f.trim_start_matches("./")));
-        if keeps_http_cache(s, &host).await? {
-            let twice: Vec<_> = files.iter().filter(|f| fetched(f) != 1).collect();
-            ensure!(twice.is_empty(), "not fetched exactly once: {twice:?}: {per_file}");
-        } else {
-            // With no HTTP cache, what the page loaded itself and cannot
-            // hand over (the page, its icon) the worker fetches again.
-            println!("    {}: keeps no HTTP cache: the page and its icon are fetched again by the worker", s.engine.name());
-            let again: Vec<_> = files.iter().filter(|f| fetched(f) != 1 && !(["./", "icon.svg"].contains(&f.as_str()) && fetched(f) == 2)).collect();
-            ensure!(again.is_empty(), "fetched more than the page and the worker need: {again:?}: {per_file}");
-        }
-        opens_offline(s, host).await
-    })
+    Box::pin(each_file_once(s, sends("max-age=600"), ""))
+}
+
+/// The same on a host that asks the browser to revalidate every file
+/// (Netlify: `public, max-age=0, must-revalidate`): the worker checks the
+/// browser's copies itself (SRI hashes, the page's version) and asks the
+/// host nothing more, not even "not modified?".
+pub(crate) fn a_first_visit_to_a_revalidating_host_fetches_each_file_once(s: &Session) -> Fut<'_> {
+    Box::pin(each_file_once(s, sends("public, max-age=0, must-revalidate"), ""))
+}
+
+/// The same on a host whose folders are not pages (S3's own endpoint),
+/// the page opened as `…/index.html`: the worker keeps that page, and it
+/// opens offline by that name.
+pub(crate) fn a_page_opened_as_index_html_is_kept_and_opens_offline(s: &Session) -> Fut<'_> {
+    Box::pin(each_file_once(s, Host { no_folder_index: true, ..sends("max-age=600") }, "index.html"))
+}
+
+async fn each_file_once(s: &Session, host: Host, page: &str) -> Result<()> {
+    let host = first_visit(s, host, page).await?;
+    let per_file = host.per_file();
+    ensure!(host.count(".wasm") == 1 && host.count("/sw.js") == 1, "the wasm and the worker once each: {per_file}");
+    let inline = s.c.execute("return [document.styleSheets.length, !!document.querySelector('style'), getComputedStyle(document.body).margin, document.querySelectorAll('script[type=module]:not([src])').length]", vec![]).await?;
+    ensure!(inline == json!([1, true, "0px", 1]), "the stylesheet and the glue are in the page, and apply: {inline}");
+    ensure!(host.count(".css") == 0 && host.count(".js") == 1, "no stylesheet, boot.js or glue requested (only sw.js): {per_file}");
+    // The loader hands the checked fetch to the app: it is the one that ran.
+    let checked = s.c.execute("return !!window.qieWasm && document.documentElement.innerHTML.includes('integrity:\"sha384-')", vec![]).await?;
+    ensure!(checked == json!(true), "the wasm is fetched with its SRI hash");
+    // The page by the name it was opened with. The browser may ask again
+    // for the icon it shows (Chromium does, `Sec-Fetch-Dest: image`): that
+    // is its own, counted once; the worker's request is a fetch.
+    let shown_again = |h: &&Hit| h.dest == "image" && h.path.ends_with("/icon.svg");
+    let fetched = |f: &str| {
+        let path = if f == "./" { format!("/{page}") } else { format!("/{f}") };
+        let hits: Vec<Hit> = host.hits().into_iter().filter(|h| h.path.ends_with(&path)).collect();
+        hits.len() - hits.iter().filter(shown_again).count().saturating_sub(1)
+    };
+    let files = precached()?;
+    if keeps_http_cache(s, &host).await? {
+        let twice: Vec<_> = files.iter().filter(|f| fetched(f) != 1).collect();
+        ensure!(twice.is_empty(), "not fetched exactly once: {twice:?}: {per_file}");
+        let revalidated: Vec<_> = host.hits().into_iter().filter(|h| h.conditional && !shown_again(&h)).collect();
+        ensure!(revalidated.is_empty(), "revalidations: {revalidated:?}");
+    } else {
+        // With no HTTP cache, what the page loaded itself and cannot
+        // hand over (the page, its icon) the worker fetches again.
+        println!("    {}: keeps no HTTP cache: the page and its icon are fetched again by the worker", s.engine.name());
+        let again: Vec<_> = files.iter().filter(|f| fetched(f) != 1 && !(["./", "icon.svg"].contains(&f.as_str()) && fetched(f) == 2)).collect();
+        ensure!(again.is_empty(), "fetched more than the page and the worker need: {again:?}: {per_file}");
+    }
+    opens_offline(s, host, page).await
 }
 
 /// A first visit to a host that forbids caching (`no-store`): the wasm
@@ -311,9 +345,9 @@ pub(crate) fn a_first_visit_fetches_each_file_once(s: &Session) -> Fut<'_> {
 /// it, the page opens with no network.
 pub(crate) fn a_first_visit_to_a_no_store_host_fetches_the_wasm_once(s: &Session) -> Fut<'_> {
     Box::pin(async move {
-        let host = first_visit(s, "no-store").await?;
+        let host = first_visit(s, sends("no-store"), "").await?;
         ensure!(host.count(".wasm") == 1, "the wasm was fetched {} times: {}", host.count(".wasm"), host.per_file());
-        opens_offline(s, host).await
+        opens_offline(s, host, "").await
     })
 }
 
