@@ -66,9 +66,16 @@ pub(crate) fn the_first_screen_and_the_app_agree_in_both_languages(s: &Session) 
             ensure!(page[0] == "zh-CN" && page[1] == "生成", "a Chinese first screen: {page}");
             zh.screenshot("first-screen-zh").await?;
             ensure!(page[2].as_str().is_some_and(|t| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))), "its title: {page}");
+            // The service worker (its precache) waits for the app.
+            ensure!(host.count("/sw.js") == 0 && host.count("/") == 1, "only the page, no worker yet: {}", host.per_file());
             host.hold_wasm(false);
             zh.wait_for(APP_FORM, SECS(20)).await?;
             ensure!(zh.text("form#edit-form button[type=submit]").await? == "生成", "the app took over in Chinese");
+            let deadline = Instant::now() + SECS(10);
+            while host.count("/sw.js") == 0 {
+                ensure!(Instant::now() < deadline, "no worker once the app ran: {}", host.per_file());
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
             Ok(())
         }
         .await;
