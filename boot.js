@@ -49,8 +49,9 @@
   window.qieTakeover = function () {
     handover();
     // The worker's precache starts once the app runs, not while the first
-    // screen waits for the wasm (it takes the browser's copies, but on a
-    // host that forbids caching it downloads the page and its glue again).
+    // screen waits for the wasm (it takes the page's wasm and the browser's
+    // copies of the rest, but where the browser may not cache it downloads
+    // the page and the icons again).
     if (startWorker) {
       var start = startWorker;
       startWorker = null;
