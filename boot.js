@@ -130,7 +130,10 @@
 
   // The service worker (sw.js) keeps the app for offline use. Built pages
   // carry <meta name="qie-sw">; `trunk serve` pages (live reload) do not.
-  if (!("serviceWorker" in navigator) || !document.querySelector('meta[name="qie-sw"]')) return;
+  // A browser that refuses the site its storage throws when it is touched.
+  var workers = null;
+  try { workers = navigator.serviceWorker || null; } catch (e) { /* no offline copy, then */ }
+  if (!workers || !document.querySelector('meta[name="qie-sw"]')) return;
   var waiting = null;
   var applying = false;
   function ready(worker) {
@@ -144,22 +147,22 @@
     applying = true;
     waiting.postMessage("skip-waiting");
   };
-  navigator.serviceWorker.addEventListener("controllerchange", function () {
+  workers.addEventListener("controllerchange", function () {
     if (applying) location.reload();
   });
   startWorker = function () {
     // Once the page's copy of the wasm is in the worker's cache (the
     // inline script that fetched it puts it there), so it is not fetched again.
     Promise.resolve(window.qieKept).then(function () {
-      return navigator.serviceWorker.register("sw.js");
+      return workers.register("sw.js");
     }).then(function (reg) {
-      if (reg.waiting && navigator.serviceWorker.controller) ready(reg.waiting);
+      if (reg.waiting && workers.controller) ready(reg.waiting);
       reg.addEventListener("updatefound", function () {
         var w = reg.installing;
         // A new version only when a worker already served this page when
         // it was found (the first install is not one, however late its
         // statechange comes: WebKit's came after the claim once).
-        if (!w || !navigator.serviceWorker.controller) return;
+        if (!w || !workers.controller) return;
         w.addEventListener("statechange", function () {
           if (w.state === "installed") ready(w);
         });

@@ -40,10 +40,12 @@ if preload:
     # <meta name="qie-sw">), so its precache does not download the wasm
     # again where the browser keeps no HTTP cache; the worker starts once
     # this is written (boot.js).
+    # A browser that refuses the site its storage throws when either is
+    # touched: the app runs all the same.
     early = ('<script>window.qieWasm=fetch("%s",{integrity:"%s",credentials:"same-origin"}).then(function(r){'
-             'var v=document.querySelector("meta[name=qie-sw]"),w=navigator.serviceWorker;'
+             'try{var v=document.querySelector("meta[name=qie-sw]"),w=navigator.serviceWorker;'
              'if(r.ok&&v&&self.caches&&!(w&&w.controller)){var c=r.clone();window.qieKept=caches.open("qie-app "+new URL(".",location.href).href+" "+v.content)'
-             '.then(function(k){return k.put("%s",c)}).catch(function(){})}return r})</script>') % (href.group(1), integrity.group(1), href.group(1))
+             '.then(function(k){return k.put("%s",c)}).catch(function(){})}}catch(e){}return r})</script>') % (href.group(1), integrity.group(1), href.group(1))
     html = html.replace(preload, early)
     html, n = re.subn(r"module_or_path:\s*(['\"`])[^'\"`]+\.wasm\1", "module_or_path:window.qieWasm", html)
     if n != 1:

@@ -93,6 +93,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("a_first_visit_to_a_revalidating_host_fetches_each_file_once", scenarios::hosted::a_first_visit_to_a_revalidating_host_fetches_each_file_once),
     ("a_page_opened_as_index_html_is_kept_and_opens_offline", scenarios::hosted::a_page_opened_as_index_html_is_kept_and_opens_offline),
     ("a_first_visit_to_a_no_store_host_fetches_the_wasm_once", scenarios::hosted::a_first_visit_to_a_no_store_host_fetches_the_wasm_once),
+    ("a_browser_that_refuses_site_storage_still_runs_the_app", scenarios::hosted::a_browser_that_refuses_site_storage_still_runs_the_app),
     ("a_backslash_trick_never_carries_the_key_away", scenarios::hosted::a_backslash_trick_never_carries_the_key_away),
     ("a_new_version_is_announced_and_taken_on_reload", scenarios::hosted::a_new_version_is_announced_and_taken_on_reload),
     ("a_2511_job_sends_its_own_choices", scenarios::family::a_2511_job_sends_its_own_choices),

@@ -22,12 +22,7 @@ pub(crate) fn the_same_dist_works_under_a_path(s: &Session) -> Fut<'_> {
         s.wait_for(e2e::browser::APP_FORM, SECS(15)).await?;
         s.c.execute(e2e::browser::ERROR_HOOK, vec![]).await?;
         ensure!(!s.exists("#boot").await?, "the loading line went once the app mounted");
-        s.select("select[name=provider]", "demo").await?;
-        s.fill("textarea[name=prompt]", "under a path").await?;
-        let png = e2e::png::base64_encode(&e2e::png::png(2, 2, [10, 200, 10]));
-        s.add_image(&format!("data:image/png;base64,{png}")).await?;
-        s.submit().await?;
-        s.wait_job(0, "completed", SECS(15)).await?;
+        demo_job(s, "under a path", [10, 200, 10]).await?;
         s.click("details.tools > summary").await?;
         s.click("button[data-testid=share-link]").await?;
         let link = s.wait_for("input[data-testid=share-url]", SECS(2)).await?.prop("value").await?.context("a link")?;
@@ -39,6 +34,16 @@ pub(crate) fn the_same_dist_works_under_a_path(s: &Session) -> Fut<'_> {
         ensure!(failed.is_empty(), "requests that failed: {failed:?}");
         s.assert_alive().await
     })
+}
+
+/// A whole job on the in-page Demo provider, from a 2×2 image of `rgb`.
+async fn demo_job(s: &Session, prompt: &str, rgb: [u8; 3]) -> Result<()> {
+    s.select("select[name=provider]", "demo").await?;
+    s.fill("textarea[name=prompt]", prompt).await?;
+    let png = e2e::png::base64_encode(&e2e::png::png(2, 2, rgb));
+    s.add_image(&format!("data:image/png;base64,{png}")).await?;
+    s.submit().await?;
+    s.wait_job(0, "completed", SECS(15)).await.map(|_| ())
 }
 
 /// Waits until a service worker controls the page.
@@ -102,16 +107,56 @@ pub(crate) fn after_one_visit_the_page_opens_offline(s: &Session) -> Fut<'_> {
         s.c.execute(e2e::browser::ERROR_HOOK, vec![]).await?;
         s.wait_for("[data-testid=history-item][data-status=completed]", SECS(5)).await?;
         s.c.execute("document.querySelector('details.settings').open = true", vec![]).await?;
-        s.select("select[name=provider]", "demo").await?;
-        s.fill("textarea[name=prompt]", "offline").await?;
-        let png = e2e::png::base64_encode(&e2e::png::png(2, 2, [200, 10, 10]));
-        s.add_image(&format!("data:image/png;base64,{png}")).await?;
-        s.submit().await?;
-        s.wait_job(0, "completed", SECS(15)).await?;
+        demo_job(s, "offline", [200, 10, 10]).await?;
         if chromium {
             s.set_offline(false).await?;
         }
         ensure!(fake.api_requests().len() == reached, "nothing reached the API while offline");
+        s.assert_alive().await
+    })
+}
+
+/// A copy of `dist/` in a folder of its own, to change.
+fn copy_of_dist(name: &str) -> Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("qie-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    for f in std::fs::read_dir(dist_dir())? {
+        let f = f?;
+        if f.file_type()?.is_file() {
+            std::fs::copy(f.path(), dir.join(f.file_name()))?;
+        }
+    }
+    Ok(dir)
+}
+
+/// A browser that refuses this site its storage (site data blocked: the
+/// Cache API and service workers throw a SecurityError when touched, as
+/// they do there) still runs the app: the wasm is fetched once and runs;
+/// only the offline copy is gone (no worker is asked for).
+pub(crate) fn a_browser_that_refuses_site_storage_still_runs_the_app(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let dir = copy_of_dist("refused")?;
+        // First in the page, before its own scripts (a file of the site, so
+        // the page's CSP allows it).
+        std::fs::write(
+            dir.join("refuse.js"),
+            "for (const [o, p] of [[window, 'caches'], [Navigator.prototype, 'serviceWorker']]) \
+             Object.defineProperty(o, p, { configurable: true, get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });",
+        )?;
+        let index = std::fs::read_to_string(dir.join("index.html"))?;
+        let first = index.find("<script").context("a script in the page")?;
+        std::fs::write(dir.join("index.html"), format!("{}<script src=refuse.js></script>{}", &index[..first], &index[first..]))?;
+        let host = StaticServer::start(&dir).await?;
+        s.c.goto(&host.url).await?;
+        s.wait_for(e2e::browser::APP_FORM, SECS(15)).await?;
+        s.c.execute(e2e::browser::ERROR_HOOK, vec![]).await?;
+        let refused = s.c.execute("try { window.caches; return false } catch (e) { return e.name }", vec![]).await?;
+        ensure!(refused == json!("SecurityError"), "the page runs with its storage refused: {refused}");
+        ensure!(host.count("refuse.js") == 1 && host.count(".wasm") == 1, "the wasm once: {}", host.per_file());
+        demo_job(s, "no site data", [10, 10, 200]).await?;
+        ensure!(host.count("/sw.js") == 0, "no worker where none may run: {}", host.per_file());
+        let _ = std::fs::remove_dir_all(&dir);
         s.assert_alive().await
     })
 }
@@ -124,15 +169,7 @@ pub(crate) fn after_one_visit_the_page_opens_offline(s: &Session) -> Fut<'_> {
 pub(crate) fn a_new_version_is_announced_and_taken_on_reload(s: &Session) -> Fut<'_> {
     Box::pin(async move {
         // A copy of dist/ that can change under the page.
-        let dir = std::env::temp_dir().join(format!("qie-update-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir)?;
-        for f in std::fs::read_dir(dist_dir())? {
-            let f = f?;
-            if f.file_type()?.is_file() {
-                std::fs::copy(f.path(), dir.join(f.file_name()))?;
-            }
-        }
+        let dir = copy_of_dist("update")?;
         let host = StaticServer::start_with(&dir, sends("max-age=600")).await?;
         s.c.goto(&host.url).await?;
         s.wait_for(e2e::browser::APP_FORM, SECS(15)).await?;
