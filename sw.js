@@ -13,6 +13,7 @@ const FILES = __QIE_FILES__;
 // Copies of the app under other paths of this origin keep caches of their
 // own (the page computes the same name: scripts/post_build.py).
 const SCOPE = self.registration.scope;
+const BASE = new URL(SCOPE);
 const CACHE = "qie-app " + SCOPE + " " + VERSION;
 
 // One file into the cache, of this version and no other: the copy the page
@@ -67,9 +68,8 @@ self.addEventListener("fetch", (event) => {
   const req = event.request;
   if (req.method !== "GET") return;
   const url = new URL(req.url);
-  const scope = new URL(SCOPE);
-  if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
-  let file = url.pathname.slice(scope.pathname.length);
+  if (url.origin !== BASE.origin || !url.pathname.startsWith(BASE.pathname)) return;
+  let file = url.pathname.slice(BASE.pathname.length);
   if (file === "" || file === "index.html") file = "./";
   if (!Object.hasOwn(FILES, file)) return;
   event.respondWith(caches.open(CACHE).then((c) => c.match(file)).then((hit) => hit || fetch(req)));

@@ -102,10 +102,10 @@ if not dev:
         sys.exit("post_build: the glue does not have the one export it is known to have (or imports, or says </script)")
     os.remove(glue_path)
     html = html.replace(loader.group(0), "", 1)
-    preload = re.search(r"<link\b[^>]*\bmodulepreload\b[^>]*>", html)
-    if not (preload and glue_name.group(1) in preload.group(0)):
+    modulepreload = re.search(r"<link\b[^>]*\bmodulepreload\b[^>]*>", html)
+    if not (modulepreload and glue_name.group(1) in modulepreload.group(0)):
         sys.exit("post_build: the glue's modulepreload was not found")
-    html = html.replace(preload.group(0), "", 1)
+    html = html.replace(modulepreload.group(0), "", 1)
     module = "<script type=module>" + glue + "\nawait __wbg_init({module_or_path:window.qieWasm});</script>"
     html = html.replace("</body>", module + "</body>", 1) if "</body>" in html else html + module
 

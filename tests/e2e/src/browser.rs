@@ -281,8 +281,8 @@ pub struct StaticServer {
     pub url: String,
     /// Requests answered with an error (path and code).
     pub failures: std::sync::Arc<std::sync::Mutex<Vec<(String, u16)>>>,
-    /// Every request, in the order they were answered.
-    pub requests: std::sync::Arc<std::sync::Mutex<Vec<Hit>>>,
+    /// Every request, in the order they were answered (`hits`).
+    requests: std::sync::Arc<std::sync::Mutex<Vec<Hit>>>,
     /// While true, requests for the wasm wait (the page shows its first
     /// screen, made at build time, and nothing of the app runs).
     hold: tokio::sync::watch::Sender<bool>,
@@ -322,42 +322,29 @@ pub struct Hit {
     pub status: u16,
 }
 
-impl std::fmt::Display for Hit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}{}{}", self.status, self.path, if self.past_cache { " (past the cache)" } else { "" }, if self.conditional { " (revalidation)" } else { "" })
-    }
-}
-
 /// The app's own form, mounted by the wasm: not the copy in the first
 /// screen index.html paints (`#shell`, which wraps its `<main>`).
 pub const APP_FORM: &str = "body > main form#edit-form";
 
 impl StaticServer {
     pub async fn start(dir: &Path) -> Result<Self> {
-        if !dir.join("index.html").exists() {
-            bail!("{} has no index.html: build the app first (trunk build --release)", dir.display());
-        }
-        Self::start_under(dir, "").await
-    }
-
-    /// Serves `dir` as `host` says.
-    pub async fn start_with(dir: &Path, host: Host) -> Result<Self> {
-        Self::serve(dir, host).await
+        Self::start_with(dir, Host::default()).await
     }
 
     /// Serves `dir` with the brotli copies beside its files (`x.br`) to
     /// browsers that take them, as a static host that compresses does.
     pub async fn start_brotli(dir: &Path) -> Result<Self> {
-        Self::serve(dir, Host { brotli: true, ..Host::default() }).await
+        Self::start_with(dir, Host { brotli: true, ..Host::default() }).await
     }
 
     /// Serves `dir` under `prefix` (`/qwen-studio`) and nothing at `/`, as
     /// a project page on a static host; `url` ends with the prefix and `/`.
     pub async fn start_under(dir: &Path, prefix: &str) -> Result<Self> {
-        Self::serve(dir, Host { prefix: prefix.to_string(), ..Host::default() }).await
+        Self::start_with(dir, Host { prefix: prefix.to_string(), ..Host::default() }).await
     }
 
-    async fn serve(dir: &Path, host: Host) -> Result<Self> {
+    /// Serves `dir` as `host` says.
+    pub async fn start_with(dir: &Path, host: Host) -> Result<Self> {
         if !dir.join("index.html").exists() {
             bail!("{} has no index.html: build the app first (trunk build --release)", dir.display());
         }
