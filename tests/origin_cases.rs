@@ -1,6 +1,6 @@
 // The key's origin table, shared by the native test of the Rust rule
 // (src/api/url.rs) and the browser test of the browser's own parser and the
-// final decision (tests/web.rs). `rust`: what `api::url::may_send_key`
+// final decision (tests/web/main.rs). `rust`: what `api::url::may_send_key`
 // says; `browser`: whether `new URL(url)` has the base's origin and no user
 // or password. The key is attached only when both say yes.
 

@@ -1,5 +1,5 @@
 //! The edit form's values as one record (the draft), written by serde and
-//! read by name (`draft_fields.rs`): share links, JSON imports and past jobs
+//! read by name (`draft/fields.rs`): share links, JSON imports and past jobs
 //! are read into it field by field, so one bad field is named and nothing
 //! else is lost. Switching the
 //! model keeps what the new model takes.
@@ -377,9 +377,7 @@ pub fn mentions_images(prompt: &str) -> bool {
         .any(|w| lower.match_indices(w).any(|(i, m)| lower[i + m.len()..].trim_start().starts_with(|c: char| c.is_ascii_digit())))
 }
 
-#[path = "draft_fields.rs"]
 mod fields;
 
 #[cfg(test)]
-#[path = "draft_tests.rs"]
 mod tests;

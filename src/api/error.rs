@@ -58,6 +58,9 @@ pub enum ErrorKind {
     Interrupted,
     /// The page went away while the job waited for its turn: never sent.
     NotSent,
+    /// Not sent: with its pictures inline the body is past
+    /// `storage::MAX_INLINE_BYTES` (`detail`: its size, "12.3 MB").
+    TooBig,
     Other,
 }
 
@@ -171,6 +174,11 @@ impl ApiError {
         Self::new(ErrorKind::NotSent, "")
     }
 
+    /// Not sent: an inline body of `bytes`, past what servers take.
+    pub fn too_big(bytes: usize) -> Self {
+        Self::new(ErrorKind::TooBig, super::image::human_bytes(bytes as u64))
+    }
+
     pub fn redirect(status: u16) -> Self {
         ApiError { status: (status != 0).then_some(status), ..Self::new(ErrorKind::Redirect, "") }
     }
@@ -278,6 +286,7 @@ impl ApiError {
             ErrorKind::Malformed => Msg::new(K::ErrMalformed).arg_msg("detail", detail(K::DetailUnreadable)),
             ErrorKind::Interrupted => Msg::new(K::ErrInterrupted),
             ErrorKind::NotSent => Msg::new(K::ErrNotSent),
+            ErrorKind::TooBig => Msg::new(K::ErrTooBig).arg("size", &self.detail),
             ErrorKind::Other => Msg::new(K::ErrOther).arg("status", status).arg_msg("detail", detail(K::DetailNone)),
         }
     }

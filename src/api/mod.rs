@@ -21,6 +21,7 @@ pub mod words;
 pub mod share;
 pub mod size;
 pub mod status;
+pub mod storage;
 pub mod url;
 pub mod validate;
 pub mod zip;

@@ -182,7 +182,7 @@ mod tests {
         }
     }
 
-    /// The origin table shared with the browser test (tests/web.rs), which
+    /// The origin table shared with the browser test (tests/web/main.rs), which
     /// checks the browser's parser and the final decision on the same rows.
     #[allow(dead_code)]
     mod cases {

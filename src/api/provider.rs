@@ -53,6 +53,16 @@ impl Provider {
         }
     }
 
+    /// The preset storage base: fal's; none for QuickRouter (its relay
+    /// documents no upload) and the demo; `None` for a custom provider.
+    pub fn storage_base(self) -> Option<&'static str> {
+        match self {
+            Provider::Fal => Some(super::storage::FAL_STORAGE_BASE),
+            Provider::Custom => None,
+            Provider::QuickRouter | Provider::Demo => Some(""),
+        }
+    }
+
     pub fn scheme(self) -> Option<AuthScheme> {
         match self {
             Provider::QuickRouter => Some(AuthScheme::Bearer),
@@ -100,6 +110,11 @@ pub struct Settings {
     pub provider: Provider,
     pub api_base: String,
     pub auth_scheme: AuthScheme,
+    /// The storage API's base, where local pictures are uploaded once
+    /// (`api::storage`); empty: none, pictures go inline. The key goes to
+    /// its origin too, by the same rule as to the API base's.
+    #[cfg_attr(test, serde(default))]
+    pub storage_base: String,
     /// The estimate's price per output megapixel, in US dollars.
     #[cfg_attr(test, serde(default = "default_price"))]
     pub price_per_mp: f64,
@@ -194,6 +209,7 @@ impl Settings {
         Settings {
             provider,
             api_base: provider.base().unwrap_or(custom_base).to_string(),
+            storage_base: provider.storage_base().unwrap_or("").to_string(),
             auth_scheme: provider.scheme().unwrap_or(AuthScheme::Bearer),
             price_per_mp: default_price(),
             max_side: default_max_side(),
@@ -215,6 +231,10 @@ impl Settings {
         let preset = Settings::for_provider(provider, &custom_base);
         self.provider = provider;
         self.api_base = preset.api_base;
+        // A custom provider keeps the storage base it had.
+        if let Some(b) = provider.storage_base() {
+            self.storage_base = b.to_string();
+        }
         self.auth_scheme = preset.auth_scheme;
     }
 }
@@ -239,6 +259,7 @@ impl Settings {
         put("provider", self.provider.as_str().into());
         put("api_base", self.api_base.clone().into());
         put("auth_scheme", self.auth_scheme.as_str().into());
+        put("storage_base", self.storage_base.clone().into());
         put("price_per_mp", self.price_per_mp.into());
         put("max_side", self.max_side.into());
         put("max_in_flight", self.max_in_flight.into());
@@ -277,10 +298,13 @@ impl Settings {
             None => Some(d),
             Some(v) => v.as_u64().and_then(|n| u32::try_from(n).ok()),
         };
+        let provider = Provider::parse(o.get("provider")?.as_str()?)?;
         Some(Settings {
-            provider: Provider::parse(o.get("provider")?.as_str()?)?,
+            provider,
             api_base: text("api_base")?,
             auth_scheme: AuthScheme::parse(o.get("auth_scheme")?.as_str()?)?,
+            // Settings from before storage: the provider's preset.
+            storage_base: opt_text("storage_base", provider.storage_base().unwrap_or(""))?,
             price_per_mp: number("price_per_mp", default_price())?,
             max_side: int("max_side", default_max_side())?,
             max_in_flight: int("max_in_flight", default_in_flight())?,
@@ -313,5 +337,4 @@ pub fn check_key(key: &str) -> Result<(), crate::i18n::K> {
 }
 
 #[cfg(test)]
-#[path = "provider_tests.rs"]
 mod tests;

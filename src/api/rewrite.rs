@@ -139,5 +139,4 @@ impl Spent {
 }
 
 #[cfg(test)]
-#[path = "rewrite_tests.rs"]
 mod tests;

@@ -254,5 +254,4 @@ impl Endpoints {
 }
 
 #[cfg(test)]
-#[path = "url_tests.rs"]
 mod tests;

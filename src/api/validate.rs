@@ -229,5 +229,4 @@ pub fn side_hint(raw: &str) -> Option<K> {
 }
 
 #[cfg(test)]
-#[path = "validate_tests.rs"]
 mod tests;

@@ -338,5 +338,4 @@ pub fn ignored_note(ignored: &[String]) -> Option<Msg> {
     (!ignored.is_empty()).then(|| Msg::new(K::ImportIgnored).arg("fields", ignored.join(", ")))
 }
 
-#[path = "form_regions.rs"]
 mod regions;

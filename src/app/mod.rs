@@ -156,6 +156,21 @@ pub fn provide_state() {
         settings.key_commits.track();
         jobs.resume(&settings.access());
     });
+    // A local picture is uploaded as soon as it is added (where the
+    // provider has storage), so the upload overlaps typing the prompt;
+    // removing it ends its upload, unless a job waits for it.
+    Effect::new(move |_| {
+        settings.settings.track();
+        settings.key_commits.track();
+        let files: Vec<(String, String)> = form.local.with(|v| v.iter().map(|l| (l.url.clone(), l.name.clone())).collect());
+        let Some(storage) = settings.access().storage_client() else { return };
+        for (uri, name) in &files {
+            jobs.uploads.want(&storage, uri, name);
+        }
+        let mut keep: Vec<_> = files.iter().map(|(u, _)| crate::api::storage::content_key(u)).collect();
+        keep.extend(jobs.waiting_pictures());
+        jobs.uploads.keep_only(&keep);
+    });
     let clock = Clock::start(jobs);
     // The failure of the job this form submitted (not of a re-run from the
     // history, nor of an older job): `at_submit` when the queue refused

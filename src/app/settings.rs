@@ -79,7 +79,7 @@ impl SettingsState {
     pub fn access(&self) -> Access {
         let s = self.settings.get_untracked();
         let transport = if s.provider == crate::api::Provider::Demo { Transport::Demo } else { Transport::Fetch };
-        Access { base: s.api_base.trim().to_string(), scheme: s.auth_scheme, key: self.key.get_untracked().trim().to_string(), transport }
+        Access { base: s.api_base.trim().to_string(), scheme: s.auth_scheme, key: self.key.get_untracked().trim().to_string(), transport, storage: s.storage_base.trim().trim_end_matches('/').to_string() }
     }
 
     /// A key no HTTP header can carry, said at once at the key field.
@@ -101,6 +101,9 @@ impl SettingsState {
         }
         if let Err(m) = self.settings.with(|s| check_base(&s.api_base)) {
             errs.push(FieldError::new("api_base", m));
+        }
+        if let Err(m) = self.settings.with(|s| if s.storage_base.trim().is_empty() { Ok(()) } else { check_base(s.storage_base.trim()) }) {
+            errs.push(FieldError::new("storage_base", m));
         }
         if let Err(k) = self.key.with(|k| check_key(k)) {
             errs.push(FieldError::new("api_key", k));

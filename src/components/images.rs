@@ -6,6 +6,7 @@ use web_sys::{DragEvent, File, FileList, HtmlInputElement, KeyboardEvent};
 
 use crate::api::image::{body_bytes, data_uri_mime, data_uri_payload_bytes, human_bytes, BODY_WARN_BYTES};
 use crate::api::output::is_safe_image_url;
+use crate::api::storage::Upload;
 use crate::api::validate::check_image_url;
 use crate::components::field_error::FieldErrorView;
 use crate::pixels::region::RegionUse;
@@ -39,7 +40,15 @@ pub fn ImageList() -> impl IntoView {
     };
     let add_files = move |files: Vec<File>| form.add_files(files, settings.settings.with_untracked(|s| s.max_side));
     let count = move || form.draft.with(|d| d.image_urls.len());
-    let body_size = move || form.draft.with(|d| body_bytes(d.image_urls.iter().map(String::as_str), 2_000));
+    // What the request will carry: an uploaded picture is its URL.
+    let uploads = crate::app::state().jobs.uploads;
+    let body_size = move || {
+        let sent: Vec<String> = form.draft.with(|d| d.image_urls.iter().map(|u| match uploads.state(u) {
+            Some(Upload::Done(url)) => url,
+            _ => u.clone(),
+        }).collect());
+        body_bytes(sent.iter().map(String::as_str), 2_000)
+    };
 
     view! {
         <fieldset
@@ -143,6 +152,7 @@ pub fn ImageList() -> impl IntoView {
 #[component]
 fn Thumb(index: usize, url: String, count: Signal<usize>) -> impl IntoView {
     let form = crate::app::state().form;
+    let uploads = crate::app::state().jobs.uploads;
     let prompt = expect_context::<PromptRef>();
     let i = i18n();
     let n = index + 1;
@@ -191,6 +201,13 @@ fn Thumb(index: usize, url: String, count: Signal<usize>) -> impl IntoView {
     view! {
         <li
             data-testid="input-image"
+            data-uploaded={
+                let url = url.clone();
+                move || match uploads.state(&url) {
+                    Some(Upload::Done(u)) => Some(u),
+                    _ => None,
+                }
+            }
             data-kind=kind
             data-url=(!is_data || local.is_none()).then(|| url.clone())
             data-type=mime
@@ -213,6 +230,7 @@ fn Thumb(index: usize, url: String, count: Signal<usize>) -> impl IntoView {
             <span class="thumb-text">
                 <span class="thumb-url" title=label.clone()>{label.clone()}</span>
                 {detail.map(|d| view! { <span class="thumb-detail">{i.msg(d)}</span> })}
+                {is_data.then(|| view! { <UploadLine url=url.clone() name=local.as_ref().map(|l| l.name.clone()).unwrap_or_default()/> })}
             </span>
             <span class="thumb-actions">
                 <button type="button" class="ghost small" data-testid="insert-ref"
@@ -231,6 +249,46 @@ fn Thumb(index: usize, url: String, count: Signal<usize>) -> impl IntoView {
                     on:click=move |_| form.remove_image(index)>"✕"</button>
             </span>
         </li>
+    }
+}
+
+/// A picture's upload, in its row: the bytes sent while it goes, a word
+/// once done, what went wrong with Retry when it failed.
+#[component]
+fn UploadLine(url: String, name: String) -> impl IntoView {
+    let st = crate::app::state();
+    let i = i18n();
+    let state = {
+        let url = url.clone();
+        move || st.jobs.uploads.state(&url)
+    };
+    let retry = move |_| {
+        if let Some(storage) = st.settings.access().storage_client() {
+            st.jobs.uploads.retry(&storage, &url, &name);
+        }
+    };
+    move || match state() {
+        None => None,
+        Some(Upload::Running { loaded, total }) => {
+            let text = if total == 0 {
+                Msg::new(K::UploadStarting)
+            } else {
+                Msg::new(K::UploadRunning).arg("loaded", human_bytes(loaded)).arg("total", human_bytes(total)).arg("percent", loaded * 100 / total.max(1))
+            };
+            Some(view! {
+                <span class="thumb-detail upload" data-testid="upload-progress" data-loaded=loaded data-total=total role="status">
+                    <progress max=total.max(1) value=loaded></progress>
+                    {i.msg(text)}
+                </span>
+            }.into_any())
+        }
+        Some(Upload::Done(_)) => Some(view! { <span class="thumb-detail" data-testid="upload-done">{t(K::UploadDone)}</span> }.into_any()),
+        Some(Upload::Failed(e)) => Some(view! {
+            <span class="thumb-detail field-error" data-testid="upload-error" role="alert">
+                {i.msg(e.message())} " "
+                <button type="button" class="ghost small" data-testid="upload-retry" on:click=retry.clone()>{t(K::UploadRetry)}</button>
+            </span>
+        }.into_any()),
     }
 }
 

@@ -2,6 +2,8 @@ use leptos::prelude::*;
 
 use crate::components::keyed::{keyed, Row};
 
+use crate::api::image::human_bytes;
+use crate::api::storage::Upload;
 use crate::components::aspect::AspectWarning;
 use crate::components::results::Results;
 use crate::jobs::{CancelState, Job, Pause, Phase};
@@ -61,6 +63,10 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
     // The results are drawn again only when they change, not on every
     // update of the job (its copies being kept, its logs).
     let output = Memo::new(move |_| job.with(|j| j.output.clone()));
+    // Its inline pictures as submitted (the body changes only while it
+    // waits, when uploads take their place).
+    let pictures: Vec<(u64, usize)> = job.with_untracked(|j| crate::api::storage::inline_images(&j.body).into_iter().map(crate::api::storage::content_key).collect());
+    let uploads = move || pictures.iter().filter_map(|k| jobs.uploads.by_key(*k)).collect::<Vec<_>>();
 
     view! {
         <article
@@ -125,6 +131,21 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                     None => Msg::new(K::QueueWaiting),
                 };
                 view! { <p class="queue" data-testid="queue-position" data-position=pos.map(|p| p.to_string())>{i.msg(text)}</p> }
+            })}
+            {move || {
+                let ups = uploads();
+                if phase.get() == Phase::Waiting {
+                    crate::api::storage::progress(ups.iter()).map(|(loaded, total)| view! {
+                        <p class="queue" data-testid="send-progress" data-loaded=loaded data-total=total role="status">
+                            {i.msg(Msg::new(K::SendUploads).arg("loaded", human_bytes(loaded)).arg("total", human_bytes(total)))}
+                        </p>
+                    }.into_any())
+                } else {
+                    ups.iter().any(|u| matches!(u, Upload::Failed(_))).then(|| view! { <p class="hint" data-testid="sent-inline">{t(K::SendInline)}</p> }.into_any())
+                }
+            }}
+            {move || job.with(|j| j.phase == Phase::Failed && j.error.as_ref().is_some_and(|e| e.status.is_some_and(|s| (400..500).contains(&s) && s != 401 && s != 429)) && j.names_upload()).then(|| view! {
+                <p class="hint" data-testid="upload-gone">{t(K::UploadGone)}</p>
             })}
             {move || job.with(|j| j.retrying.clone()).map(|(why, at)| {
                 let why = why.user_message();

@@ -73,6 +73,7 @@ pub fn SettingsPanel() -> impl IntoView {
             {move || s.with(|s| crate::api::origin::base_warning(&s.api_base)).map(|k| view! {
                 <p class="warn" data-testid="base-warning" role="status">{t(k)}</p>
             })}
+            <TextInput name="storage_base" label=K::SettingsStorageBase url=true bind=crate::components::controls::bind!(s.storage_base) readonly=Signal::derive(move || !is_custom())/>
             <label for="api_key">{t(K::SettingsKey)}</label>
             <div class="key-row">
                 <input

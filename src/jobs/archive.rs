@@ -198,5 +198,4 @@ pub fn evict(copies: &[(u64, f64, u64)], cap: u64, keep: Option<u64>) -> Vec<u64
 }
 
 #[cfg(test)]
-#[path = "archive_tests.rs"]
 mod tests;

@@ -53,6 +53,13 @@ impl Job {
             _ => None,
         })
     }
+
+    /// Whether it names an uploaded picture: an input from a local file
+    /// that the body names by an address (uploads live for a limited time).
+    pub fn names_upload(&self) -> bool {
+        let images = crate::api::input::body_images(&self.body);
+        self.sources.iter().zip(images).any(|(s, u)| matches!(s, Source::File { .. }) && (u.starts_with("https://") || u.starts_with("http://")))
+    }
 }
 
 /// A job as the chain sees it: its id, request id and the result it was
@@ -148,7 +155,6 @@ pub fn path(steps: &[Step], to: u64) -> Vec<u64> {
 }
 
 #[cfg(test)]
-#[path = "chain_tests.rs"]
 mod graph_tests;
 
 #[cfg(test)]

@@ -56,6 +56,10 @@ pub enum Event {
     /// A replay's step gets its first input while it waits: the result of
     /// the step before (or, that one skipped, what it had).
     Input { url: String, source: super::chain::Source },
+    /// Its pictures were uploaded while it waited: each data URI (by the
+    /// text it had) is replaced by the uploaded file's URL, so the body
+    /// sent and the history name the URL (`api::storage`).
+    Uploaded(Vec<(String, String)>),
 }
 
 /// A new job, as the store submits it.

@@ -313,5 +313,4 @@ pub fn should_follow(job: &Job, now: f64, me: &str) -> bool {
 }
 
 #[cfg(test)]
-#[path = "history_tests.rs"]
 mod tests;

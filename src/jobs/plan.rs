@@ -269,5 +269,4 @@ pub fn plan(schema: &Schema, body: &Value, c: &Choices, random: &mut dyn FnMut()
 }
 
 #[cfg(test)]
-#[path = "plan_tests.rs"]
 mod tests;

@@ -129,5 +129,4 @@ pub fn next(places: &[Option<Place>]) -> Turn {
 }
 
 #[cfg(test)]
-#[path = "replay_tests.rs"]
 mod tests;

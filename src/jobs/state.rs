@@ -219,17 +219,12 @@ impl Job {
     }
 }
 
-#[path = "absorb.rs"]
 mod absorb;
-#[path = "reduce.rs"]
 mod reduce;
 
 #[cfg(test)]
-#[path = "state_tests.rs"]
 mod tests;
 #[cfg(test)]
-#[path = "route_tests.rs"]
 mod route_tests;
 #[cfg(test)]
-#[path = "stream_tests.rs"]
 mod stream_tests;

@@ -196,9 +196,7 @@ impl Stored for [f32; 2] {
     }
 }
 
-#[path = "stored_types.rs"]
 mod types;
 
 #[cfg(test)]
-#[path = "stored_tests.rs"]
 mod tests;

@@ -12,6 +12,9 @@ use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, RequestRedirect};
 
+mod put;
+pub use put::put;
+
 use super::demo;
 pub use super::wire::{Answer, Method};
 use crate::api::error::{parse_retry_after, Problem};

@@ -19,6 +19,7 @@ mod runner;
 pub mod storage;
 pub mod store;
 mod sync;
+pub mod uploads;
 mod wire;
 
 pub use sync::HISTORY_KEY;

@@ -21,13 +21,9 @@ use crate::jobs::history;
 use crate::jobs::learn::{self, Expect};
 use crate::jobs::{Event, Job, Known, NewJob, Next, Phase};
 
-#[path = "keep.rs"]
 mod keep;
-#[path = "replay.rs"]
 mod replay;
-#[path = "rewrite.rs"]
 mod rewrite;
-#[path = "send.rs"]
 mod send;
 
 const TAB_KEY: &str = "qie.tab";
@@ -66,11 +62,20 @@ pub struct Access {
     pub scheme: AuthScheme,
     pub key: String,
     pub transport: Transport,
+    /// The storage API's base (empty: none; pictures go inline).
+    pub storage: String,
 }
 
 impl Access {
     fn client(&self, base: &str) -> Client {
         Client { base: base.to_string(), authorization: self.scheme.header_value(&self.key), transport: self.transport }
+    }
+
+    /// The client of the storage API, when there is one to use: a base
+    /// that passes the same checks as the API's, a usable key, `fetch`.
+    pub fn storage_client(&self) -> Option<Client> {
+        let usable = !self.storage.is_empty() && self.transport == Transport::Fetch && check_key(&self.key).is_ok() && crate::api::origin::check_base(&self.storage).is_ok();
+        usable.then(|| self.client(&self.storage))
     }
 
     /// Whether jobs on `base` may be followed with this key.
@@ -99,6 +104,8 @@ pub struct Jobs {
     /// list, so neither a card nor in the history). A list of one: the
     /// list's own type.
     pub rewrite: RwSignal<Vec<JobEntry>>,
+    /// The page's uploads: each picture crosses the wire once.
+    pub uploads: super::uploads::Uploads,
     /// What rewrites cost, by day.
     /// (As stored: `api::rewrite::Spent::from_storage` reads it.)
     pub spent: RwSignal<String>,
@@ -125,6 +132,7 @@ impl Jobs {
             sending: StoredValue::new_local(send::Sending::default()),
             copies_mb,
             rewrite: RwSignal::new(Vec::new()),
+            uploads: super::uploads::Uploads::new(),
             spent: RwSignal::new(rewrite::stored_spent()),
         };
         let problem = jobs.history_problem;
@@ -144,6 +152,15 @@ impl Jobs {
     /// Whether any job is still running (tracked).
     pub fn any_active(&self) -> bool {
         self.list.with(|l| l.iter().any(|e| e.job.with(|j| j.phase.is_active())))
+    }
+
+    /// The content keys of the inline pictures of jobs still waiting to be
+    /// sent (their uploads must go on).
+    pub fn waiting_pictures(&self) -> Vec<(u64, usize)> {
+        let of = |e: &JobEntry| e.job.with_untracked(|j| if j.phase == Phase::Waiting { crate::api::storage::inline_images(&j.body).into_iter().map(crate::api::storage::content_key).collect() } else { Vec::new() });
+        let mut keys: Vec<(u64, usize)> = self.list.with_untracked(|l| l.iter().flat_map(of).collect());
+        keys.extend(self.rewrite.with_untracked(|r| r.iter().flat_map(of).collect::<Vec<_>>()));
+        keys
     }
 
     /// Job `id`: one in the list, or the prompt rewrite.

@@ -472,6 +472,10 @@ pub const EXPECTED_CONSOLE: &[(&str, &str, bool)] = &[
     // page's own address; the image is another origin's, or CORS would not
     // apply), and the editor says why it cannot mark that image (issue 22).
     ("' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header", "an image whose host does not let the page read it, refused by the region editor", false),
+    // A storage API that does not allow the page (issue 34's CORS fault):
+    // the browser refuses its preflight; the image's row says so and the
+    // job sends the picture inline.
+    ("has been blocked by CORS policy: Response to preflight request doesn't pass access control check", "a storage API that does not allow the page, said in the image's row", false),
 ];
 
 impl Session {

@@ -6,6 +6,7 @@ pub mod browser;
 pub mod fake;
 pub mod family;
 pub mod png;
+pub mod storage;
 
 /// Runs a test binary's main future on two workers, like the machine.
 pub fn run(main: impl std::future::Future<Output = std::process::ExitCode>) -> std::process::ExitCode {

@@ -15,3 +15,4 @@ pub(crate) mod regions;
 pub(crate) mod angles;
 pub(crate) mod chains;
 pub(crate) mod rewrite;
+pub(crate) mod uploads;

@@ -169,6 +169,12 @@ impl Job {
                 }
                 Next::Continue
             }
+            Event::Uploaded(urls) => {
+                if self.phase == Phase::Waiting {
+                    crate::api::storage::substitute(&mut self.body, |u| urls.iter().find(|(d, _)| d == u).map(|(_, url)| url.clone()));
+                }
+                Next::Continue
+            }
             Event::CancelSent => {
                 self.cancel = CancelState::Sending;
                 Next::Continue

@@ -137,6 +137,25 @@ fn a_job_waiting_for_its_turn_is_withdrawn_or_marked_not_sent() {
 }
 
 #[test]
+fn uploads_replace_a_waiting_jobs_pictures_and_the_history_keeps_the_url() {
+    let (a, b) = ("data:image/png;base64,AAAA", "data:image/jpeg;base64,BBBB");
+    let body = json!({"prompt": "p", "image_urls": [a, "https://x/y.png", b]});
+    let mut j = Job::new(NewJob::polled(1, body, "http://127.0.0.1:9", "fal-ai/m", "tab-a"), 0.0);
+    let up = Event::Uploaded(vec![(a.to_string(), "https://v3.fal.media/files/a.png".to_string())]);
+    assert_eq!(j.apply(up.clone(), 1.0, 0.5), Next::Continue);
+    assert_eq!(j.body["image_urls"], json!(["https://v3.fal.media/files/a.png", "https://x/y.png", b]));
+    // The history keeps the uploaded URL; what stayed inline is a placeholder.
+    let stored = crate::jobs::history::storable(&j);
+    assert!(!crate::jobs::history::can_resend(&stored.body), "not yet: one picture is still local");
+    assert_eq!(stored.body["image_urls"], json!(["https://v3.fal.media/files/a.png", "https://x/y.png", crate::jobs::history::LOCAL_PLACEHOLDER]));
+    // Once sent, the body is what was sent: nothing changes it.
+    let mut sent = Job::new(NewJob::polled(2, json!({"image_urls": [a]}), "http://127.0.0.1:9", "fal-ai/m", "tab-a"), 0.0);
+    sent.apply(Event::Sending, 1.0, 0.5);
+    sent.apply(up, 2.0, 0.5);
+    assert_eq!(sent.body["image_urls"], json!([a]));
+}
+
+#[test]
 fn the_queue_counts_down_then_runs_with_logs() {
     let mut j = submitted();
     j.apply(Event::Status(status(r#"{"status":"IN_QUEUE","queue_position":0}"#)), 600.0, 0.5);

@@ -19,6 +19,8 @@ struct Base {
     name: String,
     queue: SendQueue,
     client: Option<Client>,
+    /// The storage API its jobs' pictures are uploaded to, if any.
+    storage: Option<Client>,
     timer: Option<Timeout>,
 }
 
@@ -34,7 +36,7 @@ impl Sending {
         let i = match self.bases.iter().position(|b| b.name == name) {
             Some(i) => i,
             None => {
-                self.bases.push(Base { name: name.to_string(), queue: SendQueue::default(), client: None, timer: None });
+                self.bases.push(Base { name: name.to_string(), queue: SendQueue::default(), client: None, storage: None, timer: None });
                 self.bases.len() - 1
             }
         };
@@ -159,6 +161,7 @@ impl Jobs {
             s.max = max as usize;
             let b = s.base(&base);
             b.client = Some(access.client(&base));
+            b.storage = access.storage_client();
             ids.iter().for_each(|id| b.queue.push(*id));
         });
         self.save(true);
@@ -168,7 +171,11 @@ impl Jobs {
     /// The configured base's submits go with this key from now on.
     pub(super) fn connect(&self, access: &Access) {
         let base = access.base.clone();
-        self.sending.update_value(|s| s.base(&base).client = Some(access.client(&base)));
+        self.sending.update_value(|s| {
+            let b = s.base(&base);
+            b.client = Some(access.client(&base));
+            b.storage = access.storage_client();
+        });
         self.pump(&base);
     }
 
@@ -185,11 +192,11 @@ impl Jobs {
     fn pump(&self, base: &str) {
         let t = now();
         let gone = |id: u64| self.entry(id).is_none_or(|e| e.job.with_untracked(|j| j.phase != Phase::Waiting));
-        let Some((go, wake, client)) = self.sending.try_update_value(|s| {
+        let Some((go, wake, client, storage)) = self.sending.try_update_value(|s| {
             let max = s.max;
             let b = s.base(base);
             let (go, wake) = b.queue.take(t, max, gone);
-            (go, wake, b.client.clone())
+            (go, wake, b.client.clone(), b.storage.clone())
         }) else {
             return;
         };
@@ -202,18 +209,34 @@ impl Jobs {
         }
         let Some(client) = client else { return };
         for entry in go.into_iter().filter_map(|id| self.entry(id)) {
-            self.send(entry, client.clone());
+            self.send(entry, client.clone(), storage.clone());
         }
     }
 
-    /// Sends one job's submit (its slot taken) and follows it.
-    fn send(&self, entry: JobEntry, client: Client) {
+    /// Sends one job's submit (its slot taken) and follows it. Its inline
+    /// pictures are uploaded first where there is storage (each once per
+    /// page) and named by their URL; an inline body too big for servers is
+    /// not sent.
+    fn send(&self, entry: JobEntry, client: Client, storage: Option<Client>) {
         let jobs = *self;
-        let (base, model, body) = entry.job.with_untracked(|j| (j.base.clone(), j.model.clone(), j.body.to_string()));
+        let (base, model) = entry.job.with_untracked(|j| (j.base.clone(), j.model.clone()));
         let slot = Slot { jobs, base: base.clone(), id: entry.id };
         let (e, c) = (entry.clone(), client.clone());
         self.follow(entry, client, Box::pin(async move {
             let (client, entry) = (c, e);
+            let inline: Vec<String> = entry.job.with_untracked(|j| crate::api::storage::inline_images(&j.body).into_iter().map(str::to_string).collect());
+            if let (Some(storage), false) = (storage, inline.is_empty()) {
+                let uploaded = jobs.uploads.ready(&storage, &inline).await;
+                if !uploaded.is_empty() {
+                    jobs.dispatch(&entry, Event::Uploaded(uploaded));
+                }
+            }
+            let body = entry.job.with_untracked(|j| j.body.to_string());
+            if body.len() > crate::api::storage::MAX_INLINE_BYTES {
+                jobs.dispatch(&entry, Event::Sending);
+                drop(slot);
+                return jobs.dispatch(&entry, Event::SubmitFailed(crate::api::ApiError::too_big(body.len())));
+            }
             loop {
                 // Online, and at most 4 requests a second with every other
                 // request of the page.

@@ -36,7 +36,7 @@ const VARIES: [(Vary, &str); 4] = [(Vary::Seed, "seed"), (Vary::Guidance, "guida
 
 const TOOLS: [(Tool, &str); 5] = [(Tool::Brush, "brush"), (Tool::Rect, "rect"), (Tool::Arrow, "arrow"), (Tool::Text, "text"), (Tool::Eraser, "eraser")];
 
-const KINDS: [(ErrorKind, &str); 15] = [
+const KINDS: [(ErrorKind, &str); 16] = [
     (ErrorKind::BadRequest, "BadRequest"),
     (ErrorKind::Unauthorized, "Unauthorized"),
     (ErrorKind::Forbidden, "Forbidden"),
@@ -51,6 +51,7 @@ const KINDS: [(ErrorKind, &str); 15] = [
     (ErrorKind::Malformed, "Malformed"),
     (ErrorKind::Interrupted, "Interrupted"),
     (ErrorKind::NotSent, "NotSent"),
+    (ErrorKind::TooBig, "TooBig"),
     (ErrorKind::Other, "Other"),
 ];
 

@@ -102,3 +102,22 @@ fn stored_settings_read_and_write_as_the_derives_did() {
         assert_eq!(Settings::from_storage(t), None, "{t}");
     }
 }
+
+#[test]
+fn each_provider_has_its_storage_and_old_settings_get_the_preset() {
+    assert_eq!(Settings::for_provider(Provider::Fal, "").storage_base, "https://rest.fal.ai");
+    assert_eq!(Settings::for_provider(Provider::QuickRouter, "").storage_base, "");
+    assert_eq!(Settings::for_provider(Provider::Custom, "https://relay.example").storage_base, "");
+    let mut s = Settings::for_provider(Provider::Custom, "http://127.0.0.1:8787");
+    s.storage_base = "http://127.0.0.1:8788".into();
+    s.switch_provider(Provider::Custom);
+    assert_eq!(s.storage_base, "http://127.0.0.1:8788", "a custom storage base stays");
+    s.switch_provider(Provider::QuickRouter);
+    assert_eq!(s.storage_base, "", "QuickRouter has none");
+    s.switch_provider(Provider::Fal);
+    assert_eq!(s.storage_base, "https://rest.fal.ai");
+    let old = r#"{"v":1,"settings":{"provider":"fal","api_base":"https://queue.fal.run","auth_scheme":"Key"}}"#;
+    assert_eq!(Settings::from_storage(old).map(|s| s.storage_base), Some("https://rest.fal.ai".into()));
+    let old = r#"{"v":1,"settings":{"provider":"quickrouter","api_base":"https://api.quickrouter.ai","auth_scheme":"Bearer"}}"#;
+    assert_eq!(Settings::from_storage(old).map(|s| s.storage_base), Some(String::new()));
+}

@@ -98,3 +98,13 @@ fn links_come_from_the_jobs_sources() {
     j.sources.clear();
     assert_eq!(Link::of(&j).parent, None);
 }
+
+#[test]
+fn a_job_names_an_upload_when_a_files_input_went_by_address() {
+    use crate::jobs::{Job, NewJob};
+    let mut j = Job::new(NewJob::polled(1, serde_json::json!({"image_urls": ["https://v3.fal.media/files/a.png", "data:image/png;base64,AA"]}), "https://q", "fal-ai/m", "t"), 0.0);
+    j.sources = vec![Source::File { name: "a.png".into() }, Source::File { name: "b.png".into() }];
+    assert!(j.names_upload());
+    j.sources = vec![Source::Url, Source::File { name: "b.png".into() }];
+    assert!(!j.names_upload(), "the file went inline; the address was typed");
+}

@@ -308,7 +308,7 @@ async fn waiting_for_a_wake_up_leaves_nothing_behind() {
 // ------------------------------------------------------------ where the key goes
 
 mod origin_cases {
-    include!("origin_cases.rs");
+    include!("../origin_cases.rs");
 }
 
 #[wasm_bindgen_test]
@@ -345,27 +345,15 @@ async fn base_urls_are_checked_and_plain_http_elsewhere_is_warned_against() {
 }
 
 
-#[path = "web/family.rs"]
 mod family;
-#[path = "web/files.rs"]
 mod files;
-#[path = "web/tools.rs"]
 mod tools;
-#[path = "web/groups.rs"]
 mod groups;
-#[path = "web/history.rs"]
 mod history;
-#[path = "web/copies.rs"]
 mod copies;
-#[path = "web/pixels.rs"]
 mod pixels;
-#[path = "web/regions.rs"]
 mod regions;
-#[path = "web/angles.rs"]
 mod angles;
-#[path = "web/chains.rs"]
 mod chains;
-#[path = "web/rewrite.rs"]
 mod rewrite;
-#[path = "web/bench.rs"]
 mod bench;

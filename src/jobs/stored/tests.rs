@@ -82,7 +82,7 @@ fn jobs() -> Vec<Job> {
     let mut out = vec![rich(), Job::new(NewJob::polled(1, json!({}), "http://h", "m", "t"), 0.0)];
     let cancels = [CancelState::None, CancelState::Sending, CancelState::Requested, CancelState::TooLate, CancelState::Refused("no".into()), CancelState::Failed("net".into())];
     let pauses = [Pause::KeyRefused(error(ErrorKind::Unauthorized, None)), Pause::Imported];
-    let kinds = [ErrorKind::BadRequest, ErrorKind::Forbidden, ErrorKind::NotFound, ErrorKind::NotAllowed, ErrorKind::NotYet, ErrorKind::Redirect, ErrorKind::Malformed, ErrorKind::Interrupted, ErrorKind::NotSent, ErrorKind::Other];
+    let kinds = [ErrorKind::BadRequest, ErrorKind::Forbidden, ErrorKind::NotFound, ErrorKind::NotAllowed, ErrorKind::NotYet, ErrorKind::Redirect, ErrorKind::Malformed, ErrorKind::Interrupted, ErrorKind::NotSent, ErrorKind::TooBig, ErrorKind::Other];
     let problems = [Problem::NotJson, Problem::NoStatus, Problem::NoRequestId, Problem::NoStreamBody, Problem::BadRequestId, Problem::NotEventStream, Problem::StreamTooLong, Problem::NoText];
     let phases = [Phase::Waiting, Phase::Submitting, Phase::InQueue, Phase::InProgress, Phase::Failed, Phase::Cancelled, Phase::Lost];
     let tools = [Tool::Rect, Tool::Arrow, Tool::Eraser];

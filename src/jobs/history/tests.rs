@@ -99,7 +99,7 @@ fn a_job_is_taken_over_only_when_its_follower_went_quiet() {
 
 #[test]
 fn a_history_of_the_previous_format_loads() {
-    let l = decode(include_str!("fixtures/history_v1.json"));
+    let l = decode(include_str!("../fixtures/history_v1.json"));
     assert_eq!((l.jobs.len(), l.dropped, l.problem.clone()), (3, 0, None));
     let running = &l.jobs[0];
     assert_eq!(running.request_id.as_deref(), Some("9c08e7d8-312c-402d-a691-c207a9cb8121"));
