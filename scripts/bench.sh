@@ -76,3 +76,7 @@ rm -rf /tmp/org.chromium.Chromium.* 2>/dev/null || true
 echo
 cargo run --locked -q -p e2e --bin bench-regions -- "$OUT/app"
 rm -rf /tmp/org.chromium.Chromium.* 2>/dev/null || true
+
+echo
+cargo run --locked -q -p e2e --bin bench-uploads -- "$OUT/app"
+rm -rf /tmp/org.chromium.Chromium.* 2>/dev/null || true

@@ -158,9 +158,12 @@ pub fn provide_state() {
     });
     // A local picture is uploaded as soon as it is added (where the
     // provider has storage), so the upload overlaps typing the prompt;
-    // removing it ends its upload, unless a job waits for it.
+    // removing it ends its upload, unless a job waits for it. Also when a
+    // key is committed or the provider changes; never at each keystroke of
+    // a base being typed (the key would go to a half-typed origin).
+    let provider = Memo::new(move |_| settings.settings.with(|s| s.provider));
     Effect::new(move |_| {
-        settings.settings.track();
+        provider.track();
         settings.key_commits.track();
         let files: Vec<(String, String)> = form.local.with(|v| v.iter().map(|l| (l.url.clone(), l.name.clone())).collect());
         let Some(storage) = settings.access().storage_client() else { return };

@@ -134,7 +134,14 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
             })}
             {move || {
                 let ups = uploads();
-                if phase.get() == Phase::Waiting {
+                if let Some((loaded, total)) = jobs.send_progress(id).filter(|_| phase.get() == Phase::Submitting) {
+                    Some(view! {
+                        <p class="queue" data-testid="send-progress" data-loaded=loaded data-total=total role="status">
+                            <progress max=total.max(1) value=loaded></progress>
+                            {i.msg(Msg::new(K::SendProgress).arg("loaded", human_bytes(loaded)).arg("total", human_bytes(total)))}
+                        </p>
+                    }.into_any())
+                } else if phase.get() == Phase::Waiting {
                     crate::api::storage::progress(ups.iter()).map(|(loaded, total)| view! {
                         <p class="queue" data-testid="send-progress" data-loaded=loaded data-total=total role="status">
                             {i.msg(Msg::new(K::SendUploads).arg("loaded", human_bytes(loaded)).arg("total", human_bytes(total)))}

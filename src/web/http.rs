@@ -12,8 +12,7 @@ use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, RequestRedirect};
 
-mod put;
-pub use put::put;
+mod xhr;
 
 use super::demo;
 pub use super::wire::{Answer, Method};
@@ -100,6 +99,18 @@ impl Drop for EventStream {
     }
 }
 
+/// PUTs `blob` to a signed upload address as `content_type`, reporting
+/// `progress(sent, total)`. It never carries the key: no `Client` is
+/// involved and only `Content-Type` is set.
+pub async fn put(url: &str, content_type: &str, blob: &web_sys::Blob, progress: &dyn Fn(u64, u64)) -> Result<(), crate::api::storage::UploadError> {
+    use crate::api::storage::{put_answer, UploadError};
+    match xhr::send("PUT", url, &[("Content-Type", content_type)], xhr::Body::Blob(blob), progress).await {
+        Ok(r) => put_answer(r.status, &r.text),
+        Err(xhr::Failed::Network) => Err(UploadError::Cut),
+        Err(xhr::Failed::Stalled) => Err(UploadError::Stalled),
+    }
+}
+
 /// Whether the browser's own URL parser puts `url` on `base`'s origin, with
 /// no user or password.
 pub fn browser_same_origin(base: &str, url: &str) -> bool {
@@ -183,6 +194,42 @@ impl Client {
         // A body that cannot be read is treated like a dropped connection.
         let text = resp.text().await.map_err(|e| ApiError::network(e.to_string()))?;
         Ok(Answer { status, text, retry_after, error_type })
+    }
+
+    /// Sends one request whose body reports its progress (`progress(sent,
+    /// total)`) when it is past `storage::PROGRESS_FROM` bytes: through
+    /// `XMLHttpRequest`, with the same key rule as `send`. Such a request
+    /// cannot refuse a redirect beforehand (engines drop the key on one to
+    /// another origin); one that was followed is an error, as in `send`.
+    pub async fn send_with_progress(&self, method: Method, url: &str, body: &str, progress: &dyn Fn(u64, u64)) -> Result<Answer, ApiError> {
+        if self.transport == Transport::Demo || (body.len() as u64) < crate::api::storage::PROGRESS_FROM {
+            return self.send(method, url, Some(body), None).await;
+        }
+        let mut headers = vec![("Accept", "application/json"), ("Content-Type", "application/json")];
+        if key_allowed(&self.base, url) {
+            if !header_safe(&self.authorization) {
+                return Err(ApiError::from_response(401, r#"{"detail":"the key has characters an HTTP header cannot carry"}"#, None, None));
+            }
+            headers.push(("Authorization", &self.authorization));
+        }
+        let name = match method {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+        };
+        let reply = xhr::send(name, url, &headers, xhr::Body::Text(body), progress).await.map_err(|f| match f {
+            xhr::Failed::Network => ApiError::network("the request was refused or cut off"),
+            xhr::Failed::Stalled => ApiError::network("no progress for 30 s"),
+        })?;
+        // The address as the browser writes it, to compare with where the answer came from.
+        let asked = web_sys::Url::new(url).map(|u| u.href()).unwrap_or_else(|_| url.to_string());
+        if reply.status == 0 || (!reply.url.is_empty() && reply.url != asked) {
+            return Err(ApiError::redirect(reply.status));
+        }
+        if reply.status == 429 {
+            super::net::hold(&self.base, super::now(), reply.retry_after.as_deref().and_then(parse_retry_after));
+        }
+        Ok(Answer { status: reply.status, text: reply.text, retry_after: reply.retry_after, error_type: reply.error_type })
     }
 
     /// Opens the status stream. A non-2xx answer, or a 2xx that is not an

@@ -104,6 +104,8 @@ pub struct Jobs {
     /// list, so neither a card nor in the history). A list of one: the
     /// list's own type.
     pub rewrite: RwSignal<Vec<JobEntry>>,
+    /// The submits with a big body on their way: bytes sent, of all.
+    sending_bytes: RwSignal<Vec<(u64, (u64, u64))>>,
     /// The page's uploads: each picture crosses the wire once.
     pub uploads: super::uploads::Uploads,
     /// What rewrites cost, by day.
@@ -133,6 +135,7 @@ impl Jobs {
             copies_mb,
             rewrite: RwSignal::new(Vec::new()),
             uploads: super::uploads::Uploads::new(),
+            sending_bytes: RwSignal::new(Vec::new()),
             spent: RwSignal::new(rewrite::stored_spent()),
         };
         let problem = jobs.history_problem;

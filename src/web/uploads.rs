@@ -176,6 +176,6 @@ async fn upload(client: &Client, uri: &str, name: &str, signal: Option<&web_sys:
     }
     .await
     .ok_or(UploadError::Cut)?;
-    super::http::put(&ticket.upload_url, &mime, &blob, progress).await?;
+    super::http::put(&ticket.upload_url, &mime, &blob, &progress).await?;
     Ok(ticket.file_url)
 }

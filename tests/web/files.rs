@@ -220,3 +220,28 @@ async fn images_can_be_dropped_on_the_image_area_or_pasted_into_the_form() {
     }
     assert_eq!(local_images(&root).iter().map(|i| i.1.as_str()).collect::<Vec<_>>(), ["80x60", "30x20"], "in the order given");
 }
+
+/// Where there is a storage API, a file is uploaded as soon as it is added;
+/// one that cannot be reached is said in the image's row, with Retry, and
+/// the picture stays in the request inline.
+#[wasm_bindgen_test]
+async fn an_unreachable_storage_api_is_said_in_the_row_with_retry() {
+    let root = mount().await;
+    set(&root, "[name=provider]", "custom").await;
+    set(&root, "[name=api_base]", "http://127.0.0.1:9").await;
+    set(&root, "[name=storage_base]", "http://127.0.0.1:9").await;
+    set(&root, "[name=api_key]", "secret").await;
+    choose(&root, &[png_file("far.png", 40, 30, false).await]).await;
+    let err = until(&root, "[data-testid=upload-error]", 5_000).await.text_content().unwrap_or_default();
+    assert!(err.contains("could not reach the storage API"), "{err}");
+    assert!(q(&root, "[data-testid=upload-error] [data-testid=upload-retry]").is_some(), "with Retry");
+    let row = q(&root, "[data-testid=input-image][data-kind=file]").expect("the row stays");
+    assert!(row.get_attribute("data-uploaded").is_none(), "nothing was uploaded");
+    assert_eq!(local_images(&root).len(), 1, "the picture stays in the form, inline");
+    let json = q(&root, "[data-testid=request-json]").and_then(|e| e.text_content()).unwrap_or_default();
+    assert!(json.contains("data:image/"), "the request carries it inline: {}", &json[..json.len().min(120)]);
+    // A storage base that is not an address is said at its field.
+    set(&root, "[name=storage_base]", "ftp://x").await;
+    click(&root, "form#edit-form button[type=submit]").await;
+    assert!(field_error(&root, "storage_base").is_some(), "the storage base is checked like the API's");
+}

@@ -246,6 +246,10 @@ async fn providers_fill_base_and_scheme_and_the_key_can_be_shown() {
     set(&root, "[name=provider]", "fal").await;
     assert_eq!(value(&root, "[name=api_base]"), "https://queue.fal.run");
     assert_eq!(value(&root, "[name=auth_scheme]"), "Key");
+    assert_eq!(value(&root, "[name=storage_base]"), "https://rest.fal.ai", "fal uploads pictures to its storage");
+    set(&root, "[name=provider]", "quickrouter").await;
+    assert_eq!(value(&root, "[name=storage_base]"), "", "the relay documents no upload: pictures go inline");
+    set(&root, "[name=provider]", "fal").await;
     set(&root, "[name=provider]", "custom").await;
     set(&root, "[name=api_base]", "http://127.0.0.1:8787").await;
     set(&root, "[name=auth_scheme]", "Bearer").await;

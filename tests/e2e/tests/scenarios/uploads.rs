@@ -164,3 +164,39 @@ pub(crate) fn a_slow_upload_shows_progress_and_the_job_waits_for_it(s: &Session)
         Ok(())
     })
 }
+
+/// Without storage a big picture goes inline: the card shows the submit's
+/// bytes going (readings that grow), and the job completes.
+pub(crate) fn a_big_inline_submit_shows_its_progress(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let fake = FakeServer::start(Config { queue_ms: 200, run_ms: 300, submit_ms_per_64k: 120, ..Config::default() }).await?;
+        s.configure(&fake.url, "Bearer", "test-key").await?;
+        let path = photo_file("inline")?;
+        s.fill("textarea[name=prompt]", "inline").await?;
+        s.find("input[name=image_file]").await?.send_keys(&path.to_string_lossy()).await?;
+        s.wait_for("[data-testid=input-image][data-kind=file]", SECS(30)).await?;
+        ensure!(!s.exists("[data-testid=upload-progress], [data-testid=upload-error]").await?, "no storage: no upload");
+        s.submit().await?;
+        let mut readings: Vec<(u64, u64)> = Vec::new();
+        let deadline = Instant::now() + SECS(60);
+        while readings.len() < 3 {
+            if let Some(p) = s.find_all("[data-testid=job] [data-testid=send-progress]").await?.first() {
+                let num = |v: Option<String>| v.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+                let (loaded, total) = (num(p.attr("data-loaded").await?), num(p.attr("data-total").await?));
+                if loaded > 0 && readings.last().is_none_or(|l| loaded > l.0) {
+                    readings.push((loaded, total));
+                }
+            }
+            ensure!(Instant::now() < deadline, "progress readings: {readings:?}");
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+        ensure!(readings.iter().all(|(_, t)| *t > 256 * 1024), "the whole body counts: {readings:?}");
+        s.screenshot("send-progress").await?;
+        s.wait_job(0, "completed", SECS(60)).await?;
+        let p = posts(&fake);
+        ensure!(p.len() == 1 && p[0].json()["image_urls"][0].as_str().is_some_and(|u| u.starts_with("data:image/jpeg")), "one submit, inline");
+        ensure!(p[0].authorization.as_deref() == Some("Bearer test-key"), "with the key");
+        let _ = std::fs::remove_dir_all(path.parent().context("a folder")?);
+        Ok(())
+    })
+}

@@ -1,0 +1,135 @@
+//! Requests whose body reports its progress, through `XMLHttpRequest`: its
+//! `upload` events say how many bytes went in every engine, which `fetch`
+//! does not (PROTOCOL.md, "Storage"). Used for an upload's PUT and for a
+//! submit whose body is big. Dropping the future aborts the request.
+
+use futures::channel::mpsc;
+use futures::future::{select, Either};
+use futures::StreamExt;
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, ProgressEvent, XmlHttpRequest};
+
+use crate::api::storage::STALL_MS;
+
+enum Ev {
+    Progress(u64, u64),
+    Loaded,
+    Failed,
+}
+
+/// What is sent.
+pub(super) enum Body<'a> {
+    Blob(&'a Blob),
+    Text(&'a str),
+}
+
+/// An answer, with the headers the app reads and the address it came from
+/// (another than the one asked: a redirect was followed).
+pub(super) struct Reply {
+    pub status: u16,
+    pub text: String,
+    pub retry_after: Option<String>,
+    pub error_type: Option<String>,
+    pub url: String,
+}
+
+/// Why no answer came.
+pub(super) enum Failed {
+    /// Refused, cut off or blocked by CORS.
+    Network,
+    /// No progress for `STALL_MS` while bytes were still to go.
+    Stalled,
+}
+
+/// The request and its handlers; dropped: aborted, handlers cleared (no
+/// dropped closure is ever called).
+struct Live {
+    xhr: XmlHttpRequest,
+    _handlers: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        if self.xhr.ready_state() != XmlHttpRequest::DONE {
+            let _ = self.xhr.abort();
+        }
+        self.xhr.set_onload(None);
+        self.xhr.set_onerror(None);
+        self.xhr.set_onabort(None);
+        if let Ok(u) = self.xhr.upload() {
+            u.set_onprogress(None);
+        }
+    }
+}
+
+/// Sends `body` to `url` with `headers`; `progress(sent, total)` as the
+/// bytes go. Given up after `STALL_MS` without progress while bytes are
+/// still to go (then the answer may take as long as it takes).
+pub(super) async fn send(method: &str, url: &str, headers: &[(&str, &str)], body: Body<'_>, progress: &dyn Fn(u64, u64)) -> Result<Reply, Failed> {
+    let xhr = XmlHttpRequest::new().map_err(|_| Failed::Network)?;
+    xhr.open(method, url).map_err(|_| Failed::Network)?;
+    for (name, value) in headers {
+        xhr.set_request_header(name, value).map_err(|_| Failed::Network)?;
+    }
+    let (tx, mut rx) = mpsc::unbounded::<Ev>();
+    let on = |make: fn(&web_sys::Event) -> Ev| {
+        let tx = tx.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            let _ = tx.unbounded_send(make(&e));
+        })
+    };
+    let on_progress = on(|e| match e.dyn_ref::<ProgressEvent>() {
+        Some(p) => Ev::Progress(p.loaded() as u64, p.total() as u64),
+        None => Ev::Progress(0, 0),
+    });
+    let (on_load, on_error) = (on(|_| Ev::Loaded), on(|_| Ev::Failed));
+    // Upload listeners are set before `send`, or no engine reports.
+    let upload = xhr.upload().map_err(|_| Failed::Network)?;
+    upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
+    xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    xhr.set_onabort(Some(on_error.as_ref().unchecked_ref()));
+    let live = Live { xhr, _handlers: vec![on_progress, on_load, on_error] };
+    let total = match body {
+        Body::Blob(b) => {
+            live.xhr.send_with_opt_blob(Some(b)).map_err(|_| Failed::Network)?;
+            b.size() as u64
+        }
+        Body::Text(t) => {
+            live.xhr.send_with_opt_str(Some(t)).map_err(|_| Failed::Network)?;
+            t.len() as u64
+        }
+    };
+    progress(0, total);
+    let mut all_sent = false;
+    loop {
+        let ev = if all_sent {
+            rx.next().await
+        } else {
+            match select(rx.next(), TimeoutFuture::new(STALL_MS)).await {
+                Either::Left((ev, _)) => ev,
+                Either::Right(_) => return Err(Failed::Stalled),
+            }
+        };
+        match ev {
+            Some(Ev::Progress(sent, of)) => {
+                all_sent = of > 0 && sent >= of;
+                progress(sent, of);
+            }
+            Some(Ev::Loaded) => {
+                let x = &live.xhr;
+                let header = |n: &str| x.get_response_header(n).ok().flatten();
+                return Ok(Reply {
+                    status: x.status().unwrap_or(0),
+                    text: x.response_text().ok().flatten().unwrap_or_default(),
+                    retry_after: header("retry-after"),
+                    error_type: header("x-fal-error-type"),
+                    url: x.response_url(),
+                });
+            }
+            Some(Ev::Failed) | None => return Err(Failed::Network),
+        }
+    }
+}
