@@ -231,6 +231,7 @@ async fn an_unreachable_storage_api_is_said_in_the_row_with_retry() {
     set(&root, "[name=api_base]", "http://127.0.0.1:9").await;
     set(&root, "[name=storage_base]", "http://127.0.0.1:9").await;
     set(&root, "[name=api_key]", "secret").await;
+    set(&root, "textarea[name=prompt]", "sharper").await;
     choose(&root, &[png_file("far.png", 40, 30, false).await]).await;
     let err = until(&root, "[data-testid=upload-error]", 5_000).await.text_content().unwrap_or_default();
     assert!(err.contains("could not reach the storage API"), "{err}");

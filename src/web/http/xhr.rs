@@ -120,7 +120,15 @@ pub(super) async fn send(method: &str, url: &str, headers: &[(&str, &str)], body
             }
             Some(Ev::Loaded) => {
                 let x = &live.xhr;
-                let header = |n: &str| x.get_response_header(n).ok().flatten();
+                // From the list the page may read (asking for a header that
+                // is not exposed makes engines log an error).
+                let all = x.get_all_response_headers().unwrap_or_default();
+                let header = |n: &str| {
+                    all.lines().find_map(|l| {
+                        let (k, v) = l.split_once(':')?;
+                        k.trim().eq_ignore_ascii_case(n).then(|| v.trim().to_string())
+                    })
+                };
                 return Ok(Reply {
                     status: x.status().unwrap_or(0),
                     text: x.response_text().ok().flatten().unwrap_or_default(),

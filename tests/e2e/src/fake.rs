@@ -141,9 +141,6 @@ pub struct Config {
     pub file_bytes: usize,
     /// Served files are this big (width, height) rather than 64×48.
     pub file_side: Option<(u32, u32)>,
-    /// A submit's body is read this slowly: 64 KiB, then this many ms (an
-    /// uplink of about 64 KiB per that many ms).
-    pub submit_ms_per_64k: u64,
 }
 
 impl Default for Config {
@@ -161,7 +158,6 @@ impl Default for Config {
             submit_delay_ms: 0,
             file_bytes: 0,
             file_side: None,
-            submit_ms_per_64k: 0,
         }
     }
 }
@@ -399,19 +395,8 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
     let headers = req.headers().clone();
+    let body = to_bytes(req.into_body(), 64 << 20).await.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
     let is_submit = method == Method::POST;
-    let slow = if is_submit { shared.lock().cfg.submit_ms_per_64k } else { 0 };
-    let body = if slow > 0 {
-        let mut bytes = Vec::new();
-        let mut stream = req.into_body().into_data_stream();
-        while let Some(Ok(chunk)) = futures_util::StreamExt::next(&mut stream).await {
-            bytes.extend_from_slice(&chunk);
-            tokio::time::sleep(Duration::from_millis(slow * chunk.len() as u64 / 65_536)).await;
-        }
-        String::from_utf8_lossy(&bytes).into_owned()
-    } else {
-        to_bytes(req.into_body(), 64 << 20).await.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
-    };
     if is_submit {
         let delay = {
             let mut i = shared.lock();

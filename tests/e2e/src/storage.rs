@@ -3,11 +3,10 @@
 //! the signed upload addresses and the files on another (`PUT
 //! /upload/<token>?sig=…` without the key; `GET /files/<token>/<name>`
 //! serves what was put). Faults: each refusal of the initiate, no CORS,
-//! a PUT refused, expired or slow. Every request is recorded.
+//! a PUT refused or expired. Every request is recorded.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -32,8 +31,6 @@ pub struct StorageFaults {
     pub put_status: Option<u16>,
     /// The PUT answers 403 "Request has expired", as a signed URL does late.
     pub put_expired: bool,
-    /// The PUT's body is read this slowly: 64 KiB, then this many ms.
-    pub put_ms_per_64k: u64,
 }
 
 /// One request as the storage saw it.
@@ -187,9 +184,6 @@ async fn files_handle(State(shared): State<Arc<Shared>>, req: Request) -> Respon
     let mut body = req.into_body().into_data_stream();
     while let Some(Ok(chunk)) = body.next().await {
         bytes.extend_from_slice(&chunk);
-        if faults.put_ms_per_64k > 0 {
-            tokio::time::sleep(Duration::from_millis(faults.put_ms_per_64k * chunk.len() as u64 / 65_536)).await;
-        }
     }
     let mut resp = match (method.clone(), path.split('/').collect::<Vec<_>>().as_slice()) {
         (Method::OPTIONS, _) => StatusCode::NO_CONTENT.into_response(),

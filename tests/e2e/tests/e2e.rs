@@ -154,6 +154,15 @@ const SCENARIOS: &[(&str, Scenario)] = &[
 /// scenario runs in all three engines.
 const CHROMIUM_ONLY: &[(&str, &str)] = &[
     (
+        "a_slow_upload_shows_progress_and_the_job_waits_for_it",
+        "it needs a slow uplink, which only Chromium's driver can make (CDP network emulation): on loopback the sockets take a \
+         picture's bytes at once, so progress jumps to the end in every engine; the uploads themselves run in every engine",
+    ),
+    (
+        "a_big_inline_submit_shows_its_progress",
+        "it needs a slow uplink, which only Chromium's driver can make (CDP network emulation), for the same reason",
+    ),
+    (
         "without_javascript_the_page_says_it_needs_it",
         "it switches the page's scripts off through DevTools' emulation (CDP), which only Chromium's driver offers",
     ),

@@ -131,13 +131,16 @@ pub(crate) fn a_failed_upload_says_why_and_the_job_goes_inline(s: &Session) -> F
     })
 }
 
-/// A slow upload shows growing progress in its row, and a job submitted
-/// meanwhile says it waits for it, then names the URL.
+/// On a slow uplink (Chromium's network emulation: loopback sockets take
+/// a picture's bytes at once, so only a throttled link shows them go) an
+/// upload shows growing progress in its row, and a job submitted meanwhile
+/// says it waits for it, then names the URL.
 pub(crate) fn a_slow_upload_shows_progress_and_the_job_waits_for_it(s: &Session) -> Fut<'_> {
     Box::pin(async move {
         let fake = FakeServer::start(Config { queue_ms: 200, run_ms: 300, ..Config::default() }).await?;
-        let storage = FakeStorage::start("test-key", StorageFaults { put_ms_per_64k: 150, ..StorageFaults::default() }).await?;
+        let storage = FakeStorage::start("test-key", StorageFaults::default()).await?;
         configure_storage(s, &fake, &storage).await?;
+        s.throttle(5, 20_000_000, 250_000).await?;
         let path = photo_file("slow")?;
         s.fill("textarea[name=prompt]", "slowly").await?;
         s.find("input[name=image_file]").await?.send_keys(&path.to_string_lossy()).await?;
@@ -160,17 +163,20 @@ pub(crate) fn a_slow_upload_shows_progress_and_the_job_waits_for_it(s: &Session)
         let url = s.find("[data-testid=input-image]").await?.attr("data-uploaded").await?.context("uploaded")?;
         ensure!(posts(&fake)[0].json()["image_urls"] == json!([url]), "the job named the URL once it was there");
         ensure!(storage.puts().len() == 1, "one PUT");
+        s.throttle(0, 0, 0).await?;
         let _ = std::fs::remove_dir_all(path.parent().context("a folder")?);
         Ok(())
     })
 }
 
-/// Without storage a big picture goes inline: the card shows the submit's
-/// bytes going (readings that grow), and the job completes.
+/// Without storage a big picture goes inline: on a slow uplink (Chromium's
+/// network emulation) the card shows the submit's bytes going (readings
+/// that grow), and the job completes.
 pub(crate) fn a_big_inline_submit_shows_its_progress(s: &Session) -> Fut<'_> {
     Box::pin(async move {
-        let fake = FakeServer::start(Config { queue_ms: 200, run_ms: 300, submit_ms_per_64k: 120, ..Config::default() }).await?;
+        let fake = FakeServer::start(Config { queue_ms: 200, run_ms: 300, ..Config::default() }).await?;
         s.configure(&fake.url, "Bearer", "test-key").await?;
+        s.throttle(5, 20_000_000, 250_000).await?;
         let path = photo_file("inline")?;
         s.fill("textarea[name=prompt]", "inline").await?;
         s.find("input[name=image_file]").await?.send_keys(&path.to_string_lossy()).await?;
@@ -196,6 +202,7 @@ pub(crate) fn a_big_inline_submit_shows_its_progress(s: &Session) -> Fut<'_> {
         let p = posts(&fake);
         ensure!(p.len() == 1 && p[0].json()["image_urls"][0].as_str().is_some_and(|u| u.starts_with("data:image/jpeg")), "one submit, inline");
         ensure!(p[0].authorization.as_deref() == Some("Bearer test-key"), "with the key");
+        s.throttle(0, 0, 0).await?;
         let _ = std::fs::remove_dir_all(path.parent().context("a folder")?);
         Ok(())
     })
