@@ -157,22 +157,22 @@ pub fn provide_state() {
         jobs.resume(&settings.access());
     });
     // A local picture is uploaded as soon as it is added (where the
-    // provider has storage), so the upload overlaps typing the prompt;
-    // removing it ends its upload, unless a job waits for it. Also when a
-    // key is committed or the provider changes; never at each keystroke of
-    // a base being typed (the key would go to a half-typed origin).
-    let provider = Memo::new(move |_| settings.settings.with(|s| s.provider));
-    Effect::new(move |_| {
-        provider.track();
+    // provider has storage), so the upload overlaps typing the prompt, or
+    // when a key is committed; never at a keystroke of a base being typed
+    // (the key would go to a half-typed origin). Removing it from the form
+    // ends its upload (a job that waits for it starts it again).
+    Effect::new(move |before: Option<Vec<crate::web::uploads::Key>>| {
         settings.key_commits.track();
         let files: Vec<(String, String)> = form.local.with(|v| v.iter().map(|l| (l.url.clone(), l.name.clone())).collect());
-        let Some(storage) = settings.access().storage_client() else { return };
-        for (uri, name) in &files {
-            jobs.uploads.want(&storage, uri, name);
+        let keys: Vec<_> = files.iter().map(|(u, _)| crate::api::storage::content_key(u)).collect();
+        let gone: Vec<_> = before.unwrap_or_default().into_iter().filter(|k| !keys.contains(k)).collect();
+        jobs.uploads.cancel(&gone);
+        if let Some(storage) = settings.access().storage_client() {
+            for (uri, name) in &files {
+                jobs.uploads.want(&storage, uri, name);
+            }
         }
-        let mut keep: Vec<_> = files.iter().map(|(u, _)| crate::api::storage::content_key(u)).collect();
-        keep.extend(jobs.waiting_pictures());
-        jobs.uploads.keep_only(&keep);
+        keys
     });
     let clock = Clock::start(jobs);
     // The failure of the job this form submitted (not of a re-run from the

@@ -252,8 +252,9 @@ fn Thumb(index: usize, url: String, count: Signal<usize>) -> impl IntoView {
     }
 }
 
-/// A picture's upload, in its row: the bytes sent while it goes, a word
-/// once done, what went wrong with Retry when it failed.
+/// A picture's upload, in its row: the bytes sent while it goes; what went
+/// wrong, with Retry, when it failed (once done, the row's `data-uploaded`
+/// holds the URL).
 #[component]
 fn UploadLine(url: String, name: String) -> impl IntoView {
     let st = crate::app::state();
@@ -267,25 +268,15 @@ fn UploadLine(url: String, name: String) -> impl IntoView {
             st.jobs.uploads.retry(&storage, &url, &name);
         }
     };
-    move || match state() {
-        None => None,
-        Some(Upload::Running { loaded, total }) => {
-            let text = if total == 0 {
-                Msg::new(K::UploadStarting)
-            } else {
-                Msg::new(K::UploadRunning).arg("loaded", human_bytes(loaded)).arg("total", human_bytes(total)).arg("percent", loaded * 100 / total.max(1))
-            };
-            Some(view! {
-                <span class="thumb-detail upload" data-testid="upload-progress" data-loaded=loaded data-total=total role="status">
-                    <progress max=total.max(1) value=loaded></progress>
-                    {i.msg(text)}
-                </span>
-            }.into_any())
+    move || match state()? {
+        Upload::Running { loaded, total } => {
+            let text = Msg::new(K::UploadRunning).arg("loaded", human_bytes(loaded)).arg("total", human_bytes(total)).arg("percent", loaded * 100 / total.max(1));
+            Some(view! { <span class="thumb-detail" data-testid="upload-progress" data-loaded=loaded data-total=total role="status">{i.msg(text)}</span> }.into_any())
         }
-        Some(Upload::Done(_)) => Some(view! { <span class="thumb-detail" data-testid="upload-done">{t(K::UploadDone)}</span> }.into_any()),
-        Some(Upload::Failed(e)) => Some(view! {
+        Upload::Done(_) => None,
+        Upload::Failed(e) => Some(view! {
             <span class="thumb-detail field-error" data-testid="upload-error" role="alert">
-                {i.msg(e.message())} " "
+                {i.msg(e.message())} " " {t(K::UploadInline)} " "
                 <button type="button" class="ghost small" data-testid="upload-retry" on:click=retry.clone()>{t(K::UploadRetry)}</button>
             </span>
         }.into_any()),

@@ -133,22 +133,21 @@ pub fn JobCard(entry: JobEntry) -> impl IntoView {
                 view! { <p class="queue" data-testid="queue-position" data-position=pos.map(|p| p.to_string())>{i.msg(text)}</p> }
             })}
             {move || {
+                // Its body going (a big one), or its pictures' uploads it waits for.
                 let ups = uploads();
-                if let Some((loaded, total)) = jobs.send_progress(id).filter(|_| phase.get() == Phase::Submitting) {
-                    Some(view! {
+                let going = match phase.get() {
+                    Phase::Submitting => jobs.uploads.sent_of(id).map(|p| (p, K::SendProgress)),
+                    Phase::Waiting => crate::api::storage::progress(ups.iter()).map(|p| (p, K::SendUploads)),
+                    _ => None,
+                };
+                match going {
+                    Some(((loaded, total), k)) => Some(view! {
                         <p class="queue" data-testid="send-progress" data-loaded=loaded data-total=total role="status">
-                            <progress max=total.max(1) value=loaded></progress>
-                            {i.msg(Msg::new(K::SendProgress).arg("loaded", human_bytes(loaded)).arg("total", human_bytes(total)))}
+                            {i.msg(Msg::new(k).arg("loaded", human_bytes(loaded)).arg("total", human_bytes(total)))}
                         </p>
-                    }.into_any())
-                } else if phase.get() == Phase::Waiting {
-                    crate::api::storage::progress(ups.iter()).map(|(loaded, total)| view! {
-                        <p class="queue" data-testid="send-progress" data-loaded=loaded data-total=total role="status">
-                            {i.msg(Msg::new(K::SendUploads).arg("loaded", human_bytes(loaded)).arg("total", human_bytes(total)))}
-                        </p>
-                    }.into_any())
-                } else {
-                    ups.iter().any(|u| matches!(u, Upload::Failed(_))).then(|| view! { <p class="hint" data-testid="sent-inline">{t(K::SendInline)}</p> }.into_any())
+                    }.into_any()),
+                    None => (phase.get() != Phase::Waiting && ups.iter().any(|u| matches!(u, Upload::Failed(_))))
+                        .then(|| view! { <p class="hint" data-testid="sent-inline">{t(K::SendInline)}</p> }.into_any()),
                 }
             }}
             {move || job.with(|j| j.phase == Phase::Failed && j.error.as_ref().is_some_and(|e| e.status.is_some_and(|s| (400..500).contains(&s) && s != 401 && s != 429)) && j.names_upload()).then(|| view! {

@@ -92,7 +92,7 @@ pub async fn follow(
 /// Sends a submit once (when its turn comes: call `ready` first), as the
 /// event its answer makes. No abort signal: once sent a submit may bill,
 /// and its answer is wanted even if whatever asked for it goes.
-pub(super) async fn submit(client: &Client, model: &str, body: &str, progress: &dyn Fn(u64, u64)) -> Event {
+pub(super) async fn submit(client: &Client, model: &str, body: &str, progress: std::rc::Rc<dyn Fn(u64, u64)>) -> Event {
     let url = crate::api::url::submit_url(&client.base, model);
     match client.send_with_progress(Method::Post, &url, body, progress).await.and_then(|a| a.success()) {
         Ok(a) => QueueStatus::submit_answer(&a.text).map_or_else(Event::SubmitFailed, Event::Submitted),

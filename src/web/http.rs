@@ -102,7 +102,7 @@ impl Drop for EventStream {
 /// PUTs `blob` to a signed upload address as `content_type`, reporting
 /// `progress(sent, total)`. It never carries the key: no `Client` is
 /// involved and only `Content-Type` is set.
-pub async fn put(url: &str, content_type: &str, blob: &web_sys::Blob, progress: &dyn Fn(u64, u64)) -> Result<(), crate::api::storage::UploadError> {
+pub async fn put(url: &str, content_type: &str, blob: &web_sys::Blob, progress: std::rc::Rc<dyn Fn(u64, u64)>) -> Result<(), crate::api::storage::UploadError> {
     use crate::api::storage::{put_answer, UploadError};
     match xhr::send("PUT", url, &[("Content-Type", content_type)], xhr::Body::Blob(blob), progress).await {
         Ok(r) => put_answer(r.status, &r.text),
@@ -201,7 +201,7 @@ impl Client {
     /// `XMLHttpRequest`, with the same key rule as `send`. Such a request
     /// cannot refuse a redirect beforehand (engines drop the key on one to
     /// another origin); one that was followed is an error, as in `send`.
-    pub async fn send_with_progress(&self, method: Method, url: &str, body: &str, progress: &dyn Fn(u64, u64)) -> Result<Answer, ApiError> {
+    pub async fn send_with_progress(&self, method: Method, url: &str, body: &str, progress: std::rc::Rc<dyn Fn(u64, u64)>) -> Result<Answer, ApiError> {
         if self.transport == Transport::Demo || (body.len() as u64) < crate::api::storage::PROGRESS_FROM {
             return self.send(method, url, Some(body), None).await;
         }

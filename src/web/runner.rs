@@ -5,6 +5,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use futures::future::{abortable, AbortHandle};
@@ -48,11 +49,9 @@ pub struct Runner {
 impl Runner {
     /// Starts the task of job `id` (ending one it had). `task` gets the
     /// client and an abort signal for its requests; `ended` runs when the
-    /// task finishes by itself, not when it is stopped.
-    pub fn start<F>(&self, id: u64, client: Client, task: impl FnOnce(Client, Option<AbortSignal>) -> F, ended: impl FnOnce() + 'static)
-    where
-        F: Future<Output = ()> + 'static,
-    {
+    /// task finishes by itself, not when it is stopped. (Boxed: compiled
+    /// once for every kind of task, not once per kind.)
+    pub fn start(&self, id: u64, client: Client, task: Box<dyn FnOnce(Client, Option<AbortSignal>) -> Pin<Box<dyn Future<Output = ()>>>>, ended: Box<dyn FnOnce()>) {
         let controller = AbortController::new().ok();
         let signal = controller.as_ref().map(|c| c.signal());
         let (fut, abort) = abortable(task(client.clone(), signal));

@@ -104,8 +104,6 @@ pub struct Jobs {
     /// list, so neither a card nor in the history). A list of one: the
     /// list's own type.
     pub rewrite: RwSignal<Vec<JobEntry>>,
-    /// The submits with a big body on their way: bytes sent, of all.
-    sending_bytes: RwSignal<Vec<(u64, (u64, u64))>>,
     /// The page's uploads: each picture crosses the wire once.
     pub uploads: super::uploads::Uploads,
     /// What rewrites cost, by day.
@@ -135,7 +133,6 @@ impl Jobs {
             copies_mb,
             rewrite: RwSignal::new(Vec::new()),
             uploads: super::uploads::Uploads::new(),
-            sending_bytes: RwSignal::new(Vec::new()),
             spent: RwSignal::new(rewrite::stored_spent()),
         };
         let problem = jobs.history_problem;
@@ -155,15 +152,6 @@ impl Jobs {
     /// Whether any job is still running (tracked).
     pub fn any_active(&self) -> bool {
         self.list.with(|l| l.iter().any(|e| e.job.with(|j| j.phase.is_active())))
-    }
-
-    /// The content keys of the inline pictures of jobs still waiting to be
-    /// sent (their uploads must go on).
-    pub fn waiting_pictures(&self) -> Vec<(u64, usize)> {
-        let of = |e: &JobEntry| e.job.with_untracked(|j| if j.phase == Phase::Waiting { crate::api::storage::inline_images(&j.body).into_iter().map(crate::api::storage::content_key).collect() } else { Vec::new() });
-        let mut keys: Vec<(u64, usize)> = self.list.with_untracked(|l| l.iter().flat_map(of).collect());
-        keys.extend(self.rewrite.with_untracked(|r| r.iter().flat_map(of).collect::<Vec<_>>()));
-        keys
     }
 
     /// Job `id`: one in the list, or the prompt rewrite.
@@ -298,15 +286,17 @@ impl Jobs {
         self.runner().start(
             entry.id,
             client,
-            move |client, signal| async move {
-                let next = first.await;
-                let (job, followed) = (entry.job.clone(), entry.clone());
-                // A rewrite's result is text, an edit's images.
-                let read = if job.with_untracked(|j| j.model == crate::api::rewrite::MODEL) { crate::api::rewrite::from_answer } else { crate::api::EditOutput::from_answer };
-                follow(client, next, move |n| job.with_untracked(|j| j.target(n)), move |ev| jobs.dispatch(&followed, ev), signal, read).await;
-                jobs.keep_copies(&entry).await;
-            },
-            move || followed.set(false),
+            Box::new(move |client, signal| {
+                Box::pin(async move {
+                    let next = first.await;
+                    let (job, followed) = (entry.job.clone(), entry.clone());
+                    // A rewrite's result is text, an edit's images.
+                    let read = if job.with_untracked(|j| j.model == crate::api::rewrite::MODEL) { crate::api::rewrite::from_answer } else { crate::api::EditOutput::from_answer };
+                    follow(client, next, move |n| job.with_untracked(|j| j.target(n)), move |ev| jobs.dispatch(&followed, ev), signal, read).await;
+                    jobs.keep_copies(&entry).await;
+                })
+            }),
+            Box::new(move || followed.set(false)),
         );
     }
 

@@ -5,9 +5,10 @@
 //! images). An upload asks the storage API for an address (with the key,
 //! through `Client`, so only on the storage base's origin), then PUTs the
 //! bytes there (`http::put`, never with the key). Each upload's task is
-//! owned by the runner: removing the picture ends it.
+//! owned by the runner: taking the picture out of the form ends it.
+//! Beside them, the bytes of a big submit on its way (`sending`).
 
-use futures::channel::oneshot;
+use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -15,15 +16,14 @@ use super::http::{Client, Method};
 use super::runner::Runner;
 use crate::api::storage::{self, content_key, Upload, UploadError};
 
-type Key = (u64, usize);
+/// A picture's content key (`api::storage::content_key`).
+pub type Key = (u64, usize);
 
 #[derive(Clone, Copy)]
 pub struct Uploads {
     /// Each picture's upload, by content key (tracked by the views).
     list: RwSignal<Vec<(Key, Upload)>>,
     runner: StoredValue<Runner, LocalStorage>,
-    /// Who waits for an upload to end (`ready`).
-    waiters: StoredValue<Vec<oneshot::Sender<()>>, LocalStorage>,
 }
 
 impl Default for Uploads {
@@ -39,7 +39,7 @@ fn id(key: Key) -> u64 {
 
 impl Uploads {
     pub fn new() -> Self {
-        Uploads { list: RwSignal::new(Vec::new()), runner: StoredValue::new_local(Runner::default()), waiters: StoredValue::new_local(Vec::new()) }
+        Uploads { list: RwSignal::new(Vec::new()), runner: StoredValue::new_local(Runner::default()) }
     }
 
     /// What became of picture `uri` (tracked); `None`: not uploaded here.
@@ -47,17 +47,7 @@ impl Uploads {
         if !uri.starts_with("data:") {
             return None;
         }
-        let key = content_key(uri);
-        self.list.with(|l| l.iter().find(|(k, _)| *k == key).map(|(_, u)| u.clone()))
-    }
-
-    /// Tells whoever waits that an upload ended.
-    fn wake(&self) {
-        self.waiters.update_value(|w| {
-            for t in w.drain(..) {
-                let _ = t.send(());
-            }
-        });
+        self.by_key(content_key(uri))
     }
 
     /// What became of the picture with content key `key` (tracked).
@@ -65,51 +55,45 @@ impl Uploads {
         self.list.with(|l| l.iter().find(|(k, _)| *k == key).map(|(_, u)| u.clone()))
     }
 
+    fn by_key_untracked(&self, key: Key) -> Option<Upload> {
+        self.list.with_untracked(|l| l.iter().find(|(k, _)| *k == key).map(|(_, u)| u.clone()))
+    }
+
+    fn state_untracked(&self, uri: &str) -> Option<Upload> {
+        self.by_key_untracked(content_key(uri))
+    }
+
     fn set(&self, key: Key, state: Upload) {
-        let ended = !matches!(state, Upload::Running { .. });
         self.list.update(|l| match l.iter_mut().find(|(k, _)| *k == key) {
             Some((_, u)) => *u = state,
             None => l.push((key, state)),
         });
-        if ended {
-            self.wake();
-        }
     }
 
     /// Starts uploading `uri` (a data URI) with `storage`, unless it is
     /// uploading, uploaded, or failed (only `retry` starts that again).
     pub fn want(&self, storage: &Client, uri: &str, name: &str) {
-        let known = self.list.with_untracked(|l| l.iter().any(|(k, _)| *k == content_key(uri)));
-        if uri.starts_with("data:") && !known {
+        if uri.starts_with("data:") && self.state_untracked(uri).is_none() {
             self.start(storage, uri, name);
         }
     }
 
     /// Uploads `uri` again after a failure.
     pub fn retry(&self, storage: &Client, uri: &str, name: &str) {
-        if matches!(self.state(uri), Some(Upload::Failed(_)) | None) {
+        if matches!(self.state_untracked(uri), Some(Upload::Failed(_)) | None) {
             self.start(storage, uri, name);
         }
     }
 
-    /// Ends the upload of `uri` if it still runs, and forgets it.
-    pub fn cancel(&self, uri: &str) {
-        let key = content_key(uri);
-        if self.list.with_untracked(|l| l.iter().any(|(k, u)| *k == key && matches!(u, Upload::Running { .. }))) {
-            self.runner.with_value(|r| r.stop(id(key)));
-            self.list.update(|l| l.retain(|(k, _)| *k != key));
-            self.wake();
+    /// Ends the uploads of `keys` that still run, and forgets them (their
+    /// pictures left the form; a job that waits for one starts it again).
+    pub fn cancel(&self, keys: &[Key]) {
+        for key in keys {
+            if matches!(self.by_key_untracked(*key), Some(Upload::Running { .. })) {
+                self.runner.with_value(|r| r.stop(id(*key)));
+                self.list.update(|l| l.retain(|(k, _)| k != key));
+            }
         }
-    }
-
-    /// Ends every running upload not in `keep` (the pictures still in use).
-    pub fn keep_only(&self, keep: &[Key]) {
-        let gone: Vec<Key> = self.list.with_untracked(|l| l.iter().filter(|(k, u)| matches!(u, Upload::Running { .. }) && !keep.contains(k)).map(|(k, _)| *k).collect());
-        for key in gone {
-            self.runner.with_value(|r| r.stop(id(key)));
-            self.list.update(|l| l.retain(|(k, _)| *k != key));
-        }
-        self.wake();
     }
 
     fn start(&self, storage: &Client, uri: &str, name: &str) {
@@ -121,51 +105,68 @@ impl Uploads {
             r.start(
                 id(key),
                 storage.clone(),
-                move |client, signal| async move {
-                    let result = upload(&client, &uri, &name, signal.as_ref(), |loaded, total| me.set(key, Upload::Running { loaded, total })).await;
-                    me.set(key, match result {
-                        Ok(url) => Upload::Done(url),
-                        Err(e) => Upload::Failed(e),
-                    });
-                },
-                || {},
+                Box::new(move |client, signal| {
+                    Box::pin(async move {
+                        let result = upload(&client, &uri, &name, signal.as_ref(), move |loaded, total| me.set(key, Upload::Running { loaded, total })).await;
+                        me.set(key, match result {
+                            Ok(url) => Upload::Done(url),
+                            Err(e) => Upload::Failed(e),
+                        });
+                    })
+                }),
+                Box::new(|| {}),
             )
         });
     }
 
-    /// For a job about to be sent: uploads each of `uris` not yet started,
-    /// waits until none of them runs, and gives the uploaded ones with their
-    /// URLs (a failed one is sent inline).
+    /// For a job about to be sent: uploads each of `uris` not yet started
+    /// (or ended since, its picture taken out of the form), waits until none
+    /// of them runs, and gives the uploaded ones with their URLs (a failed
+    /// one is sent inline).
     pub async fn ready(&self, storage: &Client, uris: &[String]) -> Vec<(String, String)> {
-        for u in uris {
-            self.want(storage, u, "");
-        }
         loop {
-            let running = uris.iter().any(|u| matches!(self.state_untracked(u), Some(Upload::Running { .. })));
-            if !running {
+            for u in uris {
+                self.want(storage, u, "");
+            }
+            if !uris.iter().any(|u| matches!(self.state_untracked(u), Some(Upload::Running { .. }))) {
                 break;
             }
-            let (tx, rx) = oneshot::channel();
-            self.waiters.update_value(|w| w.push(tx));
-            let _ = rx.await;
+            // Looked at four times a second (the timer goes with the job's task).
+            TimeoutFuture::new(250).await;
         }
-        uris.iter().filter_map(|u| match self.state_untracked(u) {
-            Some(Upload::Done(url)) => Some((u.clone(), url)),
-            _ => None,
-        })
-        .collect()
+        uris.iter()
+            .filter_map(|u| match self.state_untracked(u) {
+                Some(Upload::Done(url)) => Some((u.clone(), url)),
+                _ => None,
+            })
+            .collect()
     }
 
-    fn state_untracked(&self, uri: &str) -> Option<Upload> {
-        let key = content_key(uri);
-        self.list.with_untracked(|l| l.iter().find(|(k, _)| *k == key).map(|(_, u)| u.clone()))
+    /// A big submit's bytes on their way: job `id`'s sent and all (`None`:
+    /// its submit is not going). Kept beside the pictures' uploads, under a
+    /// key no picture has (no data URI is `usize::MAX` long).
+    pub fn sending(&self, id: u64, progress: Option<(u64, u64)>) {
+        let key = (id, usize::MAX);
+        match progress {
+            Some((loaded, total)) => self.set(key, Upload::Running { loaded, total }),
+            None => self.list.update(|l| l.retain(|(k, _)| *k != key)),
+        }
+    }
+
+    /// Job `id`'s submit bytes sent and all, while a big one goes (tracked).
+    pub fn sent_of(&self, id: u64) -> Option<(u64, u64)> {
+        match self.by_key((id, usize::MAX))? {
+            Upload::Running { loaded, total } => Some((loaded, total)),
+            _ => None,
+        }
     }
 }
 
 /// One upload: the address from the storage API, then the bytes.
-async fn upload(client: &Client, uri: &str, name: &str, signal: Option<&web_sys::AbortSignal>, progress: impl Fn(u64, u64)) -> Result<String, UploadError> {
+async fn upload(client: &Client, uri: &str, name: &str, signal: Option<&web_sys::AbortSignal>, progress: impl Fn(u64, u64) + 'static) -> Result<String, UploadError> {
     let mime = storage::mime_of(uri).unwrap_or("application/octet-stream").to_string();
     let body = storage::initiate_body(&mime, &storage::file_name(name, &mime));
+    // Online, and not while the storage base is held after a 429.
     super::follow::ready(client).await;
     let answer = client.send(Method::Post, &storage::initiate_url(&client.base), Some(&body), signal).await.map_err(|_| UploadError::Unreachable)?;
     let ticket = storage::ticket(answer.status, &answer.text)?;
@@ -176,6 +177,6 @@ async fn upload(client: &Client, uri: &str, name: &str, signal: Option<&web_sys:
     }
     .await
     .ok_or(UploadError::Cut)?;
-    super::http::put(&ticket.upload_url, &mime, &blob, &progress).await?;
+    super::http::put(&ticket.upload_url, &mime, &blob, std::rc::Rc::new(progress)).await?;
     Ok(ticket.file_url)
 }

@@ -3,21 +3,17 @@
 //! does not (PROTOCOL.md, "Storage"). Used for an upload's PUT and for a
 //! submit whose body is big. Dropping the future aborts the request.
 
-use futures::channel::mpsc;
+use std::cell::Cell;
+use std::rc::Rc;
+
+use futures::channel::oneshot;
 use futures::future::{select, Either};
-use futures::StreamExt;
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, ProgressEvent, XmlHttpRequest};
 
 use crate::api::storage::STALL_MS;
-
-enum Ev {
-    Progress(u64, u64),
-    Loaded,
-    Failed,
-}
 
 /// What is sent.
 pub(super) enum Body<'a> {
@@ -67,24 +63,37 @@ impl Drop for Live {
 /// Sends `body` to `url` with `headers`; `progress(sent, total)` as the
 /// bytes go. Given up after `STALL_MS` without progress while bytes are
 /// still to go (then the answer may take as long as it takes).
-pub(super) async fn send(method: &str, url: &str, headers: &[(&str, &str)], body: Body<'_>, progress: &dyn Fn(u64, u64)) -> Result<Reply, Failed> {
+pub(super) async fn send(method: &str, url: &str, headers: &[(&str, &str)], body: Body<'_>, progress: Rc<dyn Fn(u64, u64)>) -> Result<Reply, Failed> {
     let xhr = XmlHttpRequest::new().map_err(|_| Failed::Network)?;
     xhr.open(method, url).map_err(|_| Failed::Network)?;
     for (name, value) in headers {
         xhr.set_request_header(name, value).map_err(|_| Failed::Network)?;
     }
-    let (tx, mut rx) = mpsc::unbounded::<Ev>();
-    let on = |make: fn(&web_sys::Event) -> Ev| {
-        let tx = tx.clone();
+    // When bytes last went (ms), and whether all of them have.
+    let (last, all_sent) = (Rc::new(Cell::new(super::super::now())), Rc::new(Cell::new(false)));
+    let on_progress = {
+        let (last, all_sent, progress) = (last.clone(), all_sent.clone(), progress.clone());
         Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
-            let _ = tx.unbounded_send(make(&e));
+            if let Some(p) = e.dyn_ref::<ProgressEvent>() {
+                let (sent, total) = (p.loaded() as u64, p.total() as u64);
+                last.set(super::super::now());
+                all_sent.set(total > 0 && sent >= total);
+                progress(sent, total);
+            }
         })
     };
-    let on_progress = on(|e| match e.dyn_ref::<ProgressEvent>() {
-        Some(p) => Ev::Progress(p.loaded() as u64, p.total() as u64),
-        None => Ev::Progress(0, 0),
-    });
-    let (on_load, on_error) = (on(|_| Ev::Loaded), on(|_| Ev::Failed));
+    // The end: loaded (true) or failed; the first one counts.
+    let (tx, rx) = oneshot::channel::<bool>();
+    let tx = Rc::new(Cell::new(Some(tx)));
+    let end = |ok: bool| {
+        let tx = tx.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+            if let Some(t) = tx.take() {
+                let _ = t.send(ok);
+            }
+        })
+    };
+    let (on_load, on_error) = (end(true), end(false));
     // Upload listeners are set before `send`, or no engine reports.
     let upload = xhr.upload().map_err(|_| Failed::Network)?;
     upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
@@ -103,41 +112,36 @@ pub(super) async fn send(method: &str, url: &str, headers: &[(&str, &str)], body
         }
     };
     progress(0, total);
-    let mut all_sent = false;
-    loop {
-        let ev = if all_sent {
-            rx.next().await
-        } else {
-            match select(rx.next(), TimeoutFuture::new(STALL_MS)).await {
-                Either::Left((ev, _)) => ev,
-                Either::Right(_) => return Err(Failed::Stalled),
+    let mut rx = rx;
+    let loaded = loop {
+        match select(rx, TimeoutFuture::new(STALL_MS)).await {
+            Either::Left((ended, _)) => break ended.unwrap_or(false),
+            Either::Right((_, waiting)) => {
+                if !all_sent.get() && super::super::now() - last.get() >= STALL_MS as f64 {
+                    return Err(Failed::Stalled);
+                }
+                rx = waiting;
             }
-        };
-        match ev {
-            Some(Ev::Progress(sent, of)) => {
-                all_sent = of > 0 && sent >= of;
-                progress(sent, of);
-            }
-            Some(Ev::Loaded) => {
-                let x = &live.xhr;
-                // From the list the page may read (asking for a header that
-                // is not exposed makes engines log an error).
-                let all = x.get_all_response_headers().unwrap_or_default();
-                let header = |n: &str| {
-                    all.lines().find_map(|l| {
-                        let (k, v) = l.split_once(':')?;
-                        k.trim().eq_ignore_ascii_case(n).then(|| v.trim().to_string())
-                    })
-                };
-                return Ok(Reply {
-                    status: x.status().unwrap_or(0),
-                    text: x.response_text().ok().flatten().unwrap_or_default(),
-                    retry_after: header("retry-after"),
-                    error_type: header("x-fal-error-type"),
-                    url: x.response_url(),
-                });
-            }
-            Some(Ev::Failed) | None => return Err(Failed::Network),
         }
+    };
+    if !loaded {
+        return Err(Failed::Network);
     }
+    let x = &live.xhr;
+    // From the list the page may read (asking for a header that is not
+    // exposed makes engines log an error).
+    let all = x.get_all_response_headers().unwrap_or_default();
+    let header = |n: &str| {
+        all.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim().eq_ignore_ascii_case(n).then(|| v.trim().to_string())
+        })
+    };
+    Ok(Reply {
+        status: x.status().unwrap_or(0),
+        text: x.response_text().ok().flatten().unwrap_or_default(),
+        retry_after: header("retry-after"),
+        error_type: header("x-fal-error-type"),
+        url: x.response_url(),
+    })
 }

@@ -243,8 +243,14 @@ impl Jobs {
                 super::super::follow::ready(&client).await;
                 jobs.dispatch(&entry, Event::Sending);
                 let id = entry.id;
-                let event = super::super::follow::submit(&client, &model, &body, &move |sent, total| jobs.sent(id, Some((sent, total)))).await;
-                jobs.sent(id, None);
+                // A big body's bytes show on its card as they go.
+                let big = move |sent, total| {
+                    if total >= crate::api::storage::PROGRESS_FROM {
+                        jobs.uploads.sending(id, Some((sent, total)));
+                    }
+                };
+                let event = super::super::follow::submit(&client, &model, &body, std::rc::Rc::new(big)).await;
+                jobs.uploads.sending(id, None);
                 match jobs.dispatch(&entry, event) {
                     Next::Resend(ms) => {
                         jobs.sending.update_value(|s| s.base(&base).queue.hold(now() + ms as f64));
@@ -257,23 +263,6 @@ impl Jobs {
                 }
             }
         }));
-    }
-
-    /// How much of job `id`'s submit has gone (`None`: none is going).
-    fn sent(&self, id: u64, progress: Option<(u64, u64)>) {
-        let big = progress.is_none_or(|(_, total)| total >= crate::api::storage::PROGRESS_FROM);
-        if big {
-            self.sending_bytes.update(|v| {
-                v.retain(|(j, _)| *j != id);
-                v.extend(progress.map(|p| (id, p)));
-            });
-        }
-    }
-
-    /// The bytes of job `id`'s submit sent so far and in all, while a big
-    /// one goes (tracked).
-    pub fn send_progress(&self, id: u64) -> Option<(u64, u64)> {
-        self.sending_bytes.with(|v| v.iter().find(|(j, _)| *j == id).map(|(_, p)| *p))
     }
 
     /// Takes back a job still waiting for its turn; whether it was one.
