@@ -194,6 +194,15 @@ pub fn substitute(body: &mut Value, url_of: impl Fn(&str) -> Option<String>) -> 
     n
 }
 
+/// Whether a request body may go: one past `MAX_INLINE_BYTES` is refused
+/// before it is sent, with its size (servers refuse such bodies).
+pub fn check_size(body: &str) -> Result<(), crate::api::ApiError> {
+    if body.len() > MAX_INLINE_BYTES {
+        return Err(crate::api::ApiError::too_big(body.len()));
+    }
+    Ok(())
+}
+
 /// Sums a job's uploads still running: bytes sent of all (tracked by the
 /// caller). `None` when none runs.
 pub fn progress<'a>(uploads: impl Iterator<Item = &'a Upload>) -> Option<(u64, u64)> {

@@ -129,3 +129,14 @@ fn the_key_goes_to_each_base_and_to_neither_upload_host() {
     // A storage base on a look-alike host gets nothing of the queue's.
     assert!(!may_send_key(storage, "https://rest.fal.ai.evil.example/storage/upload/initiate"));
 }
+
+#[test]
+fn an_inline_body_past_10_mb_is_refused_with_its_size() {
+    use crate::i18n::Lang;
+    assert!(check_size(&"x".repeat(MAX_INLINE_BYTES)).is_ok());
+    let e = check_size(&"x".repeat(12_345_678)).unwrap_err();
+    assert_eq!(e.kind, crate::api::ErrorKind::TooBig);
+    let text = e.user_message().render(Lang::En);
+    assert!(text.contains("12.3 MB") && text.contains("10 MB") && text.contains("max side"), "{text}");
+    assert!(e.user_message().render(Lang::ZhCn).contains("12.3 MB"));
+}

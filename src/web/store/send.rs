@@ -232,10 +232,10 @@ impl Jobs {
                 }
             }
             let body = entry.job.with_untracked(|j| j.body.to_string());
-            if body.len() > crate::api::storage::MAX_INLINE_BYTES {
+            if let Err(e) = crate::api::storage::check_size(&body) {
                 jobs.dispatch(&entry, Event::Sending);
                 drop(slot);
-                return jobs.dispatch(&entry, Event::SubmitFailed(crate::api::ApiError::too_big(body.len())));
+                return jobs.dispatch(&entry, Event::SubmitFailed(e));
             }
             loop {
                 // Online, and at most 4 requests a second with every other

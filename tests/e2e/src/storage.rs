@@ -3,7 +3,7 @@
 //! the signed upload addresses and the files on another (`PUT
 //! /upload/<token>?sig=…` without the key; `GET /files/<token>/<name>`
 //! serves what was put). Faults: each refusal of the initiate, no CORS,
-//! a PUT refused or expired. Every request is recorded.
+//! a PUT refused, expired or hanging. Every request is recorded.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -31,6 +31,8 @@ pub struct StorageFaults {
     pub put_status: Option<u16>,
     /// The PUT answers 403 "Request has expired", as a signed URL does late.
     pub put_expired: bool,
+    /// The PUT is not read for a minute (an upload that hangs).
+    pub put_hangs: bool,
 }
 
 /// One request as the storage saw it.
@@ -180,6 +182,9 @@ async fn files_handle(State(shared): State<Arc<Shared>>, req: Request) -> Respon
     let path = req.uri().path().to_string();
     let (auth, ct) = (header_str(&req, "authorization"), header_str(&req, "content-type"));
     let faults = shared.lock().faults.clone();
+    if faults.put_hangs && method == Method::PUT {
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    }
     let mut bytes = Vec::new();
     let mut body = req.into_body().into_data_stream();
     while let Some(Ok(chunk)) = body.next().await {

@@ -134,6 +134,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("a_failed_upload_says_why_and_the_job_goes_inline", scenarios::uploads::a_failed_upload_says_why_and_the_job_goes_inline),
     ("a_slow_upload_shows_progress_and_the_job_waits_for_it", scenarios::uploads::a_slow_upload_shows_progress_and_the_job_waits_for_it),
     ("a_big_inline_submit_shows_its_progress", scenarios::uploads::a_big_inline_submit_shows_its_progress),
+    ("removing_a_picture_ends_its_upload", scenarios::uploads::removing_a_picture_ends_its_upload),
     ("happy_path", scenarios::edit_flow::happy_path),
     ("quiet_after_the_last_job", scenarios::edit_flow::quiet_after_the_last_job),
     ("foreign_urls_never_get_the_key", scenarios::edit_flow::foreign_urls_never_get_the_key),

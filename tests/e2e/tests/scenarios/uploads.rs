@@ -209,3 +209,32 @@ pub(crate) fn a_big_inline_submit_shows_its_progress(s: &Session) -> Fut<'_> {
         Ok(())
     })
 }
+
+/// Taking a picture out of the form ends its upload: nothing is said of a
+/// failure, and the same file added again is uploaded anew.
+pub(crate) fn removing_a_picture_ends_its_upload(s: &Session) -> Fut<'_> {
+    Box::pin(async move {
+        let fake = FakeServer::start(Config::default()).await?;
+        let storage = FakeStorage::start("test-key", StorageFaults { put_hangs: true, ..StorageFaults::default() }).await?;
+        configure_storage(s, &fake, &storage).await?;
+        let path = photo_file("removed")?;
+        s.find("input[name=image_file]").await?.send_keys(&path.to_string_lossy()).await?;
+        s.wait_for("[data-testid=input-image] [data-testid=upload-progress]", SECS(30)).await?;
+        let deadline = Instant::now() + SECS(10);
+        while storage.initiates().is_empty() {
+            ensure!(Instant::now() < deadline, "the upload began");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // The PUT is on its way (the storage answers it in a minute).
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        s.click("[data-testid=input-image] [data-testid=remove-image]").await?;
+        s.wait_gone("[data-testid=input-image]", SECS(2)).await?;
+        storage.set_faults(StorageFaults::default());
+        s.find("input[name=image_file]").await?.send_keys(&path.to_string_lossy()).await?;
+        s.wait_for("[data-testid=input-image][data-uploaded]", SECS(30)).await?;
+        ensure!(!s.exists("[data-testid=upload-error]").await?, "an ended upload is no failure");
+        ensure!(storage.initiates().len() == 2, "the file added again was uploaded anew: {:?}", storage.initiates());
+        let _ = std::fs::remove_dir_all(path.parent().context("a folder")?);
+        Ok(())
+    })
+}
