@@ -122,6 +122,7 @@ pub(crate) fn a_failed_upload_says_why_and_the_job_goes_inline(s: &Session) -> F
             }
         }
         s.screenshot("upload-error").await?;
+        phone_dark_zh(s, "[data-testid=upload-error]", "upload-error-phone-dark-zh").await?;
         storage.set_faults(StorageFaults::default());
         s.click("[data-testid=upload-retry]").await?;
         s.wait_for("[data-testid=input-image][data-uploaded]", SECS(30)).await?;
