@@ -145,6 +145,20 @@ fn headers_of(resp: &Response, base: &str) -> (Option<String>, Option<String>) {
 }
 
 impl Client {
+    /// The `Authorization` value for `url`: the key, only on the base's
+    /// origin (`key_allowed`); none elsewhere.
+    fn authorization_for(&self, url: &str) -> Result<Option<&str>, ApiError> {
+        if !key_allowed(&self.base, url) {
+            return Ok(None);
+        }
+        if !header_safe(&self.authorization) {
+            // The key field refuses such keys; this is the last gate, so a
+            // header that cannot be built never throws inside a request.
+            return Err(ApiError::from_response(401, r#"{"detail":"the key has characters an HTTP header cannot carry"}"#, None, None));
+        }
+        Ok(Some(&self.authorization))
+    }
+
     fn builder(&self, method: Method, url: &str, accept: &str) -> Result<RequestBuilder, ApiError> {
         let b = match method {
             Method::Get => Request::get(url),
@@ -153,15 +167,10 @@ impl Client {
         }
         .header("Accept", accept)
         .redirect(RequestRedirect::Manual);
-        if !key_allowed(&self.base, url) {
-            return Ok(b);
-        }
-        if !header_safe(&self.authorization) {
-            // The key field refuses such keys; this is the last gate, so a
-            // header that cannot be built never throws inside a request.
-            return Err(ApiError::from_response(401, r#"{"detail":"the key has characters an HTTP header cannot carry"}"#, None, None));
-        }
-        Ok(b.header("Authorization", &self.authorization))
+        Ok(match self.authorization_for(url)? {
+            Some(a) => b.header("Authorization", a),
+            None => b,
+        })
     }
 
     /// Sends the request; a redirect (an opaque answer, status 0) is an error.
@@ -206,12 +215,7 @@ impl Client {
             return self.send(method, url, Some(body), None).await;
         }
         let mut headers = vec![("Accept", "application/json"), ("Content-Type", "application/json")];
-        if key_allowed(&self.base, url) {
-            if !header_safe(&self.authorization) {
-                return Err(ApiError::from_response(401, r#"{"detail":"the key has characters an HTTP header cannot carry"}"#, None, None));
-            }
-            headers.push(("Authorization", &self.authorization));
-        }
+        headers.extend(self.authorization_for(url)?.map(|a| ("Authorization", a)));
         let name = match method {
             Method::Get => "GET",
             Method::Post => "POST",
