@@ -143,21 +143,29 @@ pub(crate) fn a_slow_upload_shows_progress_and_the_job_waits_for_it(s: &Session)
         let fake = FakeServer::start(Config { queue_ms: 200, run_ms: 300, ..Config::default() }).await?;
         let storage = FakeStorage::start("test-key", StorageFaults::default()).await?;
         configure_storage(s, &fake, &storage).await?;
-        s.throttle(5, 20_000_000, 250_000).await?;
+        // About 100 KB a second: the picture takes seconds to go.
+        s.throttle(5, 20_000_000, 100_000).await?;
         let path = photo_file("slow")?;
         s.fill("textarea[name=prompt]", "slowly").await?;
         s.find("input[name=image_file]").await?.send_keys(&path.to_string_lossy()).await?;
-        let mut readings: Vec<u64> = Vec::new();
-        let deadline = Instant::now() + SECS(30);
+        s.wait_for("[data-testid=upload-progress]", SECS(30)).await?;
+        // Readings of the row while it uploads: bytes sent, growing.
+        let mut readings: Vec<(u64, u64)> = Vec::new();
+        let deadline = Instant::now() + SECS(40);
         while readings.len() < 3 {
-            if let Some(p) = s.find_all("[data-testid=upload-progress]").await?.first() {
-                let loaded: u64 = p.attr("data-loaded").await?.and_then(|v| v.parse().ok()).unwrap_or(0);
-                if loaded > 0 && readings.last().is_none_or(|l| loaded > *l) {
-                    readings.push(loaded);
-                }
+            let row = s.find("[data-testid=input-image]").await?;
+            let num = |v: Option<String>| v.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            let reading = match row.find(fantoccini::Locator::Css("[data-testid=upload-progress]")).await {
+                Ok(p) => Some((num(p.attr("data-loaded").await.unwrap_or(None)), num(p.attr("data-total").await.unwrap_or(None)))),
+                Err(_) => None,
+            };
+            match reading {
+                Some((loaded, total)) if loaded > 0 && loaded < total && readings.last().is_none_or(|l| loaded > l.0) => readings.push((loaded, total)),
+                Some(_) => {}
+                None => bail!("the upload ended (uploaded: {:?}) after only the readings {readings:?}", row.attr("data-uploaded").await?),
             }
             ensure!(Instant::now() < deadline, "progress readings: {readings:?}");
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            tokio::time::sleep(Duration::from_millis(30)).await;
         }
         s.submit().await?;
         let card = s.wait_for("[data-testid=job] [data-testid=send-progress]", SECS(10)).await?;
