@@ -21,10 +21,13 @@ use crate::jobs::history;
 use crate::jobs::learn::{self, Expect};
 use crate::jobs::{Event, Job, Known, NewJob, Next, Phase};
 
+mod access;
 mod keep;
 mod replay;
 mod rewrite;
 mod send;
+
+pub use access::Access;
 
 const TAB_KEY: &str = "qie.tab";
 
@@ -51,36 +54,6 @@ pub struct JobEntry {
 impl PartialEq for JobEntry {
     fn eq(&self, other: &Self) -> bool {
         self.id == other.id
-    }
-}
-
-/// How to reach the API for jobs: the configured base, the key and the
-/// transport (chosen once from the provider).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Access {
-    pub base: String,
-    pub scheme: AuthScheme,
-    pub key: String,
-    pub transport: Transport,
-    /// The storage API's base (empty: none; pictures go inline).
-    pub storage: String,
-}
-
-impl Access {
-    fn client(&self, base: &str) -> Client {
-        Client { base: base.to_string(), authorization: self.scheme.header_value(&self.key), transport: self.transport }
-    }
-
-    /// The client of the storage API, when there is one to use: a base
-    /// that passes the same checks as the API's, a usable key, `fetch`.
-    pub fn storage_client(&self) -> Option<Client> {
-        let usable = !self.storage.is_empty() && self.transport == Transport::Fetch && check_key(&self.key).is_ok() && crate::api::origin::check_base(&self.storage).is_ok();
-        usable.then(|| self.client(&self.storage))
-    }
-
-    /// Whether jobs on `base` may be followed with this key.
-    fn reaches(&self, base: &str) -> bool {
-        check_key(&self.key).is_ok() && may_send_key(&self.base, base)
     }
 }
 
