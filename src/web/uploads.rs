@@ -124,18 +124,23 @@ impl Uploads {
     /// of them runs, and gives the uploaded ones with their URLs (a failed
     /// one is sent inline).
     pub async fn ready(&self, storage: &Client, uris: &[String]) -> Vec<(String, String)> {
+        // Each picture hashed once, not at every look.
+        let keys: Vec<Key> = uris.iter().map(|u| content_key(u)).collect();
         loop {
-            for u in uris {
-                self.want(storage, u, "");
+            for (u, key) in uris.iter().zip(&keys) {
+                if self.by_key_untracked(*key).is_none() {
+                    self.start(storage, u, "");
+                }
             }
-            if !uris.iter().any(|u| matches!(self.state_untracked(u), Some(Upload::Running { .. }))) {
+            if !keys.iter().any(|k| matches!(self.by_key_untracked(*k), Some(Upload::Running { .. }))) {
                 break;
             }
             // Looked at four times a second (the timer goes with the job's task).
             TimeoutFuture::new(250).await;
         }
         uris.iter()
-            .filter_map(|u| match self.state_untracked(u) {
+            .zip(&keys)
+            .filter_map(|(u, k)| match self.by_key_untracked(*k) {
                 Some(Upload::Done(url)) => Some((u.clone(), url)),
                 _ => None,
             })

@@ -243,13 +243,10 @@ impl Jobs {
                 super::super::follow::ready(&client).await;
                 jobs.dispatch(&entry, Event::Sending);
                 let id = entry.id;
-                // A big body's bytes show on its card as they go.
-                let big = move |sent, total| {
-                    if total >= crate::api::storage::PROGRESS_FROM {
-                        jobs.uploads.sending(id, Some((sent, total)));
-                    }
-                };
-                let event = super::super::follow::submit(&client, &model, &body, std::rc::Rc::new(big)).await;
+                // A big body's bytes show on its card as they go (only a
+                // body past `PROGRESS_FROM` reports them: `send_with_progress`).
+                let going = move |sent, total| jobs.uploads.sending(id, Some((sent, total)));
+                let event = super::super::follow::submit(&client, &model, &body, std::rc::Rc::new(going)).await;
                 jobs.uploads.sending(id, None);
                 match jobs.dispatch(&entry, event) {
                     Next::Resend(ms) => {
